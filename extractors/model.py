@@ -17,9 +17,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
+import html as _html
+import re as _re
+
 CELL = "cell"
 PARAGRAPH = "paragraph"
 HEADING = "heading"
+
+
+_P_SPLIT = _re.compile(r"\s*</p>\s*<p[^>]*>\s*|\s*<br\s*/?>\s*", _re.I)
+_TAG = _re.compile(r"</?(?:p|span|div|b|strong|font)[^>]*>", _re.I)
+
+
+def markup_to_lines(text: str) -> str:
+    if "<" not in text and "&" not in text:
+        return text
+    t = _P_SPLIT.sub("\n", text)
+    t = _TAG.sub("", t)
+    return _html.unescape(t).strip()
 
 
 @dataclass
@@ -44,6 +59,12 @@ class Block:
     @property
     def is_cell(self) -> bool:
         return self.kind == CELL
+
+    @property
+    def content(self) -> str:
+        """The text as a reader of the form sees it: HTML fragments that extracted text
+        sometimes keeps inside cells (``<p>1、…</p> <p>2、…</p>``) become lines."""
+        return markup_to_lines(self.text)
 
 
 @dataclass

@@ -1,0 +1,139 @@
+"""From one document model to the records of every dataset, with derived ids.
+
+Ids: ``section_id = {doc_id}:{ordinal}``, ``block_id = {section_id}:b{n}``, and
+``{section_id}:i{n}`` (indicators), ``:f{n}`` (funds), ``:g{n}`` / ``:d{n}`` (goals,
+duties), ``:k{n}`` (facts), ``:m{n}`` (mentions): never random, stable for the same
+input.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from .forms.common import fold
+from .forms.parsers import parse_section
+from .model import CELL, HEADING, Block, Document
+from .segment import UNKNOWN, segment
+
+SECTION_META = ("unit_name", "project_name", "competent_dept", "implementing_unit",
+                "preparer", "phone", "filled_date")
+
+
+def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
+    sections = segment(doc)
+    out: dict[str, list[dict]] = {k: [] for k in
+                                  ("sections", "blocks", "indicators", "funds", "goals", "facts", "mentions")}
+    bid: dict[int, str] = {}
+    for sec in sections:
+        sid = f"{doc_id}:{sec.ordinal}"
+        for n, b in enumerate(sec.blocks, start=1):
+            bid[id(b)] = f"{sid}:b{n}"
+
+    def ref(b: Block | None) -> str | None:
+        return bid.get(id(b)) if b is not None else None
+
+    ctxs = [parse_section(sec) for sec in sections]
+    mentions_by_sec, headings = _narrative(sections, doc)
+
+    doc_unit = next((c.meta["unit_name"] for c in ctxs if c.meta.get("unit_name")), None)
+    years = Counter(c.meta["fiscal_year"] for c in ctxs if c.meta.get("fiscal_year"))
+    doc_year = years.most_common(1)[0][0] if years else None
+
+    for sec, ctx in zip(sections, ctxs):
+        sid = f"{doc_id}:{sec.ordinal}"
+        meta = ctx.meta
+        year = meta.get("fiscal_year") or doc_year
+        unit = meta.get("unit_name") or doc_unit
+        status, message = _status(sec, ctx)
+        out["sections"].append({
+            "section_id": sid, "doc_id": doc_id, "ordinal": sec.ordinal,
+            "attachment_label": sec.attachment_label, "form_type": sec.form_type,
+            "classified_by": sec.classified_by, "title": sec.title, "fiscal_year": year,
+            "unit_name": unit,
+            **{k: meta.get(k) for k in SECTION_META if k != "unit_name"},
+            "total_weight": meta.get("total_weight"), "total_score": meta.get("total_score"),
+            "total_block": ref(meta.get("total_block")),
+            "status": status, "status_message": message,
+            "char_start": sec.char_start, "char_end": sec.char_end,
+        })
+        for b in sec.blocks:
+            level = headings.get(id(b))
+            out["blocks"].append({
+                "block_id": bid[id(b)], "section_id": sid, "doc_id": doc_id,
+                "kind": HEADING if level else b.kind, "table_no": b.table_no, "row": b.row,
+                "col": b.col, "rowspan": b.rowspan, "colspan": b.colspan, "text": b.text,
+                "char_start": b.char_start, "char_end": b.char_end, "page": b.page,
+                "x0": b.x0, "top": b.top, "x1": b.x1, "bottom": b.bottom,
+                "address": b.address, "heading_level": level or b.level,
+            })
+        common = {"section_id": sid, "doc_id": doc_id, "form_type": sec.form_type,
+                  "fiscal_year": year, "unit_name": unit, "project_name": meta.get("project_name")}
+        for n, r in enumerate(ctx.indicators, start=1):
+            rec = {**common, **r, "indicator_id": f"{sid}:i{n}", "row_no": n}
+            for k in ("name_block", "target_block", "actual_block", "weight_block", "score_block",
+                      "level1_block", "level2_block"):
+                rec[k] = ref(r.get(k))
+            out["indicators"].append(rec)
+        for n, r in enumerate(ctx.funds, start=1):
+            out["funds"].append({**common, **r, "fund_id": f"{sid}:f{n}",
+                                 "block_id": ref(r["block_id"]), "item_block": ref(r["item_block"])})
+        counters: Counter = Counter()
+        for r in ctx.goals:
+            counters[r["kind"]] += 1
+            letter = "d" if r["kind"] == "duty" else "g"
+            out["goals"].append({**r, "goal_id": f"{sid}:{letter}{counters[r['kind']]}",
+                                 "ordinal": counters[r["kind"]],
+                                 "section_id": sid, "doc_id": doc_id,
+                                 "expected_block": ref(r["expected_block"]),
+                                 "actual_block": ref(r["actual_block"])})
+        for n, r in enumerate(ctx.facts, start=1):
+            out["facts"].append({**r, "fact_id": f"{sid}:k{n}", "section_id": sid, "doc_id": doc_id,
+                                 "block_id": ref(r["block_id"])})
+        for n, m in enumerate(mentions_by_sec.get(sec.ordinal, []), start=1):
+            out["mentions"].append({**m, "mention_id": f"{sid}:m{n}", "section_id": sid,
+                                    "doc_id": doc_id, "block_id": ref(m.pop("_block", None))})
+    return out
+
+
+def _status(sec, ctx) -> tuple[str, str | None]:
+    if sec.form_type == UNKNOWN:
+        return "unparsed", ("form not recognised: no known title or header labels; its "
+                            f"{len(sec.blocks)} blocks are kept in the blocks dataset")
+    unclaimed = [b for b in sec.blocks if b.kind == CELL and id(b) not in ctx.claimed and fold(b.text)]
+    # cells that only restate a header label (e.g. the vertical 绩效指标 label) are structure
+    notes = list(ctx.notes)
+    if unclaimed:
+        sample = ", ".join(f"table {b.table_no} r{b.row}c{b.col} {b.text.strip()[:20]!r}" for b in unclaimed[:8])
+        notes.insert(0, f"{len(unclaimed)} cell(s) not parsed: {sample}")
+    if sec.form_type != "self_eval_report" and not (ctx.indicators or ctx.funds or ctx.facts or ctx.goals):
+        notes.insert(0, "no indicator, fund, goal or fact could be read from this form")
+    if notes:
+        return "partial", "; ".join(notes)
+    return "ok", None
+
+
+def _narrative(sections, doc: Document) -> tuple[dict[int, list[dict]], dict[int, int]]:
+    """Mentions and heading levels of report sections (extractors.narrative)."""
+    reports = [s for s in sections if s.form_type == "self_eval_report"]
+    if not reports:
+        return {}, {}
+    from .narrative import analyze_report
+    mentions: dict[int, list[dict]] = {}
+    headings: dict[int, int] = {}
+    for sec in reports:
+        paras = [b for b in sec.blocks if b.kind != CELL]
+        if not paras:
+            continue
+        analysis = analyze_report([(b.text, b.char_start) for b in paras])
+        for b, level in zip(paras, analysis.levels):
+            if level:
+                headings[id(b)] = level
+        rows = []
+        for m in analysis.mentions:
+            rows.append({
+                "_block": paras[m.paragraph_index], "heading_path": list(m.heading_path),
+                "label": m.label, "parent_label": m.parent_label, "value_raw": m.value_raw,
+                "value": m.value, "unit": m.unit, "kind": m.kind, "share_of": m.share_of,
+                "char_start": m.char_start, "char_end": m.char_end, "sentence": m.sentence,
+            })
+        mentions[sec.ordinal] = rows
+    return mentions, headings

@@ -1,0 +1,114 @@
+"""Shared machinery of the form parsers: vocabularies, header matching, claims.
+
+Form parsers read :class:`~extractors.segment.Section` objects (blocks of the one
+document model) and never know which file format a section came from.  They return
+records whose ``*_block`` fields hold :class:`Block` objects; ``extract`` turns those
+into block ids.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+
+import regex as re
+import yaml
+
+from normalizers import parse_decimal, to_halfwidth
+from normalizers.text import fold_ws
+
+from ..model import Block, Table
+from ..segment import Section
+
+
+@functools.lru_cache(maxsize=1)
+def vocab() -> dict:
+    return yaml.safe_load(resources.files("extractors.forms").joinpath("columns.yaml").read_text("utf-8"))
+
+
+def fold(text: str) -> str:
+    """Comparison form of a cell: markup removed, half-width, no layout whitespace."""
+    from ..model import markup_to_lines
+    return fold_ws(to_halfwidth(markup_to_lines(text))).replace(" ", "")
+
+
+def match_role(text: str, roles: dict[str, list[str]]) -> str | None:
+    """Role whose label equals the folded text, else whose longest label it contains."""
+    t = fold(text)
+    if not t:
+        return None
+    for role, labels in roles.items():
+        if any(t == fold(lab) for lab in labels):
+            return role
+    best, best_len = None, 0
+    for role, labels in roles.items():
+        for lab in labels:
+            fl = fold(lab)
+            if fl in t and len(fl) > best_len:
+                best, best_len = role, len(fl)
+    return best
+
+
+_NUM_PREFIX = re.compile(r"^\s*(?:[(（]?\d+[)）]|\d+\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])\s*")
+_QIZHONG = re.compile(r"^\s*其中\s*[:：]?\s*")
+_PAREN_NOTE = re.compile(r"[(（][^()（）]*[)）]\s*$")
+
+
+def clean_label(text: str) -> tuple[str, bool, bool]:
+    """(label, was_numbered, was_qizhong): ``3、区级专项资金(一个专项一行)`` → 区级专项资金."""
+    t = fold(text)
+    numbered = bool(_NUM_PREFIX.match(t))
+    t = _NUM_PREFIX.sub("", t)
+    qz = bool(_QIZHONG.match(t))
+    t = _QIZHONG.sub("", t)
+    t = t.rstrip(":：")
+    if "一行" in t or "每个" in t:
+        t = _PAREN_NOTE.sub("", t)
+    return t, numbered, qz
+
+
+def amount(text: str) -> Decimal | None:
+    t = fold(text)
+    if not t:
+        return None
+    return parse_decimal(t)
+
+
+@dataclass
+class Ctx:
+    """What a form parser fills in for one section."""
+
+    section: Section
+    indicators: list[dict] = field(default_factory=list)
+    funds: list[dict] = field(default_factory=list)
+    goals: list[dict] = field(default_factory=list)
+    facts: list[dict] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+    claimed: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def claim(self, *blocks: Block | None) -> None:
+        for b in blocks:
+            if b is not None:
+                self.claimed.add(id(b))
+
+    def fact(self, key: str, label: Block | None, value: Block, *, value_raw: str | None = None,
+             parsed=None, unit: str | None = None, kind: str | None = None) -> None:
+        raw = value.content.strip() if value_raw is None else value_raw
+        self.facts.append({"key": key, "label_raw": label.content.strip() if label else key,
+                           "value_raw": raw, "value": parsed, "unit": unit, "kind": kind,
+                           "block_id": value})
+        self.claim(label, value)
+
+
+def rows_of(table: Table) -> list[list[Block]]:
+    return table.rows()
+
+
+def row_text(row: list[Block]) -> str:
+    return "|".join(fold(c.text) for c in row)
+
+
+def nonempty(row: list[Block]) -> list[Block]:
+    return [c for c in row if fold(c.text)]

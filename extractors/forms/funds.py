@@ -1,0 +1,246 @@
+"""Money figures of the forms: the funds block of self-evaluation forms, the 资金总额
+breakdown of target forms, and the expenditure table of the basic-data form."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import regex as re
+
+from normalizers import money_to_yuan, parse_decimal, parse_quantity
+
+from ..model import Block
+from .common import Ctx, amount, clean_label, fold, match_role, vocab
+
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_LABEL_VALUE = re.compile(r"^(?P<label>[^:：]*?[^:：\d.,，]*)[:：]\s*(?P<value>[-\d,，.．]+)?\s*(?P<unit>万元|亿元|元)?\s*$")
+
+
+def header_unit(cells: list[Block], default: str = "万元") -> str:
+    for c in cells:
+        t = fold(c.text)
+        if "万元" in t:
+            return "万元"
+        if "亿元" in t:
+            return "亿元"
+        if "(元)" in t or "（元）" in t:
+            return "元"
+    return default
+
+
+def fund_item(label: str) -> str:
+    role = match_role(label, vocab()["fund_items"])
+    return role or clean_label(label)[0]
+
+
+def _fund(ctx: Ctx, *, item_block: Block, item: str, item_raw: str, parent: str | None,
+          measure: str, measure_raw: str, period_year: int | None, value_block: Block,
+          amount_raw: str, value: Decimal, unit: str, line_no: int | None) -> None:
+    ctx.funds.append({
+        "item": item, "item_raw": item_raw, "parent_item": parent, "line_no": line_no,
+        "measure": measure, "measure_raw": measure_raw, "period_year": period_year,
+        "amount_yuan": money_to_yuan(value, unit), "amount_raw": amount_raw, "unit_raw": unit,
+        "block_id": value_block, "item_block": item_block,
+    })
+    ctx.claim(item_block, value_block)
+
+
+def is_funds_header(row: list[Block]) -> bool:
+    cols = vocab()["fund_columns"]
+    return len({match_role(c.text, cols) for c in row} - {None}) >= 2
+
+
+def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year: int | None) -> int:
+    """年度资金总额 / 其中 rows under a 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 |
+    得分 header.  Returns the index of the first row after the block."""
+    from .goals import is_goal_header
+    from .indicators import is_indicator_header
+
+    header = rows[start]
+    ctx.claim(*header)
+    unit = header_unit(header)
+    measures = {c.col: (match_role(c.text, vocab()["fund_columns"]), c) for c in header}
+    measures = {k: v for k, v in measures.items() if v[0]}
+    facts = {c.col: (match_role(c.text, vocab()["fund_fact_columns"]), c) for c in header}
+    facts = {k: v for k, v in facts.items() if v[0] and k not in measures}
+    first_val_col = min(measures)
+    total_item = None
+    line_no = 0
+    breakdown: dict[int, str] = {}  # col -> 按收入性质分 | 按支出性质分
+    i = start + 1
+    while i < len(rows):
+        row = rows[i]
+        if is_goal_header(row) or is_indicator_header(row) or is_funds_header(row):
+            break
+        bd = {c.col: fold(c.text).rstrip(":：") for c in row
+              if fold(c.text).rstrip(":：") in vocab()["breakdown_headers"]}
+        if bd:
+            breakdown = bd
+            ctx.claim(*row)
+            i += 1
+            continue
+        if breakdown:
+            if not _breakdown_row(ctx, row, breakdown, total_item, fiscal_year, unit):
+                break
+            i += 1
+            continue
+        label_cells = [c for c in row if c.col < first_val_col and fold(c.text)]
+        if not label_cells:
+            if any(fold(c.text) for c in row):
+                break
+            ctx.claim(*row)
+            i += 1
+            continue
+        lab = label_cells[-1]
+        item_raw = lab.content.strip()
+        item = fund_item(item_raw)
+        line_no += 1
+        parent = None if total_item is None else total_item
+        if total_item is None:
+            total_item = item
+        ctx.claim(*label_cells)
+        by_col = {c.col: c for c in row}
+        for col, (measure, hdr) in measures.items():
+            c = by_col.get(col)
+            if c is None:
+                continue
+            ctx.claim(c)
+            v = amount(c.text)
+            if v is None:
+                continue
+            _fund(ctx, item_block=lab, item=item, item_raw=item_raw, parent=parent,
+                  measure=measure, measure_raw=fold(hdr.text), period_year=fiscal_year,
+                  value_block=c, amount_raw=c.content.strip(), value=v, unit=unit, line_no=line_no)
+        for col, (key, hdr) in facts.items():
+            c = by_col.get(col)
+            if c is None:
+                continue
+            ctx.claim(c)
+            if not fold(c.text) or fold(c.text) in ("/", "-", "—"):
+                continue
+            q = parse_quantity(c.content.strip(), unit_hint="%" if key == "execution_rate" else None)
+            if key == "execution_rate":
+                value, unit_f, kind = q.value, "%", "percent"
+            else:
+                value, unit_f, kind = parse_decimal(fold(c.text)), "分", "points"
+            ctx.facts.append({"key": key, "label_raw": fold(hdr.text), "value_raw": c.content.strip(),
+                              "value": value, "unit": unit_f, "kind": kind, "block_id": c,
+                              "item": item})
+        i += 1
+    return i
+
+
+def _breakdown_row(ctx: Ctx, row: list[Block], breakdown: dict[int, str], total_item: str | None,
+                   fiscal_year: int | None, unit: str) -> bool:
+    """``其中：一般公共预算：1988.88`` cells under 按收入性质分 / 按支出性质分."""
+    cells = [c for c in row if fold(c.text)]
+    if not cells:
+        ctx.claim(*row)
+        return True
+    ok = False
+    cols = sorted(breakdown)
+    for c in row:
+        t = fold(c.text)
+        if not t:
+            ctx.claim(c)
+            continue
+        t2 = t
+        if t2.startswith("其中"):
+            t2 = t2[2:].lstrip(":：")
+        m = _LABEL_VALUE.match(t2)
+        if not m:
+            continue
+        ok = True
+        ctx.claim(c)
+        # the breakdown column this cell sits under: the nearest header at or left of it
+        under = [k for k in cols if k <= c.col]
+        measure_raw = breakdown[under[-1]] if under else breakdown[cols[0]]
+        if m.group("value"):
+            v = parse_decimal(m.group("value"))
+            if v is None:
+                continue
+            label = m.group("label")
+            _fund(ctx, item_block=c, item=fund_item(label), item_raw=c.content.strip(),
+                  parent=total_item, measure=vocab()["breakdown_headers"][measure_raw],
+                  measure_raw=measure_raw, period_year=fiscal_year, value_block=c,
+                  amount_raw=m.group("value") + (m.group("unit") or ""), value=v,
+                  unit=m.group("unit") or unit, line_no=None)
+    return ok
+
+
+def parse_total_cell(ctx: Ctx, cell: Block, label_cell: Block | None, fiscal_year: int | None,
+                     unit: str) -> bool:
+    """A ``资金总额:25,656.78`` cell of target forms."""
+    t = fold(cell.text)
+    m = _LABEL_VALUE.match(t)
+    if not m or not m.group("value"):
+        return False
+    v = parse_decimal(m.group("value"))
+    if v is None:
+        return False
+    _fund(ctx, item_block=cell, item=fund_item(m.group("label")), item_raw=cell.content.strip(),
+          parent=None, measure="budget", measure_raw=fold(label_cell.text) if label_cell else "资金总额",
+          period_year=fiscal_year, value_block=cell, amount_raw=m.group("value"), value=v,
+          unit=m.group("unit") or unit, line_no=None)
+    ctx.claim(label_cell)
+    return True
+
+
+# ------------------------------------------------------------------ basic-data table
+
+def parse_expenditure_table(ctx: Ctx, rows: list[list[Block]], start: int) -> int:
+    """经费控制情况(万元) | 2022年决算数 | 2023年预算数 | 2023年决算数, then one line per
+    row with its hierarchy (top lines, 1、 numbered lines, 其中 lines)."""
+    header = rows[start]
+    ctx.claim(*header)
+    unit = header_unit(header)
+    cols: dict[int, tuple[str, int | None, Block]] = {}
+    for c in header[1:]:
+        t = fold(c.text)
+        m = _YEAR.search(t)
+        measure = match_role(t, vocab()["expenditure_measures"])
+        if measure:
+            cols[c.col] = (measure, int(m.group(1)) if m else None, c)
+    tops = {fold(x) for x in vocab()["expenditure_top_items"]}
+    top = numbered = group_parent = None
+    line_no = 0
+    i = start + 1
+    while i < len(rows):
+        row = rows[i]
+        first = row[0]
+        label_raw = first.content.strip()
+        if not label_raw:
+            break
+        if any(match_role(c.text, vocab()["building_columns"]) for c in row[1:]) or len(row) > len(header):
+            break
+        label, is_num, is_qz = clean_label(label_raw)
+        if label in tops and not is_num and not is_qz:
+            top, numbered, group_parent, parent = label, None, None, None
+        elif is_num:
+            numbered, group_parent, parent = label, None, top
+        elif is_qz:
+            group_parent = numbered or top
+            parent = group_parent
+        else:
+            parent = group_parent or numbered or top
+            if top is None:  # a line the vocabulary does not know, at the top
+                parent = None
+                top = label
+        line_no += 1
+        ctx.claim(first)
+        has_cols = False
+        for c in row[1:]:
+            if c.col not in cols:
+                continue
+            has_cols = True
+            ctx.claim(c)
+            v = amount(c.text)
+            if v is None:
+                continue
+            measure, year, hdr = cols[c.col]
+            _fund(ctx, item_block=first, item=label, item_raw=label_raw, parent=parent,
+                  measure=measure, measure_raw=fold(hdr.text), period_year=year,
+                  value_block=c, amount_raw=c.content.strip(), value=v, unit=unit, line_no=line_no)
+        if not has_cols and len(row) == 1:
+            pass
+        i += 1
+    return i

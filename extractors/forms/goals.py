@@ -1,0 +1,135 @@
+"""Goals (年度总体目标 预期目标 vs 实际完成情况, 整体绩效目标) and duties (职能职责).
+
+A goal cell holds numbered items (``1、…；2、…``), one per line or run together, or
+``<p>`` fragments; expected and actual items are paired by their number.
+"""
+from __future__ import annotations
+
+import regex as re
+
+from ..model import Block
+from .common import Ctx, fold, match_role, vocab
+
+# an item number at the start of the cell, of a line, of a <p> fragment or after the
+# end of a sentence: 1、 2. 3．(4) （5）
+_ITEM = re.compile(
+    r"(?:(?<=^)|(?<=\n)|(?<=<p[^>]{0,40}>)|(?<=[。；;！!]\s{0,3}))\s*"
+    r"(?:(?P<n>\d{1,2})\s*[、.．,，:：](?!\d)|[(（](?P<m>\d{1,2})[)）])")
+_TAG = re.compile(r"</?p[^>]*>", re.I)
+
+
+def split_items(text: str) -> list[tuple[int | None, int, int]]:
+    """(number, start, end) of each item within ``text``, tags and outer space excluded."""
+    marks = [(int(m.group("n") or m.group("m")), m.start()) for m in _ITEM.finditer(text)]
+    # keep an increasing run of numbers starting at 1 (a stray "3." inside text is not an item)
+    kept, expect = [], 1
+    for n, pos in marks:
+        if n == expect:
+            kept.append((n, pos))
+            expect += 1
+    spans = []
+    if not kept:
+        s, e = _trim(text, 0, len(text))
+        return [(None, s, e)] if e > s else []
+    if kept[0][1] > 0:
+        s, e = _trim(text, 0, kept[0][1])
+        if e > s:  # text before item 1 (an introduction) is kept as item 0
+            spans.append((0, s, e))
+    for k, (n, pos) in enumerate(kept):
+        end = kept[k + 1][1] if k + 1 < len(kept) else len(text)
+        s, e = _trim(text, pos, end)
+        if e > s:
+            spans.append((n, s, e))
+    return spans
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while True:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        m = _TAG.match(text, s, e)
+        if m and m.start() == s:
+            s = m.end()
+            continue
+        tail = text[s:e]
+        m2 = re.search(r"</?p[^>]*>\s*$", tail)
+        if m2:
+            e = s + m2.start()
+            continue
+        return s, e
+
+
+def _clean(text: str) -> str:
+    from ..model import markup_to_lines
+    return markup_to_lines(text).strip()
+
+
+def is_goal_header(row: list[Block]) -> bool:
+    roles = {match_role(c.text, vocab()["goal_headers"]) for c in row if len(fold(c.text)) <= 12}
+    return "expected" in roles
+
+
+def parse_goal_block(ctx: Ctx, rows: list[list[Block]], start: int) -> int:
+    header = rows[start]
+    ctx.claim(*header)
+    cols = {}
+    for c in header:
+        if len(fold(c.text)) <= 12:
+            r = match_role(c.text, vocab()["goal_headers"])
+            if r and r not in cols:
+                cols[r] = c.col
+    i = start + 1
+    if i >= len(rows):
+        return i
+    row = rows[i]
+    by_col = {c.col: c for c in row}
+    exp_b = by_col.get(cols.get("expected"))
+    act_b = by_col.get(cols.get("actual")) if "actual" in cols else None
+    if exp_b is None or not fold(exp_b.text):
+        return i
+    pair_items(ctx, "goal", exp_b, act_b)
+    ctx.claim(*row)
+    return i + 1
+
+
+def pair_items(ctx: Ctx, kind: str, exp_b: Block, act_b: Block | None) -> None:
+    exp = split_items(exp_b.text)
+    act = split_items(act_b.text) if act_b is not None and fold(act_b.text) else []
+    act_by_n = {n: (s, e) for n, s, e in act}
+    used = set()
+    ordinal = 0
+    for n, s, e in exp:
+        ordinal += 1
+        a = act_by_n.get(n) if n is not None else (act[0][1:] if len(act) == 1 and len(exp) == 1 else None)
+        if a is not None:
+            used.add(n)
+        _goal(ctx, kind, ordinal, exp_b, s, e, act_b, a)
+    for n, s, e in act:
+        if n not in used and not (n is None and len(exp) == 1):
+            ordinal += 1
+            _goal(ctx, kind, ordinal, None, None, None, act_b, (s, e))
+    ctx.claim(exp_b, act_b)
+
+
+def _goal(ctx: Ctx, kind: str, ordinal: int, exp_b, es, ee, act_b, a) -> None:
+    ctx.goals.append({
+        "kind": kind, "ordinal": ordinal,
+        "expected_text": _clean(exp_b.text[es:ee]) if exp_b is not None else None,
+        "actual_text": _clean(act_b.text[a[0]:a[1]]) if a is not None else None,
+        "expected_block": exp_b if exp_b is not None else None,
+        "actual_block": act_b if a is not None else None,
+        "expected_start": exp_b.char_start + es if exp_b is not None else None,
+        "expected_end": exp_b.char_start + ee if exp_b is not None else None,
+        "actual_start": act_b.char_start + a[0] if a is not None else None,
+        "actual_end": act_b.char_start + a[1] if a is not None else None,
+    })
+
+
+def goal_row_kind(cell: Block) -> str | None:
+    """duty | goal for a row label such as 部门职能职责概述 / 整体绩效目标."""
+    t = fold(cell.text)
+    if not t or len(t) > 12:
+        return None
+    return match_role(t, vocab()["goal_rows"])

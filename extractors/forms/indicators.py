@@ -1,0 +1,178 @@
+"""The indicator table (绩效指标) shared by self-evaluation and target forms.
+
+Columns are found from the header labels (``columns.yaml``: indicator_columns).  Merged
+cells are handled by meaning: the 一级/二级 labels carry down; a label is recognised
+by the category vocabulary even when the text shifted it a column (seed 004); a row
+shorter than the header (web pages that drop the empty cells of a merge) has its level
+labels taken from the left by vocabulary and its other cells aligned to the remaining
+columns in order.
+"""
+from __future__ import annotations
+
+from normalizers import (clean_indicator_name, normalize_level1, normalize_level2,
+                         parse_decimal, parse_quantity)
+
+from ..model import Block
+from .common import Ctx, fold, match_role, vocab
+
+LEVEL_ROLES = ("level1", "level2")
+
+
+def header_roles(row: list[Block]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    cols = vocab()["indicator_columns"]
+    for c in row:
+        r = match_role(c.text, cols)
+        if r and r not in roles.values():
+            roles[c.col] = r
+    return roles
+
+
+def is_indicator_header(row: list[Block]) -> bool:
+    roles = set(header_roles(row).values())
+    return len(roles) >= 3 and ("level1" in roles or "level2" in roles) and (
+        "name" in roles or "target" in roles)
+
+
+def is_total_row(row: list[Block]) -> bool:
+    first = next((fold(c.text) for c in row if fold(c.text)), "")
+    return first in {fold(t) for t in vocab()["total_labels"]}
+
+
+def _known(res) -> bool:
+    return bool(res and res.known)
+
+
+def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
+                          with_actual: bool = True) -> int:
+    """Parse the indicator table whose header is ``rows[start]``; return the index of
+    the first row after it."""
+    header = rows[start]
+    roles = header_roles(header)
+    ctx.claim(*header)
+    role_col = {r: c for c, r in roles.items()}
+    header_max = max(c.col + (c.colspan or 1) - 1 for c in header)
+    data_roles = sorted((c, r) for c, r in roles.items() if r not in LEVEL_ROLES)
+    first_data_col = data_roles[0][0] if data_roles else header_max + 1
+    l1_col, l2_col = role_col.get("level1"), role_col.get("level2")
+
+    level1 = level2 = None  # (LabelResult, block)
+    row_no = 0
+    i = start + 1
+    while i < len(rows):
+        row = rows[i]
+        if is_total_row(row):
+            _totals(ctx, row)
+            i += 1
+            break
+        if is_indicator_header(row):
+            break
+        row_max = max(c.col + (c.colspan or 1) - 1 for c in row)
+        if row_max >= header_max:  # full width: positions are meaningful
+            left = [c for c in row if c.col < first_data_col]
+            right = {roles[c.col]: c for c in row if c.col in roles and roles[c.col] not in LEVEL_ROLES}
+        else:  # collapsed merge: level labels from the left by vocabulary, rest in order
+            left, rest = [], list(row)
+            while rest and (_known(normalize_level1(rest[0].content)) or _known(normalize_level2(rest[0].content))):
+                left.append(rest.pop(0))
+            right = {r: c for (_, r), c in zip(data_roles, rest)}
+            if len(rest) > len(data_roles):
+                ctx.notes.append(f"row {row[0].row} of table {row[0].table_no} has more cells than its header")
+        for c in left:
+            if not fold(c.text):
+                ctx.claim(c)
+                continue
+            r1, r2 = normalize_level1(c.content), normalize_level2(c.content)
+            if _known(r1) and _known(r2):
+                is_l1 = c.col == l1_col or (l1_col is not None and c.col < l1_col) or (l2_col is not None and c.col < l2_col and c.col != l2_col)
+                if c.col == l2_col:
+                    is_l1 = False
+            elif _known(r1):
+                is_l1 = True
+            elif _known(r2):
+                is_l1 = False
+            elif c.col == l1_col:
+                is_l1 = True
+            elif c.col == l2_col:
+                is_l1 = False
+            else:
+                ctx.notes.append(f"unrecognised label {c.content.strip()!r} left of the indicator columns")
+                continue
+            if is_l1:
+                level1, level2 = (r1, c), None
+            else:
+                level2 = (r2, c)
+            ctx.claim(c)
+
+        def cell(role: str) -> Block | None:
+            return right.get(role)
+
+        name_b, target_b, actual_b = cell("name"), cell("target"), cell("actual")
+        weight_b, score_b, note_b = cell("weight"), cell("score"), cell("note")
+        item_b, op_b, unit_b = cell("item"), cell("op"), cell("unit")
+        if not any(b is not None and fold(b.text) for b in (name_b, target_b, actual_b, weight_b, score_b)):
+            ctx.claim(*row)
+            i += 1
+            continue
+        row_no += 1
+        target_raw = _combined(op_b, target_b, unit_b)
+        actual_raw = actual_b.content.strip() if actual_b is not None else None
+        unit_hint = unit_b.content.strip() if unit_b is not None and fold(unit_b.text) else None
+        tq = parse_quantity(target_raw, unit_hint=None) if target_raw is not None else None
+        aq = None
+        if actual_b is not None:
+            aq = parse_quantity(_combined(None, actual_b, unit_b) or "", unit_hint=None)
+        l1, l1b = level1 if level1 else (None, None)
+        l2, l2b = level2 if level2 else (None, None)
+        name_raw = name_b.content if name_b is not None else None
+        rec = {
+            "row_no": row_no,
+            "level1": l1.name if l1 else None, "level1_code": l1.code if l1 else None,
+            "level1_raw": l1.raw if l1 else None, "level1_weight": l1.weight if l1 else None,
+            "level2": l2.name if l2 else None, "level2_code": l2.code if l2 else None,
+            "level2_raw": l2.raw if l2 else None,
+            "name": clean_indicator_name(name_raw) if name_raw is not None else None,
+            "name_raw": name_raw,
+            "item": item_b.content.strip() or None if item_b is not None else None,
+            "target_raw": target_raw,
+            "actual_raw": actual_raw if with_actual else None,
+            "weight": parse_decimal(fold(weight_b.text)) if weight_b is not None else None,
+            "score": parse_decimal(fold(score_b.text)) if score_b is not None else None,
+            "deviation_note": (note_b.content.strip() or None) if note_b is not None else None,
+            "name_block": name_b, "target_block": target_b, "actual_block": actual_b,
+            "weight_block": weight_b, "score_block": score_b,
+            "level1_block": l1b, "level2_block": l2b,
+        }
+        for prefix, q in (("target", tq), ("actual", aq)):
+            for f in ("op", "value", "upper", "unit", "kind"):
+                rec[f"{prefix}_{f}"] = getattr(q, f) if q is not None else None
+        if unit_hint and tq is not None and tq.unit is None and tq.kind not in ("text", "na"):
+            rec["target_unit"] = unit_hint
+        ctx.indicators.append(rec)
+        ctx.claim(*row)
+        i += 1
+    return i
+
+
+def _combined(op_b: Block | None, value_b: Block | None, unit_b: Block | None) -> str | None:
+    """Target text from split columns (指标性质 | 指标值 | 度量单位) or one cell."""
+    if value_b is None:
+        return None
+    parts = []
+    if op_b is not None and fold(op_b.text) and fold(op_b.text) not in ("定性", "定量", "正向", "反向"):
+        parts.append(op_b.content.strip())
+    parts.append(value_b.content.strip())
+    if unit_b is not None and fold(unit_b.text) and not value_b.content.strip().endswith(unit_b.content.strip()):
+        parts.append(unit_b.content.strip())
+    return "".join(parts) if len(parts) > 1 else value_b.content.strip()
+
+
+def _totals(ctx: Ctx, row: list[Block]) -> None:
+    nums = [(c, parse_decimal(fold(c.text))) for c in row]
+    nums = [(c, v) for c, v in nums if v is not None]
+    ctx.claim(*row)
+    if len(nums) >= 2:
+        ctx.meta["total_weight"], ctx.meta["total_score"] = nums[0][1], nums[1][1]
+        ctx.meta["total_weight_block"], ctx.meta["total_block"] = nums[0][0], nums[1][0]
+    elif len(nums) == 1:
+        ctx.meta["total_score"], ctx.meta["total_block"] = nums[0][1], nums[0][0]

@@ -1,0 +1,208 @@
+"""Form parsers: one per form type, all reading the same section model.
+
+Each walks the section's tables row by row and hands a row to the part of the form it
+opens (funds header, goal header, indicator header, staffing header, …).  What no part
+claims is reported in the section status, never dropped silently.
+"""
+from __future__ import annotations
+
+import regex as re
+
+from normalizers import parse_date, parse_decimal, parse_quantity
+
+from ..segment import Section
+from .common import Ctx, fold, match_role, vocab
+from .funds import (header_unit, is_funds_header, parse_expenditure_table, parse_funds_block,
+                    parse_total_cell)
+from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
+from .indicators import is_indicator_header, parse_indicator_table
+
+_YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
+_HEADER_LABELS = None
+
+
+def _labels() -> dict[str, list[str]]:
+    from .common import vocab as _v  # noqa: F401
+    from ..segment import form_specs
+    return form_specs()["header_labels"]
+
+
+def section_meta(ctx: Ctx) -> None:
+    """Unit, project, 主管部门, 实施单位, 填表人, phone, date, fiscal year."""
+    sec = ctx.section
+    labels = _labels()
+    meta = ctx.meta
+    for t in sec.tables():
+        for row in t.rows():
+            for k, c in enumerate(row):
+                f = fold(c.text).rstrip(":：")
+                if not f or len(f) > 12:
+                    continue
+                key = next((key for key, labs in labels.items() if f in {fold(x) for x in labs}), None)
+                if key and key not in meta and k + 1 < len(row) and fold(row[k + 1].text):
+                    meta[key] = row[k + 1].content.strip()
+                    meta[key + "_block"] = row[k + 1]
+                    ctx.claim(c, row[k + 1])
+    for p in sec.paragraphs():
+        for key, labs in labels.items():
+            for lab in labs:
+                m = re.search(re.escape(lab) + r"\s*[:：]\s*(?P<v>[^\s:：]+(?:\s[^\s:：]+)*?)(?=\s{2,}|\s*$|\s+\S+[:：])", p.text)
+                if m and key not in meta:
+                    v = m.group("v").strip()
+                    if v and not v.startswith(("（", "(")):
+                        meta[key] = v
+    if "filled_date" in meta:
+        meta["filled_date"] = parse_date(meta["filled_date"])
+    # a report's date line (2024年06月04日) near its title
+    if sec.form_type == "self_eval_report" and not meta.get("filled_date"):
+        for p in sec.paragraphs()[:6]:
+            d = parse_date(p.text.strip())
+            if d:
+                meta["filled_date"] = d
+                break
+    title = sec.title or ""
+    m = _YEAR_IN_TITLE.search(title.replace(" ", ""))
+    if m:
+        meta["fiscal_year"] = int(m.group(1))
+    if sec.form_type == "self_eval_report" and "unit_name" not in meta and title:
+        m = re.search(r"年度?(.+?)(?:单位|部门)?整体支出绩效", fold(title))
+        if m:
+            meta["unit_name"] = m.group(1)
+
+
+def parse_self_eval(ctx: Ctx) -> None:
+    year = ctx.meta.get("fiscal_year")
+    for t in ctx.section.tables():
+        rows = t.rows()
+        i = 0
+        while i < len(rows):
+            row = rows[i]
+            if is_indicator_header(row):
+                i = parse_indicator_table(ctx, rows, i)
+            elif is_funds_header(row):
+                i = parse_funds_block(ctx, rows, i, year)
+            elif is_goal_header(row):
+                i = parse_goal_block(ctx, rows, i)
+            else:
+                i += 1
+
+
+def parse_target(ctx: Ctx) -> None:
+    year = ctx.meta.get("fiscal_year")
+    for t in ctx.section.tables():
+        rows = t.rows()
+        unit = "万元"
+        breakdown: dict[int, str] = {}
+        i = 0
+        while i < len(rows):
+            row = rows[i]
+            if is_indicator_header(row):
+                i = parse_indicator_table(ctx, rows, i, with_actual=False)
+                continue
+            if is_funds_header(row):
+                i = parse_funds_block(ctx, rows, i, year)
+                continue
+            if is_goal_header(row):
+                i = parse_goal_block(ctx, rows, i)
+                continue
+            cells = [c for c in row if fold(c.text)]
+            if not cells:
+                i += 1
+                continue
+            first = cells[0]
+            kind = goal_row_kind(first)
+            if kind and len(cells) >= 2:
+                pair_items(ctx, kind, cells[1], None)
+                ctx.claim(*row)
+                i += 1
+                continue
+            if "万元" in fold(first.text) or "元)" in fold(first.text):
+                unit = header_unit([first])
+            from .funds import _breakdown_row
+            bd = {c.col: fold(c.text).rstrip(":：") for c in row
+                  if fold(c.text).rstrip(":：") in vocab()["breakdown_headers"]}
+            if bd:
+                breakdown = bd
+                ctx.claim(*row)
+            elif breakdown and _breakdown_row(ctx, row, breakdown, "年度资金总额", year, unit):
+                pass
+            else:
+                for k, c in enumerate(row):
+                    if "资金总额" in fold(c.text) and parse_total_cell(
+                            ctx, c, row[k - 1] if k else None, year, unit):
+                        break
+            i += 1
+
+
+def parse_basic_data(ctx: Ctx) -> None:
+    v = vocab()
+    for t in ctx.section.tables():
+        rows = t.rows()
+        i = 0
+        while i < len(rows):
+            row = rows[i]
+            roles = {c.col: match_role(c.text, v["staff_columns"]) for c in row}
+            roles = {k: r for k, r in roles.items() if r}
+            if len(roles) >= 2 and i + 1 < len(rows):
+                ctx.claim(*row)
+                vals = {c.col: c for c in rows[i + 1]}
+                for col, key in roles.items():
+                    c = vals.get(col)
+                    hdr = next(x for x in row if x.col == col)
+                    if c is None or not fold(c.text):
+                        continue
+                    if key == "staff_control_rate":
+                        q = parse_quantity(c.content.strip())
+                        ctx.fact(key, hdr, c, parsed=q.value, unit="%", kind="percent")
+                    else:
+                        ctx.fact(key, hdr, c, parsed=parse_decimal(fold(c.text)), unit="人", kind="count")
+                ctx.claim(*rows[i + 1])
+                i += 2
+                continue
+            if any(match_role(c.text, {"x": v["expenditure_header"]}) for c in row[:1]):
+                i = parse_expenditure_table(ctx, rows, i)
+                continue
+            broles = {c.col: match_role(c.text, v["building_columns"]) for c in row}
+            broles = {k: r for k, r in broles.items() if r}
+            if len(broles) >= 2:
+                ctx.claim(*row)
+                if i + 1 < len(rows):
+                    vals = {c.col: c for c in rows[i + 1]}
+                    for col, key in broles.items():
+                        c = vals.get(col)
+                        hdr = next(x for x in row if x.col == col)
+                        if c is None or not fold(c.text):
+                            continue
+                        q = parse_quantity(c.content.strip(), unit_hint="万元" if "投资" in key and "率" not in key else None)
+                        ctx.fact(key, hdr, c, parsed=q.value, unit=q.unit, kind=q.kind)
+                    ctx.claim(*rows[i + 1])
+                    i += 2
+                    continue
+            if fold(row[0].text) == "厉行节约保障措施":
+                ctx.claim(*row)
+                if len(row) > 1 and fold(row[1].text):
+                    ctx.fact("austerity_measures", row[0], row[1], kind="text")
+            i += 1
+
+
+def parse_report(ctx: Ctx) -> None:
+    """Narrative reports: headings and mentions are extracted by extractors.narrative."""
+
+
+PARSERS = {
+    "basic_data": parse_basic_data,
+    "overall_self_eval": parse_self_eval,
+    "project_self_eval": parse_self_eval,
+    "overall_target": parse_target,
+    "project_target": parse_target,
+    "self_eval_report": parse_report,
+}
+
+
+def parse_section(sec: Section) -> Ctx:
+    ctx = Ctx(section=sec)
+    section_meta(ctx)
+    parser = PARSERS.get(sec.form_type)
+    if parser is not None:
+        parser(ctx)
+    return ctx

@@ -1,0 +1,153 @@
+"""Split a document into sections (attachments / forms / reports) and classify them.
+
+A section starts at an attachment label paragraph (``附件1``, `` 附件 3``) or, where a
+document has none, at a paragraph that is a form title.  Its form type comes from the
+title patterns in ``forms/forms.yaml``, else from the header anchors found in it.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+
+import regex as re
+import yaml
+
+from normalizers.text import fold_ws
+
+from .model import CELL, PARAGRAPH, Block, Document, Table
+
+UNKNOWN = "unknown"
+
+
+@functools.lru_cache(maxsize=1)
+def form_specs() -> dict:
+    raw = yaml.safe_load(resources.files(__package__).joinpath("forms/forms.yaml").read_text("utf-8"))
+    for f in raw["forms"]:
+        f["_titles"] = [re.compile(t) for t in f["titles"]]
+    raw["_attachment"] = re.compile(raw["attachment_label"])
+    return raw
+
+
+@dataclass
+class Section:
+    ordinal: int
+    blocks: list[Block]
+    attachment_label: str | None = None
+    form_type: str = UNKNOWN
+    title: str | None = None
+    title_block: Block | None = None
+    char_start: int = 0
+    char_end: int = 0
+    classified_by: str | None = None  # title | anchors | None
+
+    def tables(self) -> list[Table]:
+        by_no: dict[int, list[Block]] = {}
+        for b in self.blocks:
+            if b.kind == CELL:
+                by_no.setdefault(b.table_no, []).append(b)
+        return [Table(n, cells) for n, cells in sorted(by_no.items())]
+
+    def paragraphs(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind != CELL]
+
+
+def attachment_label(text: str) -> str | None:
+    m = form_specs()["_attachment"].match(text)
+    if not m:
+        return None
+    return "附件" + m.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+
+
+def title_form(text: str) -> str | None:
+    """The form type a title names, or None.  Titles are short lines."""
+    t = fold_ws(text)
+    if len(t) > 80 or len(t) < 4:
+        return None
+    for f in form_specs()["forms"]:
+        if any(p.search(t) for p in f["_titles"]):
+            return f["type"]
+    return None
+
+
+def _anchor_form(blocks: list[Block]) -> str | None:
+    texts = {fold_ws(b.content) for b in blocks if len(b.text) <= 40}
+    joined = "\n".join(texts)
+    best, best_n = None, 0
+    for f in form_specs()["forms"]:
+        n = sum(1 for a in f["anchors"] if a in joined)
+        if n >= f["min_anchors"] and n > best_n:
+            best, best_n = f["type"], n
+    return best
+
+
+def segment(doc: Document) -> list[Section]:
+    blocks = doc.blocks
+    starts: list[tuple[int, str | None]] = []  # (block index, attachment label)
+    last_start = -10
+    seen_table_since_start = True
+    titled_since_start = False
+    for i, b in enumerate(blocks):
+        if b.kind == CELL:
+            seen_table_since_start = True
+            continue
+        lab = attachment_label(b.text)
+        if lab:
+            starts.append((i, lab))
+            last_start, seen_table_since_start, titled_since_start = i, False, False
+            continue
+        if title_form(b.text):
+            recent = i - last_start <= 4 and not seen_table_since_start and not titled_since_start
+            if not recent:
+                starts.append((i, None))
+                last_start, seen_table_since_start = i, False
+            titled_since_start = True
+    if not starts or starts[0][0] != 0:
+        # text before the first label belongs to the first section
+        if starts:
+            starts[0] = (0, starts[0][1]) if _is_preamble(blocks[: starts[0][0]]) else starts[0]
+        if not starts or starts[0][0] != 0:
+            starts.insert(0, (0, None))
+
+    sections: list[Section] = []
+    for k, (i, lab) in enumerate(starts):
+        j = starts[k + 1][0] if k + 1 < len(starts) else len(blocks)
+        sec_blocks = blocks[i:j]
+        if not sec_blocks:
+            continue
+        sec = Section(ordinal=len(sections) + 1, blocks=sec_blocks, attachment_label=lab)
+        sec.char_start = 0 if k == 0 else sec_blocks[0].char_start
+        sec.char_end = len(doc.text) if k + 1 >= len(starts) else blocks[j].char_start
+        _classify(sec)
+        sections.append(sec)
+    # a leading section with no form and no table is a cover note: fold it forward
+    if len(sections) > 1 and sections[0].form_type == UNKNOWN and not sections[0].tables() \
+            and sections[0].attachment_label is None:
+        first, second = sections[0], sections[1]
+        second.blocks = first.blocks + second.blocks
+        second.char_start = first.char_start
+        sections = sections[1:]
+        for n, s in enumerate(sections, start=1):
+            s.ordinal = n
+    return sections
+
+
+def _is_preamble(blocks: list[Block]) -> bool:
+    """Blocks before the first attachment label that are only a few short lines."""
+    return len(blocks) <= 3 and all(b.kind != CELL and len(b.text) < 60 for b in blocks)
+
+
+def _classify(sec: Section) -> None:
+    head = [b for b in sec.blocks[:12] if b.kind != CELL]
+    for b in head:
+        ft = title_form(b.text)
+        if ft:
+            sec.form_type, sec.title, sec.title_block, sec.classified_by = ft, b.text.strip(), b, "title"
+            return
+    ft = _anchor_form(sec.blocks)
+    if ft:
+        sec.form_type, sec.classified_by = ft, "anchors"
+    for b in head:
+        if b.kind == PARAGRAPH and not attachment_label(b.text) and ("表" in b.text or "报告" in b.text):
+            sec.title, sec.title_block = b.text.strip(), b
+            break
