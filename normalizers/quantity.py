@@ -163,7 +163,6 @@ _DATE_RES = [
     re.compile(rf"^{_Y}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$"),
     re.compile(rf"^{_Y}年(?:第?[一二三四1-4])季度(?:末|底)?$"),
 ]
-_YEAR_DOT_MONTH = re.compile(rf"^{_Y}\.(?:0[1-9]|1[0-2])$")
 _DATE_BEFORE = re.compile(r"(?:前|之前|以前)(?:完成)?$")
 
 # --------------------------------------------------------------------------
@@ -183,9 +182,11 @@ _RANK_RE = re.compile(
 )
 
 _WS = re.compile(r"\s+")
+# words that may follow a percentage without changing its meaning (100%覆盖)
+_PCT_TAIL = re.compile(r"^(.*\d(?:%|‰))(?:覆盖|完成|准确|达标|合格|到位|落实|兑现|发放|执行|实现|及时|正确|满意)$")
 _DIGIT_WS_DIGIT = re.compile(r"[\d.,]\s+[\d.,]")
 _PCT_WORDS = re.compile(r"百分之([零〇一二两三四五六七八九十百点\d.]+)")
-_TRAIL_PUNCT = "。；;，,、!！"
+_TRAIL_PUNCT = "。；;，,!！"
 
 
 def _tidy(d: Decimal) -> Decimal:
@@ -277,6 +278,8 @@ def _read_number(s: str, pos: int) -> tuple[Decimal, int, bool] | None:
         if r is None:
             return None
         v, end = r
+        if s[pos] == "0" and end > pos + 1 and s[pos + 1].isdigit():
+            return None  # leading zero: a code or phone number (0562...), not a quantity
         if end < len(s) and (s[end].isdigit() or s[end] in ",."):
             return None  # malformed (7,00.0,77 / 1.2.3)
         mult, end2 = read_scales(s, end, SCALE_EXCEPTIONS)
@@ -443,9 +446,6 @@ def parse_quantity(text: str | None, unit_hint: str | None = None) -> Quantity:
         d_op = "<="
     if any(p.match(ds) for p in _DATE_RES):
         return Quantity(d_op, None, None, None, "date", raw)
-    if unit_hint is None and _YEAR_DOT_MONTH.match(ds):
-        # 2017.01 in a time column; with a header unit (万元) it is a number
-        return Quantity(d_op, None, None, None, "date", raw)
 
     # ---- ranks -----------------------------------------------------------
     m = _RANK_RE.match(s)
@@ -485,6 +485,11 @@ def parse_quantity(text: str | None, unit_hint: str | None = None) -> Quantity:
             break
     if post == "before":
         return _qual(raw)  # "3天前" etc: not a date we can read
+
+    # "100%覆盖", "100%准确": a percentage followed by the word it measures
+    mt = _PCT_TAIL.match(s)
+    if mt:
+        s = mt.group(1)
 
     if any(a in s for a in _APPROX):
         return _qual(raw)
