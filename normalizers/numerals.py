@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 
 CN_DIGITS: dict[str, int] = {
-    "零": 0, "〇": 0, "○": 0, "Ｏ": 0,
+    "零": 0, "〇": 0,
     "一": 1, "壹": 1, "幺": 1,
     "二": 2, "两": 2, "贰": 2, "貳": 2, "兩": 2,
     "三": 3, "叁": 3, "參": 3,
@@ -88,10 +88,14 @@ def cn_to_decimal(run: str) -> Decimal | None:
     if all(c in CN_DIGITS for c in run):
         if len(run) == 1:
             return Decimal(CN_DIGITS[run])
-        # positional: 二〇二三 → 2023 (no leading zero: 〇五 is not a number)
+        # positional digits are read only for years (二〇二三, 一九九八): a
+        # pair such as 三五 means "three to five", not 35
         if CN_DIGITS[run[0]] == 0:
             return None
-        return Decimal("".join(str(CN_DIGITS[c]) for c in run))
+        v = Decimal("".join(str(CN_DIGITS[c]) for c in run))
+        if len(run) == 4 and 1900 <= v <= 2100:
+            return v
+        return None
     total = 0  # completed 亿 groups
     wan = 0  # completed 万 group
     sec = 0  # current section below 万

@@ -268,9 +268,13 @@ def _match_unit(s: str, pos: int) -> tuple[str, int, str] | None:
     return None
 
 
-def _read_number(s: str, pos: int) -> tuple[Decimal, int, bool] | None:
+def _read_number(s: str, pos: int) -> tuple[Decimal, int, Decimal] | None:
     """Number at pos: Arabic (+ scale chars) or Chinese numeral.
-    Returns (value, end, has_scale)."""
+
+    Returns (value, end, scale) where ``scale`` is the multiplier the text
+    wrote itself (万 in ``3.5万``, ``三千万``), 1 if none; ``value`` already
+    includes it.
+    """
     if pos >= len(s):
         return None
     if s[pos].isdigit() or (s[pos] == "." and pos + 1 < len(s) and s[pos + 1].isdigit()):
@@ -283,7 +287,7 @@ def _read_number(s: str, pos: int) -> tuple[Decimal, int, bool] | None:
         if end < len(s) and (s[end].isdigit() or s[end] in ",."):
             return None  # malformed (7,00.0,77 / 1.2.3)
         mult, end2 = read_scales(s, end, SCALE_EXCEPTIONS)
-        return v * mult, end2, end2 > end
+        return v * mult, end2, mult
     m = CN_RUN_RE.match(s, pos)
     if not m:
         return None
@@ -295,40 +299,51 @@ def _read_number(s: str, pos: int) -> tuple[Decimal, int, bool] | None:
         if any(s.startswith(e, pos + i) for e in SCALE_EXCEPTIONS):
             run = run[:i]
             break
-    # trailing scale chars that are a unit prefix (万元 is fine: scale)
     if not any(c in CN_DIGITS for c in run) and not run.startswith(("十", "拾")):
-        return None
+        return None  # 万元, 千人: no digit at all
     v = cn_to_decimal(run)
-    # try shorter runs if the whole run is not a numeral (一流 is caught later)
+    # a longer run may not be a numeral while a prefix is (三公 → 三 + 公...);
+    # the caller then fails on the leftover unless it is a unit
     while v is None and len(run) > 1:
         run = run[:-1]
         v = cn_to_decimal(run)
     if v is None:
         return None
-    # only the big scales make a Chinese numeral "self-scaled" (三千 is just
-    # a number; 三千万 carries its own 万)
-    has_scale = any(c in "万萬亿億" for c in run)
-    return v, pos + len(run), has_scale
+    # only the big scales make a Chinese numeral "self-scaled": 三千 is just a
+    # number, 三千万 / 二万 carry their own 万 (used by ranges: 一至二万元)
+    mult = Decimal(1)
+    for c in reversed(run):
+        if c in "万萬亿億":
+            mult *= SCALE_CHARS[c]
+        else:
+            break
+    if mult == 1 and any(c in "万萬亿億" for c in run):
+        mult = Decimal(10000)  # 两万五: self-scaled, the exact factor is irrelevant
+    return v, pos + len(run), mult
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Side:
-    value: Decimal
-    scaled: bool
+    value: Decimal  # includes the scale written in the text
+    scale: Decimal  # that scale (1 if none)
     unit: str | None
     kind: str | None
     factor: Decimal  # percent factor (‰ → 0.1)
 
+    @property
+    def scaled(self) -> bool:
+        return self.scale != 1
+
 
 def _read_side(s: str, pos: int) -> tuple[_Side, int] | None:
     neg = False
-    if pos < len(s) and s[pos] == "-" and pos + 1 < len(s) and s[pos + 1].isdigit() and pos == 0:
-        neg = True
-        pos += 1
+    if pos == 0 and s.startswith("-") and len(s) > 1 and s[1].isdigit():
+        neg = True  # a negative value such as -2.5% (change rates)
+        pos = 1
     r = _read_number(s, pos)
     if r is None:
         return None
-    v, pos, scaled = r
+    v, pos, scale = r
     if neg:
         v = -v
     ge = False
@@ -338,17 +353,17 @@ def _read_side(s: str, pos: int) -> tuple[_Side, int] | None:
     u = _match_unit(s, pos)
     if u is None:
         if ge:
-            return _Side(v, scaled, "个", "count", Decimal(1)), pos
-        return _Side(v, scaled, None, None, Decimal(1)), pos
+            return _Side(v, scale, "个", "count", Decimal(1)), pos
+        return _Side(v, scale, None, None, Decimal(1)), pos
     unit, pos, kind = u
-    if ge:
-        unit = "个" + unit if not unit.startswith("个") else unit
     factor = PERCENT_UNITS.get(unit, Decimal(1))
     if kind == "date" and ge:
         kind = "duration"  # 3个月, 1个季度
     if kind == "percent":
         unit = "%"
-    return _Side(v, scaled, unit, kind, factor), pos
+    elif kind != "money":
+        unit = _strip_ge(unit)
+    return _Side(v, scale, unit, kind, factor), pos
 
 
 def _finish_value(side: _Side, kind: str, hint_mult: Decimal) -> Decimal:
@@ -363,23 +378,20 @@ def _finish_value(side: _Side, kind: str, hint_mult: Decimal) -> Decimal:
 def _resolve(side: _Side, hint) -> tuple[str, str | None, Decimal] | None:
     """(kind, unit, multiplier) for a side, using the hint when no unit."""
     if side.kind is not None:
-        kind, unit = side.kind, side.unit
-        if kind == "percent" and side.scaled:
+        if side.kind == "percent" and side.scaled:
             return None  # 5万% makes no sense
-        if unit and kind != "money":
-            unit = _strip_ge(unit)
-        return kind, unit, Decimal(1)
+        return side.kind, side.unit, Decimal(1)
     if hint is not None:
         hk, hu, hm = hint
         if hk == "money":
             # text that writes its own scale (3359.62万 in a 万元 column)
-            # already carries the multiplier
+            # already carries the multiplier: the header is not applied twice
             return "money", "元", (Decimal(1) if side.scaled else hm)
         if hk == "percent":
             if side.scaled:
                 return None
             return "percent", "%", Decimal(1)
-        return hk, hu, Decimal(1)
+        return hk, hu, (Decimal(1) if side.scaled else hm)
     return "count", None, Decimal(1)
 
 
@@ -518,28 +530,27 @@ def parse_quantity(text: str | None, unit_hint: str | None = None) -> Quantity:
 
     if right is not None:
         if pre is not None or post not in (None, "between"):
+            return _qual(raw)  # 大于90-95%: contradictory
+        if left.kind is None and right.kind is not None:
+            # 90~95%, 1-2万元: the left number borrows the right's unit, and
+            # its scale when it wrote none itself
+            lv = left.value if left.scaled else left.value * right.scale
+            left = _Side(lv, right.scale, right.unit, right.kind, right.factor)
+        elif left.kind is not None and right.kind is None:
+            return _qual(raw)  # 90%-95: unit only on the left is not a form we know
+        if left.value < 0 or right.value < 0:
             return _qual(raw)
-        if left.kind is None and not left.scaled and right.kind is not None:
-            left = _Side(left.value * (right.value and Decimal(1)), False, right.unit, right.kind, right.factor)
-            # inherit the right side's scale for "1-2万元"
-            if right.scaled:
-                rs = _scale_of(s, pos)
-                left = _Side(left.value * rs, True, left.unit, left.kind, left.factor)
-        elif left.kind is None and right.kind is not None:
-            left = _Side(left.value, left.scaled, right.unit, right.kind, right.factor)
-        elif right.kind is None and left.kind is not None:
-            return _qual(raw)  # 90%-95 : unit only on the left is unusual
         rl = _resolve(left, hint)
         rr = _resolve(right, hint)
-        if rl is None or rr is None or rl[0] != rr[0] or rl[1] != rr[1]:
-            return _qual(raw)
-        kind, unit, mult = rr
+        if rl is None or rr is None or rl[:2] != rr[:2]:
+            return _qual(raw)  # different units on both sides
+        kind, unit = rr[0], rr[1]
         if kind == "date":
-            return Quantity("=", None, None, None, "date", raw)
+            return Quantity("=", None, None, None, "date", raw)  # 1-12月
         lo = _finish_value(left, kind, rl[2])
         hi = _finish_value(right, kind, rr[2])
         if lo >= hi:
-            return _qual(raw)
+            return _qual(raw)  # not an interval (2023-12, 5000-2万)
         return Quantity("range", lo, hi, unit, kind, raw)
 
     if post == "between":
@@ -552,8 +563,7 @@ def parse_quantity(text: str | None, unit_hint: str | None = None) -> Quantity:
         return _qual(raw)
     kind, unit, mult = res
     if kind == "date":
-        if left.kind == "date" or (unit in ("年", "年度")):
-            return Quantity(op, None, None, None, "date", raw)
+        return Quantity(op, None, None, None, "date", raw)  # 3月, 2023年度
     if kind == "duration" and unit in ("年", "年度") and not left.scaled and op == "=" \
             and left.value == left.value.to_integral_value() and 1900 <= left.value <= 2100:
         return Quantity("=", None, None, None, "date", raw)  # 2023年
@@ -561,29 +571,3 @@ def parse_quantity(text: str | None, unit_hint: str | None = None) -> Quantity:
     if kind in ("duration", "rank") and value < 0:
         return _qual(raw)
     return Quantity(op, value, None, unit, kind, raw)
-
-
-def _scale_of(s: str, pos: int) -> Decimal:
-    """Recover the scale multiplier written on the right-hand side of a range
-    (the part of ``s`` after the separator)."""
-    # find the right side start again: after the separator
-    for sep in _RANGE_SEPS_BY_LEN:
-        i = s.find(sep)
-        if i > 0:
-            right = s[i + len(sep):]
-            r = read_arabic(right, 0)
-            if r is not None:
-                mult, _ = read_scales(right, r[1], SCALE_EXCEPTIONS)
-                return mult
-            m = CN_RUN_RE.match(right)
-            if m:
-                run = m.group(0)
-                mult = Decimal(1)
-                # trailing big scales of a CN numeral (一至二万)
-                for c in reversed(run):
-                    if c in SCALE_CHARS:
-                        mult *= SCALE_CHARS[c]
-                    else:
-                        break
-                return mult
-    return Decimal(1)
