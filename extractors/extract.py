@@ -124,9 +124,9 @@ def _narrative(sections, doc: Document) -> tuple[dict[int, list[dict]], dict[int
         if not paras:
             continue
         analysis = analyze_report([(b.text, b.char_start) for b in paras])
-        for b, level in zip(paras, analysis.levels):
-            if level:
-                headings[id(b)] = level
+        for b, info in zip(paras, analysis.paragraphs):
+            if info.level:
+                headings[id(b)] = info.level
         rows = []
         for m in analysis.mentions:
             rows.append({

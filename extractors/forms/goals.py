@@ -14,7 +14,7 @@ from .common import Ctx, fold, match_role, vocab
 # end of a sentence: 1、 2. 3．(4) （5）
 _ITEM = re.compile(
     r"(?:(?<=^)|(?<=\n)|(?<=<p[^>]{0,40}>)|(?<=[。；;！!]\s{0,3}))\s*"
-    r"(?:(?P<n>\d{1,2})\s*[、.．,，:：](?!\d)|[(（](?P<m>\d{1,2})[)）])")
+    r"(?:(?P<n>\d{1,2})\s*(?:[、:：]|[.．,，](?!\d))|[(（](?P<m>\d{1,2})[)）])")
 _TAG = re.compile(r"</?p[^>]*>", re.I)
 
 
@@ -67,8 +67,9 @@ def _clean(text: str) -> str:
 
 
 def is_goal_header(row: list[Block]) -> bool:
-    roles = {match_role(c.text, vocab()["goal_headers"]) for c in row if len(fold(c.text)) <= 12}
-    return "expected" in roles
+    """A row with a cell that is exactly an expected-goal header (预期目标)."""
+    labels = {fold(x) for x in vocab()["goal_headers"]["expected"]}
+    return any(fold(c.text) in labels for c in row)
 
 
 def parse_goal_block(ctx: Ctx, rows: list[list[Block]], start: int) -> int:

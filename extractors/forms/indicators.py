@@ -91,6 +91,9 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
                 is_l1 = True
             elif _known(r2):
                 is_l1 = False
+            elif "绩效指标" in fold(c.text) or "绩效目标" in fold(c.text):
+                ctx.claim(c)  # the table's own vertical label (年度绩效指标)
+                continue
             elif c.col == l1_col:
                 is_l1 = True
             elif c.col == l2_col:
