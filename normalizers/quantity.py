@@ -140,7 +140,7 @@ _APPROX = ("约", "大约", "左右", "多", "余", "近", "逾", "≈", "±")
 # --------------------------------------------------------------------------
 _LIMIT_WORD = re.compile(r"不超|不高于|不大于|不多于|不突破|≤|<=|以内|之内|内|控制|未超")
 _BUDGET_ONLY = re.compile(
-    r"^(?:成本|支出|费用|资金|项目)?(?:严格)?(?:控制在|不超过|不超出|不超|不高于|不大于|不多于|不突破|未超过|未超出|未超|≤|<=|<)?"
+    r"^(?:成本|支出|费用|资金|项目)?(?:严格)?(?:控制在|在|不超过|不超出|不超|不高于|不大于|不多于|不突破|未超过|未超出|未超|≤|<=|<)?"
     r"(?:年初|全年|批复|核定|下达|当年|计划|项目)?(?:的)?"
     r"(?:预算|预算数|预算金额|预算资金|预算投入|预算标准|预算总额|投资|批复金额|计划投资)"
     r"(?:投入|金额|数|资金|总额)?"
@@ -217,7 +217,8 @@ def _clean_hint(hint: str | None) -> str | None:
         return None
     h = fold_ws(to_halfwidth(hint))
     h = re.sub(r"^(?:单位|计量单位|金额单位)[:：]?", "", h)
-    h = h.strip("()[]【】〔〕 ")
+    while len(h) > 1 and h[0] in "([【〔" and h[-1] in ")]】〕":
+        h = h[1:-1].strip()
     h = h.replace("人民币", "")
     return h or None
 
@@ -474,6 +475,11 @@ def parse_quantity(text: str | None, unit_hint: str | None = None) -> Quantity:
 
     # ---- comparators -----------------------------------------------------
     pre = None
+    neutral = False
+    if s.startswith(("在", "保持在")) and not s.startswith("在预算"):
+        # 在95%以上: "在" only carries the suffix's comparator
+        neutral = True
+        s = s[3:] if s.startswith("保持在") else s[1:]
     for p in _PREFIXES_BY_LEN:
         if s.startswith(p) and len(s) > len(p):
             pre = _PREFIX_OPS[p]
@@ -495,6 +501,8 @@ def parse_quantity(text: str | None, unit_hint: str | None = None) -> Quantity:
                 break
         else:
             break
+    if neutral and (pre is not None or post in (None, "between")):
+        return _qual(raw)
     if post == "before":
         return _qual(raw)  # "3天前" etc: not a date we can read
 
