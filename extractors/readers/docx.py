@@ -277,7 +277,11 @@ def read_docx(data: bytes) -> Document:
         raise ReaderError(f"corrupt .docx ({type(e).__name__}: {e}): re-save the file in Word "
                           "or re-download it") from e
     reader = _Reader(d)
-    reader.read_body(d.element.body)
+    try:
+        reader.read_body(d.element.body)
+    except RecursionError as e:
+        raise ReaderError(".docx nested too deeply to read (tables or fields inside each other "
+                          "thousands of levels): re-save the file in Word") from e
     if reader.n_textboxes:
         reader.warnings.append(f"{reader.n_textboxes} text box(es) ignored")
     return reader.tb.build(format="docx", layout="docx_tables", warnings=reader.warnings)

@@ -40,6 +40,8 @@ _BLOCK = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", 
           "tr", "td", "th", "thead", "tbody", "tfoot", "legend", "details", "summary",
           "h1", "h2", "h3", "h4", "h5", "h6", "table", "textarea", "option"}
 
+MAX_TABLE_SLOTS = 2_000_000  # grid positions of one table (guards against absurd spans)
+
 _HARD = "\x01"  # a line break that survives whitespace collapsing
 _KEEP = "\x02"  # a space that survives whitespace collapsing
 _WS = re.compile(r"[ \t\n\r\f]+")
@@ -170,7 +172,7 @@ class _Reader:
             self.buf.text(el.tail, pre)
             return
         tag = tag.lower()
-        if tag in _SKIP or el.get("hidden") is not None:
+        if tag in _SKIP or _hidden(el):
             self.buf.text(el.tail, pre)
             return
         here_pre = self._is_pre(el, pre)
@@ -207,7 +209,7 @@ class _Reader:
                 lines.text(ch.tail, pre)
                 continue
             tag = tag.lower()
-            if tag in _SKIP or ch.get("hidden") is not None:
+            if tag in _SKIP or _hidden(ch):
                 lines.text(ch.tail, pre)
                 continue
             if tag == "br":
@@ -243,6 +245,9 @@ class _Reader:
                 cs = min(max(_int(td.get("colspan"), 1), 1), 1000)
                 rs = _int(td.get("rowspan"), 1)
                 rs = n - r if rs == 0 else min(max(rs, 1), n - r)
+                if len(occupied) + rs * cs > MAX_TABLE_SLOTS:
+                    raise ReaderError(f"HTML table with more than {MAX_TABLE_SLOTS} grid cells "
+                                      "(rowspan/colspan out of bounds?): fix or split the table")
                 for rr in range(r, r + rs):
                     for cc in range(c, c + cs):
                         occupied.add((rr, cc))
@@ -256,6 +261,13 @@ class _Reader:
             self._inline(td, lines, self._is_pre(td, False))
             self.tb.cell(t, row=r + 1, col=c + 1, text=lines.flush(), rowspan=rs, colspan=cs)
         self.tb.end_table()
+
+
+def _hidden(el) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style) and re.search(r"display\s*:\s*none", style, re.I) is not None
 
 
 def _rows(tbl):
@@ -298,6 +310,10 @@ def read_html(data: bytes) -> Document:
     body = root.find("body")
     if body is None:
         body = root
-    reader.walk(body)
+    try:
+        reader.walk(body)
+    except RecursionError as e:
+        raise ReaderError("HTML nested too deeply to read (thousands of levels): save the "
+                          "page again from a browser") from e
     reader.flush_paragraph()
     return reader.tb.build(format="html", layout="html_tables", warnings=reader.warnings)

@@ -8,6 +8,8 @@ What it produces (layout ``pdf_tables``, ``n_pages`` set):
   ``None`` at the covered positions) gets its ``rowspan``/``colspan`` from how many grid
   lines its box crosses.  Every cell box pdfplumber finds is one block (empty or not)
   with ``page`` (1-based) and its box ``x0, top, x1, bottom`` (pdfplumber coordinates).
+  A "table" of a single cell (a frame around text, a page border) is read as text.
+  Characters drawn twice at the same place (fake bold) are kept once.
 * A table that continues on the next page is joined into one table: the continuation
   must be the first thing on page n+1 (page headers/footers aside), the table it
   continues the last thing on page n, and both must have the same left/right edges and
@@ -104,6 +106,21 @@ def _group_lines(chars: list) -> list[list]:
     return [lines[k] for k in order]
 
 
+def _dedupe(chars: list) -> list:
+    """Drop a char drawn again at (almost) the same place (fake bold, shadows).
+
+    Like pdfplumber's ``dedupe_chars`` (1 pt tolerance, same text), in linear time."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for ch in chars:
+        x, y, t = round(ch["x0"]), round(ch["top"]), ch["text"]
+        if t.strip() and any((t, x + dx, y + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            continue
+        seen.add((t, x, y))
+        out.append(ch)
+    return out
+
+
 def _latin(ch: str) -> bool:
     return bool(ch) and ch.isascii() and ch.isalnum()
 
@@ -196,7 +213,7 @@ class Chunk:
 
 def _make_chunk(page_no: int, table) -> Chunk | None:
     boxes = [tuple(c) for c in table.cells if c]
-    if not boxes:
+    if len(boxes) < 2:  # a frame around text (page border, boxed note) is not a table
         return None
     xs = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
     ys = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
@@ -379,7 +396,7 @@ def _read(pdf) -> Document:
         pd = _PageData(no, float(page.width), float(page.height))
         pdata.append(pd)
         try:
-            chars = [c for c in page.dedupe_chars().chars if c.get("text")]
+            chars = _dedupe([c for c in page.chars if c.get("text")])
             pd.n_chars = sum(1 for c in chars if c["text"].strip())
             tables = page.find_tables() if pd.n_chars else []
         except Exception as e:
