@@ -1,0 +1,136 @@
+"""End to end: folder in, Parquet datasets out; determinism; bad input never stops a batch."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.run import run
+from pipeline.schema import DATASETS
+
+from .conftest import RAW, ROOT, SEED000, SEED004
+
+DATASET_NAMES = list(DATASETS)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """The two seeds plus one of each kind of bad input, in subfolders."""
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copy(SEED000, raw / SEED000.name)
+    (raw / "sub").mkdir()
+    shutil.copy(SEED004, raw / "sub" / SEED004.name)
+    (raw / "bad").mkdir()
+    (raw / "bad" / "empty.txt").write_bytes(b"")
+    (raw / "bad" / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (raw / "bad" / "latin.txt").write_bytes(b"\x80\xff\x81\xfe\xfd\x82" * 100 + b"abc")
+    (raw / "bad" / "noform.txt").write_text("今天天气很好。\n我们去公园散步。\n", "utf-8")
+    out = tmp_path_factory.mktemp("parquet")
+    summary = run(raw, out, workers=2, timeout=120, progress=False,
+                  metrics_path=out.parent / "metrics.json")
+    return raw, out, summary
+
+
+def q(out: Path, sql: str):
+    for name in DATASET_NAMES:
+        sql = sql.replace(f"{{{name}}}", f"read_parquet('{out}/{name}/**/*.parquet')")
+    return duckdb.sql(sql).fetchall()
+
+
+def test_every_dataset_readable_with_duckdb(batch):
+    _, out, _ = batch
+    for name in DATASET_NAMES:
+        assert (out / name / "part-0.parquet").exists()
+        q(out, f"SELECT count(*) FROM {{{name}}}")
+    dp = json.loads((out / "datapackage.json").read_text("utf-8"))
+    assert [r["name"] for r in dp["resources"]] == DATASET_NAMES
+    fields = {f["name"]: f for f in dp["resources"][3]["schema"]["fields"]}
+    assert "percent points" in fields["target_value"]["description"]
+
+
+def test_documents_statuses_and_errors(batch):
+    _, out, summary = batch
+    rows = dict((r[0], r[1:]) for r in q(out, "SELECT source_path, status, error, format, layout FROM {documents}"))
+    assert rows[SEED000.name][:1] == ("ok",) and rows["sub/" + SEED004.name][0] == "ok"
+    assert rows["bad/empty.txt"][0] == "failed" and "empty file" in rows["bad/empty.txt"][1]
+    assert rows["bad/binary.txt"][0] == "failed" and "binary" in rows["bad/binary.txt"][1]
+    assert rows["bad/latin.txt"][0] == "failed" and "encoding" in rows["bad/latin.txt"][1]
+    assert rows["bad/noform.txt"][0] == "partial" and "no recognisable form" in rows["bad/noform.txt"][1]
+    assert summary["documents"] == 6
+    assert summary["documents_by_status"] == {"failed": 3, "ok": 2, "partial": 1}
+    assert sorted(summary["failed_files"]) == ["bad/binary.txt", "bad/empty.txt", "bad/latin.txt"]
+
+
+def test_ids_and_sections(batch):
+    _, out, _ = batch
+    data = SEED000.read_bytes()
+    doc_id = hashlib.sha256(data).hexdigest()[:16]
+    secs = q(out, f"SELECT section_id, form_type FROM {{sections}} WHERE doc_id = '{doc_id}' ORDER BY ordinal")
+    assert [s[0] for s in secs] == [f"{doc_id}:{n}" for n in range(1, 7)]
+    assert q(out, f"SELECT text FROM {{documents}} WHERE doc_id = '{doc_id}'")[0][0] == data.decode("utf-8")
+    bad = q(out, """SELECT count(*) FROM {blocks} b JOIN {documents} d USING (doc_id)
+                    WHERE substring(d.text, b.char_start + 1, b.char_end - b.char_start) <> b.text""")
+    assert bad == [(0,)]
+    n_blocks = q(out, "SELECT count(*) FROM {blocks}")[0][0]
+    assert n_blocks > 1300
+    assert q(out, "SELECT count(*) FROM {indicators}")[0][0] == 93
+
+
+def test_money_is_decimal_in_parquet(batch):
+    _, out, _ = batch
+    import pyarrow.parquet as pq
+    schema = pq.read_schema(out / "funds" / "part-0.parquet")
+    assert str(schema.field("amount_yuan").type) == "decimal128(18, 2)"
+    assert schema.field("amount_yuan").metadata[b"description"].startswith("Amount in 元".encode())
+    assert q(out, "SELECT sum(amount_yuan) FROM {funds} WHERE item = '税费缴纳'")[0][0] == __import__("decimal").Decimal("6232700.00")
+
+
+def test_output_is_byte_identical_across_runs(batch, tmp_path):
+    raw, out, _ = batch
+    out2 = tmp_path / "again"
+    run(raw, out2, workers=1, timeout=0, progress=False)
+    for name in DATASET_NAMES:
+        a = (out / name / "part-0.parquet").read_bytes()
+        b = (out2 / name / "part-0.parquet").read_bytes()
+        assert a == b, name
+    assert (out / "datapackage.json").read_bytes() == (out2 / "datapackage.json").read_bytes()
+
+
+def test_hanging_file_is_stopped_and_reported(tmp_path, monkeypatch):
+    import pipeline.run as prun
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED004, raw / "ok.txt")
+    (raw / "slow.txt").write_text("slow", "utf-8")
+    real = prun.process_file
+
+    def slow(data, rel):
+        if rel == "slow.txt":
+            import time
+            time.sleep(60)
+        return real(data, rel)
+
+    monkeypatch.setattr(prun, "process_file", slow)
+    results = prun.process_all(prun.list_inputs(raw), raw, workers=2, timeout=2, progress=False)
+    docs = [r["documents"][0] for r in results]
+    assert docs[0]["status"] == "ok"
+    assert docs[1]["status"] == "failed" and "longer than 2 s" in docs[1]["error"]
+
+
+def test_cli_run_prints_summary(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED004, raw / SEED004.name)
+    (raw / "empty.txt").write_bytes(b"")
+    res = subprocess.run([sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(tmp_path / "pq"),
+                          "--workers", "1", "--quiet", "--strict"], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 1
+    assert "2 documents (1 failed, 1 ok)" in res.stdout
+    assert "24 indicators" in res.stdout and "empty.txt" in res.stdout
