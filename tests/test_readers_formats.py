@@ -513,3 +513,41 @@ def test_html_layout_table_is_flow():
     doc = read_html(page.encode())
     assert [b.text for b in doc.blocks if b.kind == PARAGRAPH] == ["说明文字"]
     assert [(c.row, c.col, c.text) for c in cells(doc)] == [(1, 1, "指标"), (1, 2, "值")]
+
+
+def _grid_ops(xs, ys, skip_h=()):
+    """Ruling lines of a table: xs left to right, ys top to bottom (PDF y, bottom-up).
+    ``skip_h``: (y, x_from, x_to) pieces of horizontal lines to leave out (merges)."""
+    ops = ["0.5 w"]
+    for y in ys:
+        segs = [(xs[0], xs[-1])]
+        for sy, a, b in skip_h:
+            if sy == y:
+                segs = [(b, xs[-1])] if a == xs[0] else [(xs[0], a)]
+        for a, b in segs:
+            ops.append(f"{a} {y} m {b} {y} l S")
+    for x in xs:
+        ops.append(f"{x} {ys[0]} m {x} {ys[-1]} l S")
+    return "\n".join(ops).encode() + b"\n"
+
+
+def test_pdf_table_continued_on_next_page():
+    xs = [72, 200, 400]
+    # page 1: header + two rows at the bottom; column 1 of the two rows is one merged cell
+    ys1 = [200, 170, 140, 110]
+    p1 = _grid_ops(xs, ys1, skip_h=[(140, 72, 200)]) + text_ops(
+        [(300, 800, "Title"), (80, 180, "Group"), (210, 180, "Value"), (80, 140, "G1"),
+         (210, 150, "a1"), (210, 120, "a2")], size=10)
+    # page 2: the header row repeated, then two rows; the merged label is not printed again
+    ys2 = [770, 740, 710, 680]
+    p2 = _grid_ops(xs, ys2, skip_h=[(710, 72, 200)]) + text_ops(
+        [(80, 750, "Group"), (210, 750, "Value"), (210, 720, "a3"), (210, 690, "a4")], size=10)
+    doc = read_pdf(make_pdf([p1, p2]))
+    assert list(doc.check_spans()) == []
+    (t,) = doc.tables()
+    got = [(c.row, c.col, c.rowspan, c.colspan, c.text, c.page) for c in t.cells]
+    assert got == [(1, 1, 1, 1, "Group", 1), (1, 2, 1, 1, "Value", 1),
+                   (2, 1, 4, 1, "G1", 1), (2, 2, 1, 1, "a1", 1), (3, 2, 1, 1, "a2", 1),
+                   (4, 2, 1, 1, "a3", 2), (5, 2, 1, 1, "a4", 2)]
+    assert any("repeated header" in w for w in doc.warnings)
+    assert [b.text for b in doc.blocks if b.kind == PARAGRAPH] == ["Title"]
