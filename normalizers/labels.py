@@ -112,6 +112,13 @@ def _normalize(raw, exact, keyed, codes) -> LabelResult:
     simp = cleaned.translate(_TRAD)
     name = exact.get(simp) or keyed.get(_key(simp))
     if name is None:
+        # an unclosed bracket with a cut-off remark ("产出指标（50"): match on
+        # the part before it, but do not invent a weight from it
+        m = re.match(r"^([^(\[【〔]+)[(\[【〔][^)\]】〕]*$", simp)
+        if m:
+            head = m.group(1).strip(_TRIM)
+            name = exact.get(head) or keyed.get(_key(head))
+    if name is None:
         return LabelResult(cleaned, None, weight, False, raw)
     return LabelResult(name, codes[name], weight, True, raw)
 
