@@ -137,12 +137,10 @@ def test_seed000_same_grid_as_docx(name):
 
 @pytest.mark.parametrize("name", ["seed004.pdf", "seed004.html"])
 def test_seed004_same_grid_as_xlsx(name):
-    """The sheet's title row A1 is a paragraph in the PDF/HTML, so rows shift by one.
-    The PDF/HTML also have the empty cell A11, which the xlsx reader does not emit."""
+    """The sheet's title row A1:F1 is a paragraph in all three, so the grids line up; the
+    PDF/HTML also have the empty cell A11, which the xlsx reader does not emit."""
     other = {k: v for k, v in _grid_texts(sample(name)).items() if v[2] or v[:2] != (1, 1)}
-    xlsx = {k: v for k, v in _grid_texts(sample("seed004.xlsx"), row_offset=-1).items()
-            if k[1] >= 1}
-    assert other == xlsx
+    assert other == _grid_texts(sample("seed004.xlsx"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -381,17 +379,19 @@ def test_pdf_corrupt():
 
 def test_xlsx_seed004_addresses_and_merges():
     doc = sample("seed004.xlsx")
+    title = doc.blocks[0]
+    assert (title.kind, title.text, title.address) == (PARAGRAPH, "2023年部门整体支出绩效目标表",
+                                                       f"{SHEET}!A1")
     c = find_cell(doc, "大于等于120人次")
-    assert c.address == f"{SHEET}!F12" and (c.row, c.col) == (12, 6)
+    assert c.address == f"{SHEET}!F12" and (c.row, c.col) == (11, 6)
     assert all(b.address and b.address.startswith(SHEET + "!") for b in cells(doc))
-    a12 = [b for b in cells(doc) if b.address == f"{SHEET}!A12"][0]
-    assert a12.text == "年度绩效 指标" and a12.rowspan == 24 and a12.colspan == 1
-    b2 = [b for b in cells(doc) if b.address == f"{SHEET}!B2"][0]
-    assert b2.colspan == 5 and b2.rowspan == 1
-    d7 = [b for b in cells(doc) if b.address == f"{SHEET}!D7"][0]
-    assert d7.text == "" and d7.colspan == 3  # empty merge origin is emitted
-    assert not [b for b in cells(doc) if b.address == f"{SHEET}!A11"]  # empty cell is not
-    assert sum(1 for b in cells(doc) if b.rowspan > 1 or b.colspan > 1) == 29
+    by = {b.address.split("!")[1]: b for b in cells(doc)}
+    assert (by["A2"].row, by["A2"].col, by["A2"].text) == (1, 1, "部门名称")
+    assert by["A12"].text == "年度绩效 指标" and (by["A12"].rowspan, by["A12"].colspan) == (24, 1)
+    assert (by["B2"].colspan, by["B2"].rowspan) == (5, 1)
+    assert by["D7"].text == "" and by["D7"].colspan == 3  # empty merge origin is emitted
+    assert "A11" not in by  # an empty cell is not
+    assert sum(1 for b in cells(doc) if b.rowspan > 1 or b.colspan > 1) == 28  # + title A1:F1
 
 
 def _xlsx_bytes(build) -> bytes:
@@ -407,7 +407,7 @@ def test_xlsx_values_as_displayed():
     def build(wb):
         ws = wb.active
         ws.title = "My Sheet"
-        ws["B2"] = "标题\t一"
+        ws["B2"] = "标题\t一"  # a title merged over the full width: a paragraph
         ws.merge_cells("B2:D2")
         ws["B3"], ws["B3"].number_format = 0.0900000762939453, "0.00%"
         ws["C3"], ws["C3"].number_format = 1234567.891, "#,##0.00"
@@ -419,14 +419,20 @@ def test_xlsx_values_as_displayed():
         ws["C5"], ws["C5"].number_format = dt.datetime(2024, 6, 4), "yyyy-mm-dd"
         ws["D5"] = "两行\n文本"
         ws["B6"] = True
+        ws["C6"] = "合并"
+        ws.merge_cells("C6:D7")
+        ws["B8"] = "填表说明：xxx"  # a note merged over the full width: a paragraph
+        ws.merge_cells("B8:D8")
         ws2 = wb.create_sheet("Sheet2")
         ws2["A1"] = "第二表"
     doc = read_xlsx(_xlsx_bytes(build))
     assert list(doc.check_spans()) == []
+    paras = [(b.text, b.address) for b in doc.blocks if b.kind == PARAGRAPH]
+    assert paras == [("标题 一", "'My Sheet'!B2"), ("填表说明：xxx", "'My Sheet'!B8")]
+    assert doc.blocks[0].kind == PARAGRAPH and doc.blocks[-2].kind == PARAGRAPH
     by = {b.address: b for b in cells(doc)}
-    assert by["'My Sheet'!B2"].text == "标题 一"
-    assert (by["'My Sheet'!B2"].row, by["'My Sheet'!B2"].col, by["'My Sheet'!B2"].colspan) == (1, 1, 3)
-    assert by["'My Sheet'!B3"].text == "9.00%"
+    b3 = by["'My Sheet'!B3"]
+    assert (b3.row, b3.col, b3.text) == (1, 1, "9.00%")
     assert by["'My Sheet'!C3"].text == "1,234,567.89"
     assert by["'My Sheet'!D3"].text == "50%"
     assert by["'My Sheet'!B4"].text == "0.3"
@@ -436,6 +442,9 @@ def test_xlsx_values_as_displayed():
     assert by["'My Sheet'!C5"].text == "2024-06-04"
     assert by["'My Sheet'!D5"].text == "两行\n文本"
     assert by["'My Sheet'!B6"].text == "TRUE"
+    c6 = by["'My Sheet'!C6"]
+    assert (c6.row, c6.col, c6.rowspan, c6.colspan) == (4, 2, 2, 2)
+    assert "'My Sheet'!D7" not in by
     assert by["Sheet2!A1"].text == "第二表" and by["Sheet2!A1"].table_no == 2
     assert len(doc.tables()) == 2
 

@@ -2,7 +2,11 @@
 
 What it produces (layout ``xlsx_cells``):
 
-* Every worksheet, in tab order, is one table (chart sheets are skipped).  The sheet
+* Every worksheet, in tab order, is one table (chart sheets are skipped), except that
+  title lines above it (up to 3 rows holding one text cell, merged across the full
+  width or alone in the row, like ``A1:F1`` "2023年部门整体支出绩效目标表") and note lines
+  below it (up to 3 rows holding one full-width merged text cell) are ``paragraph``
+  blocks (with their ``address``), as a PDF or web page of the sheet shows them.  The sheet
   name is not written into the text; it is in each cell's ``address``
   (``Sheet1!B7``; names with spaces or punctuation are quoted the Excel way,
   ``'My sheet'!B7``).
@@ -357,6 +361,54 @@ def display_value(value, number_format: str | None, num_fmt_id: int | None = Non
 # workbook
 # ------------------------------------------------------------------------------------
 
+def _title_rows(items: dict, merges: dict) -> tuple[list, list]:
+    """Title lines above a sheet's table and note lines below it.
+
+    At the top (up to 3 rows): a row whose only content is one non-empty cell, merged
+    across the full width of the sheet's content or standing alone (a title typed into
+    A1).  At the bottom (up to 3 rows): a row whose only content is one non-empty cell
+    merged across the full width (填表说明, 填表人...).  Only for sheets at least two
+    columns wide, and never a cell merged over several rows.
+    """
+    left = min(c for _, c in items)
+    right = max(c + merges.get((r, c), (1, 1))[1] - 1 for r, c in items)
+    width = right - left + 1
+    if width < 2:
+        return [], []
+    by_row: dict[int, list] = {}
+    for pos in items:
+        by_row.setdefault(pos[0], []).append(pos)
+    rows = sorted(by_row)
+
+    def single(r: int, need_full: bool):
+        if len(by_row[r]) != 1:
+            return None
+        pos = by_row[r][0]
+        rs, cs = merges.get(pos, (1, 1))
+        if rs != 1 or not items[pos].strip():
+            return None
+        full = cs == width and pos[1] == left
+        if full or (not need_full and pos not in merges):
+            return pos
+        return None
+
+    heads = []
+    for r in rows[:3]:
+        pos = single(r, need_full=False)
+        if pos is None:
+            break
+        heads.append(pos)
+    foots = []
+    for r in reversed(rows[len(heads):][-3:]):
+        pos = single(r, need_full=True)
+        if pos is None:
+            break
+        foots.insert(0, pos)
+    if len(heads) + len(foots) == len(rows):  # nothing left for a table: keep it a table
+        return [], []
+    return heads, foots
+
+
 def _address(title: str, coord: str) -> str:
     if re.fullmatch(r"[\w.]+", title) and not re.match(r"\d", title):
         return f"{title}!{coord}"
@@ -424,12 +476,20 @@ def read_xlsx(data: bytes) -> Document:
                             "merged range were dropped")
         if not items:
             continue
-        r0 = min(r for r, _ in items)
-        c0 = min(c for _, c in items)
-        t = tb.start_table()
-        for (r, c) in sorted(items):
-            rs, cs = merges.get((r, c), (1, 1))
-            tb.cell(t, row=r - r0 + 1, col=c - c0 + 1, text=items[(r, c)], rowspan=rs,
-                    colspan=cs, address=_address(ws.title, f"{get_column_letter(c)}{r}"))
-        tb.end_table()
+        heads, foots = _title_rows(items, merges)
+        addr = lambda pos: _address(ws.title, f"{get_column_letter(pos[1])}{pos[0]}")  # noqa: E731
+        for pos in heads:
+            tb.paragraph(items.pop(pos), address=addr(pos))
+        foot_text = [(pos, items.pop(pos)) for pos in foots]
+        if items:
+            r0 = min(r for r, _ in items)
+            c0 = min(c for _, c in items)
+            t = tb.start_table()
+            for (r, c) in sorted(items):
+                rs, cs = merges.get((r, c), (1, 1))
+                tb.cell(t, row=r - r0 + 1, col=c - c0 + 1, text=items[(r, c)], rowspan=rs,
+                        colspan=cs, address=addr((r, c)))
+            tb.end_table()
+        for pos, text in foot_text:
+            tb.paragraph(text, address=addr(pos))
     return tb.build(format="xlsx", layout="xlsx_cells", warnings=warnings)
