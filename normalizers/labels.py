@@ -165,10 +165,14 @@ def clean_indicator_name(raw: str | None) -> str | None:
         return None
     s = fold_ws(to_halfwidth(raw))
     s = s.strip(_MARKS + " ")
-    for _ in range(2):
+    for _ in range(len(s)):
         new = _NAME_NUMBERING.sub("", s).strip(_MARKS + " ")
         if new == s:
             break
         s = new
     s = s.rstrip("。;；,，:： ")
-    return s
+    return s if s == raw or not _needs_more(s) else clean_indicator_name(s)
+
+
+def _needs_more(s: str) -> bool:
+    return bool(_NAME_NUMBERING.match(s)) or s[:1] in _MARKS or s[-1:] in _MARKS

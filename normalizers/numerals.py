@@ -27,6 +27,8 @@ SCALE_CHARS: dict[str, int] = {**CN_SMALL_UNITS, **CN_BIG_UNITS}
 
 _CN_CHARS = "".join(CN_DIGITS) + "".join(SCALE_CHARS) + "点點"
 
+MAX_DIGITS = 24
+
 ARABIC_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 CN_RUN_RE = re.compile(rf"[{re.escape(_CN_CHARS)}0-9]+")
 
@@ -37,6 +39,8 @@ def read_arabic(s: str, pos: int) -> tuple[Decimal, int] | None:
     if not m:
         return None
     txt = m.group(0)
+    if sum(c.isdigit() for c in txt) > MAX_DIGITS:
+        return None  # not a quantity anyone writes; refuse rather than round
     # A grouped number must not continue with more digits/commas ("7,00.0,77").
     end = m.end()
     if end < len(s) and s[end] == "," and end + 1 < len(s) and s[end + 1].isdigit():
@@ -74,7 +78,7 @@ def cn_to_decimal(run: str) -> Decimal | None:
     positional digit strings ``二〇二三`` (2023) and the colloquial trailing
     digit ``一百五`` (150) / ``两万五`` (25000).
     """
-    if not run:
+    if not run or len(run) > 40:
         return None
     if "点" in run or "點" in run:
         parts = re.split("[点點]", run)

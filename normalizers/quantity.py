@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from importlib import resources
 
 import yaml
@@ -92,6 +92,9 @@ _UNITS_BY_LEN = sorted(_UNIT_KIND, key=len, reverse=True)
 # denominators of compound units (元/人, 次/年, 元/平方米)
 _DENOM_EXTRA = ("人·年", "生·年", "人年", "生", "学生", "年", "月", "日", "天", "周", "季", "学年", "学期", "亩", "户", "人", "次")
 _DENOMS_BY_LEN = sorted(set(_DENOM_EXTRA) | set(COUNT_UNITS) | set(DURATION_UNITS), key=len, reverse=True)
+# alternations in longest-first order, so the regex finds the longest unit
+_UNIT_RE = re.compile("|".join(map(re.escape, _UNITS_BY_LEN)))
+_DENOM_RE = re.compile("|".join(map(re.escape, _DENOMS_BY_LEN)))
 
 # --------------------------------------------------------------------------
 # comparators
@@ -178,7 +181,7 @@ _RANK_QUAL_TOKENS = [
 ]
 _RANK_RE = re.compile(
     r"^(?P<q>(?:" + "|".join(_RANK_QUAL_TOKENS) + r")*)"
-    r"(?P<kind>第|前)(?P<num>\d+|[零〇一二两三四五六七八九十]+)(?P<unit>名|位)?(?P<tail>(?:以内|之内|内)?)$"
+    r"(?P<kind>第|前)(?P<num>\d+|[零〇一二两三四五六七八九十百千]+)(?P<unit>名|位)?(?P<tail>(?:以内|之内|内)?)$"
 )
 
 _WS = re.compile(r"\s+")
@@ -257,16 +260,17 @@ def _strip_ge(unit: str) -> str:
 
 def _match_unit(s: str, pos: int) -> tuple[str, int, str] | None:
     """Longest unit word at pos (with an optional compound /denominator)."""
-    for u in _UNITS_BY_LEN:
-        if s.startswith(u, pos):
-            end = pos + len(u)
-            kind = _UNIT_KIND[u]
-            if end < len(s) and s[end] == "/" and kind in ("money", "count"):
-                for d in _DENOMS_BY_LEN:
-                    if s.startswith(d, end + 1):
-                        return u + "/" + d, end + 1 + len(d), kind
-            return u, end, kind
-    return None
+    m = _UNIT_RE.match(s, pos)
+    if not m:
+        return None
+    u = m.group(0)
+    end = m.end()
+    kind = _UNIT_KIND[u]
+    if end < len(s) and s[end] == "/" and kind in ("money", "count"):
+        md = _DENOM_RE.match(s, end + 1)
+        if md:
+            return u + "/" + md.group(0), md.end(), kind
+    return u, end, kind
 
 
 def _read_number(s: str, pos: int) -> tuple[Decimal, int, Decimal] | None:
@@ -435,6 +439,14 @@ def parse_quantity(text: str | None, unit_hint: str | None = None) -> Quantity:
     ``unit_hint`` is the unit a table header gives (``万元``, ``（万元）``,
     ``%``, ``人次``); it applies only to numbers written without a unit.
     """
+    # exact arithmetic: numbers are capped at _MAX_DIGITS digits and scales at
+    # 10^16, so this precision never rounds
+    with localcontext() as ctx:
+        ctx.prec = 64
+        return _parse_quantity(text, unit_hint)
+
+
+def _parse_quantity(text: str | None, unit_hint: str | None) -> Quantity:
     raw = text
     if text is None:
         return _na(raw)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 __all__ = [
     "to_halfwidth",
@@ -164,7 +164,9 @@ def money_to_yuan(value: Decimal, unit: str) -> Decimal:
         u = u + "元"
     if u not in MONEY_SCALES:
         raise ValueError(f"not a money unit: {unit!r}")
-    return (value * MONEY_SCALES[u]).quantize(_CENT, rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = 64  # exact product for any plausible amount
+        return (value * MONEY_SCALES[u]).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------
