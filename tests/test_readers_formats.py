@@ -560,3 +560,23 @@ def test_pdf_table_continued_on_next_page():
                    (4, 2, 1, 1, "a3", 2), (5, 2, 1, 1, "a4", 2)]
     assert any("repeated header" in w for w in doc.warnings)
     assert [b.text for b in doc.blocks if b.kind == PARAGRAPH] == ["Title"]
+
+
+def test_docx_grid_before():
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def build(d):
+        t = d.add_table(rows=2, cols=3)
+        for k, s in enumerate(["A", "B", "C"]):
+            t.cell(0, k).text = s
+        t.cell(1, 1).text = "E"
+        t.cell(1, 2).text = "F"
+        tr = t.rows[1]._tr
+        tr.remove(tr.tc_lst[0])  # the row starts one grid column in
+        gb = OxmlElement("w:gridBefore")
+        gb.set(qn("w:val"), "1")
+        tr.get_or_add_trPr().append(gb)
+    doc = read_docx(_docx_bytes(build))
+    got = [(c.row, c.col, c.text) for c in cells(doc)]
+    assert got == [(1, 1, "A"), (1, 2, "B"), (1, 3, "C"), (2, 2, "E"), (2, 3, "F")]

@@ -218,11 +218,16 @@ def _make_chunk(page_no: int, table) -> Chunk | None:
     xs = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
     ys = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
     cells = []
-    for b in boxes:
+    claimed: set[tuple[int, int]] = set()
+    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
         c0, c1 = _nearest(xs, b[0]), _nearest(xs, b[2])
         r0, r1 = _nearest(ys, b[1]), _nearest(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
+        area = {(r, c) for r in range(r0, r1) for c in range(c0, c1)}
+        if area & claimed:  # overlapping boxes: keep one block per grid position
+            continue
+        claimed |= area
         cells.append(Cell(bbox=b, r0=r0, r1=r1, c0=c0, c1=c1))
     cells.sort(key=lambda c: (c.r0, c.c0))
     if not cells:
@@ -267,8 +272,10 @@ def _compatible(a: Chunk, b: Chunk) -> bool:
     return hits >= 0.8 * len(small)
 
 
-def _row_signature(chunk: Chunk, r: int) -> tuple:
-    return tuple((c.c0, c.c1, re.sub(r"\s+", "", c.text)) for c in chunk.cells if c.r0 == r)
+def _row_signature(chunk: Chunk, r: int, xs: list[float]) -> tuple:
+    """A row's cells as (first column, end column, text) in the joined table's columns."""
+    return tuple((_nearest(xs, chunk.xs[c.c0]), _nearest(xs, chunk.xs[c.c1]),
+                  re.sub(r"\s+", "", c.text)) for c in chunk.cells if c.r0 == r)
 
 
 def _join(chunks: list[Chunk], warnings: list[str], table_label: str):
@@ -283,9 +290,9 @@ def _join(chunks: list[Chunk], warnings: list[str], table_label: str):
         if k > 0:
             # repeated header rows
             for m in range(min(3, first.n_rows - 1, ch.n_rows - 1), 0, -1):
-                sigs = [_row_signature(ch, r) for r in range(m)]
+                sigs = [_row_signature(ch, r, xs) for r in range(m)]
                 if any(any(t for _, _, t in s) for s in sigs) and \
-                        all(_row_signature(first, r) == sigs[r] for r in range(m)) and \
+                        all(_row_signature(first, r, xs) == sigs[r] for r in range(m)) and \
                         all(c.r1 <= m for c in ch.cells if c.r0 < m):
                     skip_rows = m
                     break
