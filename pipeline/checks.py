@@ -798,7 +798,9 @@ def narrative_list_sum(doc: Doc) -> Iterator[Finding]:
         unit = re.sub(r"^[\d.,，\s]+", "", r.get("expected") or "")
         if observed and unit and not observed.endswith(unit):
             observed += unit
+        # the contract's expected = what the figures imply (the items' sum), observed =
+        # what the document states (the total)
         yield Finding(total.section_id, r.get("severity", "warning"),
                       f"{r['message']} (mention {total.mention_id})",
-                      r.get("expected"), observed,
+                      observed, r.get("expected"),
                       [ms[i].mention_id for i in idxs] + [total.block_id], rule="narrative_list_sum")
