@@ -114,7 +114,7 @@ _PREFIX_OPS: dict[str, str] = {
     "控制在": "<=", "低于或等于": "<=", "高于或等于": ">=",
     "大于": ">", "高于": ">", "超过": ">", "多于": ">", "超": ">",
     "小于": "<", "低于": "<", "少于": "<", "不足": "<", "不到": "<",
-    "等于": "=", "为": "=", "是": "=",
+    "等于": "=", "为": "=",
 }
 _PREFIXES_BY_LEN = sorted(_PREFIX_OPS, key=len, reverse=True)
 
@@ -132,7 +132,7 @@ _RANGE_SEPS = ("-", "~", "至", "—", "––", "–", "到", "～", "〜", "�
 _RANGE_SEPS_BY_LEN = sorted(_RANGE_SEPS, key=len, reverse=True)
 
 _NA_TEXTS = {
-    "", "/", "\\", "-", "--", "---", "—", "——", "———", "–", "―", "一", "－", "…", "……", "...", "......",
+    "", "/", "\\", "-", "--", "---", "—", "——", "———", "–", "―", "－", "…", "……", "...", "......",
     "不适用", "不涉及", "n/a", "na", "#n/a", "null", "none", "nan", "空", "空白", "暂无", "无数据", "/。",
 }
 
@@ -372,9 +372,11 @@ def _read_side(s: str, pos: int) -> tuple[_Side, int] | None:
 
 
 def _finish_value(side: _Side, kind: str, hint_mult: Decimal) -> Decimal:
-    v = side.value
+    """Value in the base unit: header scale applied, ‰ converted, money in
+    cents."""
+    v = side.value * hint_mult
     if kind == "money":
-        return (v * hint_mult).quantize(_CENT, rounding=ROUND_HALF_UP)
+        return v.quantize(_CENT, rounding=ROUND_HALF_UP)
     if kind == "percent":
         return _tidy(v * side.factor)
     return _tidy(v)
@@ -391,11 +393,11 @@ def _resolve(side: _Side, hint) -> tuple[str, str | None, Decimal] | None:
         if hk == "money":
             # text that writes its own scale (3359.62万 in a 万元 column)
             # already carries the multiplier: the header is not applied twice
-            return "money", "元", (Decimal(1) if side.scaled else hm)
+            return "money", hu, (Decimal(1) if side.scaled else hm)
         if hk == "percent":
             if side.scaled:
                 return None
-            return "percent", "%", Decimal(1)
+            return "percent", "%", hm  # hm converts a ‰ header to percent points
         return hk, hu, (Decimal(1) if side.scaled else hm)
     return "count", None, Decimal(1)
 
@@ -457,6 +459,8 @@ def _parse_quantity(text: str | None, unit_hint: str | None) -> Quantity:
         return _qual(raw)
     if s.lower() in _NA_TEXTS:
         return _na(raw)
+    if s == "一":
+        return _qual(raw)  # a lone 一 is as likely a typed dash as the number one
 
     # ---- a limit with no number: 不超过预算投入 -------------------------
     if _BUDGET_ONLY.match(s) and _LIMIT_WORD.search(s):

@@ -504,3 +504,25 @@ def test_results_are_well_formed_for_all_tables():
             assert q.value is None and q.unit is None
         for v in (q.value, q.upper):
             assert v is None or isinstance(v, D)
+
+
+@pytest.mark.parametrize(
+    "text,hint,expected",
+    [
+        ("3.5", "万人", ("=", D("35000"), None, "人", "count")),  # header scale applies
+        ("3.5万", "万人", ("=", D("35000"), None, "人", "count")),  # ... but not twice
+        ("5", "‰", ("=", D("0.5"), None, "%", "percent")),
+        ("2", "千元", ("=", D("2000.00"), None, "元", "money")),
+        ("71.86", "元/平方米", ("=", D("71.86"), None, "元/平方米", "money")),
+        ("3", "个", ("=", D("3"), None, "个", "count")),
+        ("3", "年", ("=", D("3"), None, "年", "duration")),
+        ("90-95", "‰", ("range", D("9"), D("9.5"), "%", "percent")),
+    ],
+)
+def test_unit_hint_scales(text, hint, expected):
+    assert q5(text, hint) == expected
+
+
+def test_lone_yi_is_not_silently_one():
+    assert q5("一") == QUAL
+    assert q5("一次") == ("=", D("1"), None, "次", "count")
