@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -371,15 +372,48 @@ class _PageData:
         self.n_chars = 0
 
 
+class _Problems(logging.Handler):
+    """Counts what pdfminer logs as warnings/errors while one file is read."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.n = 0
+        self.first: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.n += 1
+        if self.first is None:
+            try:
+                self.first = record.getMessage()[:200]
+            except Exception:  # pragma: no cover
+                self.first = "?"
+
+
 def read_pdf(data: bytes) -> Document:
-    pdf = _open(data)
+    logger = logging.getLogger("pdfminer")
+    problems = _Problems()
+    logger.addHandler(problems)
     try:
-        return _read(pdf)
-    finally:
+        pdf = _open(data)
         try:
-            pdf.close()
-        except Exception:  # pragma: no cover
-            pass
+            doc = _read(pdf)
+        except ReaderError as e:
+            if problems.n and str(e).startswith("no text layer"):
+                raise ReaderError(f"corrupt PDF: no text could be read ({problems.n} problem(s), "
+                                  f"first: {problems.first}): re-download the file or print it "
+                                  "to PDF again") from e
+            raise
+        finally:
+            try:
+                pdf.close()
+            except Exception:  # pragma: no cover
+                pass
+    finally:
+        logger.removeHandler(problems)
+    if problems.n:
+        doc.warnings.append(f"pdfminer reported {problems.n} problem(s) in the PDF's content "
+                            f"(first: {problems.first}); some text may be missing or garbled")
+    return doc
 
 
 def _read(pdf) -> Document:
