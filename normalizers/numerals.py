@@ -143,9 +143,9 @@ def cn_to_decimal(run: str) -> Decimal | None:
                 wan = (sec + (cur or 0)) * u
                 last_big = u
             else:
-                if last_big < u and last_big != 10**12:
-                    return None
-                total = (total + wan + sec + (cur or 0)) * u
+                if total:
+                    return None  # 亿 only once (万亿 = 10^12 is fine: 万 then 亿)
+                total = (wan + sec + (cur or 0)) * u
                 wan = 0
                 last_big = u
             sec = 0

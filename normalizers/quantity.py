@@ -196,10 +196,7 @@ def _tidy(d: Decimal) -> Decimal:
     """Drop a meaningless exponent/trailing zeros but never use E-notation."""
     if d == d.to_integral_value():
         return d.quantize(Decimal(1))
-    n = d.normalize()
-    if n.as_tuple().exponent > 0:  # pragma: no cover - integral handled above
-        return n.quantize(Decimal(1))
-    return n
+    return d.normalize()  # a non-integral value never gets a positive exponent
 
 
 def _na(raw):
