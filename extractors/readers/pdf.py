@@ -160,6 +160,7 @@ def _make_line(chars: list, page: int) -> Line:
     vis = [c for c in chars if c["text"].strip()]
     if vis:
         ln.x0, ln.x1 = vis[0]["x0"], vis[-1]["x1"]
+    ln.chars = []  # the text is built: keep memory flat on long PDFs
     return ln
 
 
@@ -261,6 +262,7 @@ def _assign_chars(chunk: Chunk, chars: list) -> list:
     for cell in chunk.cells:
         lines = [_line_text(ln, None).rstrip(" ") for ln in _group_lines(cell.chars)]
         cell.text = cell_text("\n".join(lines))
+        cell.chars = []
     return rest
 
 
@@ -454,9 +456,14 @@ def _read(pdf) -> Document:
             pd.chunks.append(chunk)
         pd.lines = [_make_line(ln, no) for ln in _group_lines(rest)]
         pd.lines = [ln for ln in pd.lines if ln.text.strip()]
-        if hasattr(page, "flush_cache"):
-            page.flush_cache()
+        try:
+            page.close()  # drop the page's cached objects: memory stays flat on long PDFs
+        except Exception:  # pragma: no cover
+            pass
 
+    if not any(p.n_chars for p in pdata) and len(bad_pages) == len(pdata):
+        raise ReaderError(f"corrupt PDF: no page could be read ({warnings[0] if warnings else ''}):"
+                          " re-download the file or print it to PDF again")
     if not any(p.n_chars for p in pdata):
         raise ReaderError("no text layer: OCR is not supported (the PDF holds only images, "
                           "e.g. a scan); get the original document or a text PDF",
