@@ -211,3 +211,56 @@ def test_clean_indicator_name_none_and_idempotent():
     assert clean_indicator_name(None) is None
     for raw, clean in NAMES:
         assert clean_indicator_name(clean) == clean
+
+
+# ---------------------------------------------------------------------------
+# property: layout noise never changes the canonical label
+# ---------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def noisy_label(draw, table):
+    name = draw(st.sampled_from(sorted(table)))
+    chars = []
+    for c in name:
+        chars.append(c)
+        chars.append(draw(st.sampled_from(["", "", "", " ", "\n", "\u3000", " \n "])))
+    weight = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=100)))
+    text = "".join(chars)
+    if weight is not None:
+        lb, rb = draw(st.sampled_from([("(", ")"), ("（", "）"), ("\n(", " )"), ("（ ", "）")]))
+        sp = draw(st.sampled_from(["", " "]))
+        text += f"{lb}{weight}{sp}分{rb}"
+    return name, weight, text
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=noisy_label(LEVEL1))
+def test_level1_layout_noise(case):
+    name, weight, text = case
+    r = normalize_level1(text)
+    assert (r.name, r.code, r.known) == (name, LEVEL1[name], True), text
+    assert r.weight == (None if weight is None else D(weight))
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=noisy_label(LEVEL2))
+def test_level2_layout_noise(case):
+    name, weight, text = case
+    r = normalize_level2(text)
+    assert (r.name, r.code, r.known) == (name, LEVEL2[name], True), text
+    assert r.weight == (None if weight is None else D(weight))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=25))
+def test_labels_never_raise_and_unknown_keeps_text(text):
+    for fn in (normalize_level1, normalize_level2):
+        r = fn(text)
+        assert r.raw == text
+        assert r.known == (r.code is not None)
+        if r.weight is not None:
+            assert isinstance(r.weight, D)
