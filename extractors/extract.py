@@ -89,8 +89,9 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
             out["facts"].append({**r, "fact_id": f"{sid}:k{n}", "section_id": sid, "doc_id": doc_id,
                                  "block_id": ref(r["block_id"])})
         for n, m in enumerate(mentions_by_sec.get(sec.ordinal, []), start=1):
+            block = m.pop("_block", None)
             out["mentions"].append({**m, "mention_id": f"{sid}:m{n}", "section_id": sid,
-                                    "doc_id": doc_id, "block_id": ref(m.pop("_block", None))})
+                                    "doc_id": doc_id, "block_id": ref(block)})
     return out
 
 

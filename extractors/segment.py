@@ -137,17 +137,26 @@ def _is_preamble(blocks: list[Block]) -> bool:
     return len(blocks) <= 3 and all(b.kind != CELL and len(b.text) < 60 for b in blocks)
 
 
+def _title_cells(sec: Section) -> list[Block]:
+    """A table whose first row is one (merged) cell holds the title there (Excel)."""
+    cells = [b for b in sec.blocks if b.kind == CELL]
+    if not cells:
+        return []
+    first = [b for b in cells if b.table_no == cells[0].table_no and b.row == cells[0].row and b.text.strip()]
+    return first if len(first) == 1 else []
+
+
 def _classify(sec: Section) -> None:
-    head = [b for b in sec.blocks[:12] if b.kind != CELL]
+    head = [b for b in sec.blocks[:12] if b.kind != CELL] + _title_cells(sec)
     for b in head:
         ft = title_form(b.text)
         if ft:
-            sec.form_type, sec.title, sec.title_block, sec.classified_by = ft, b.text.strip(), b, "title"
+            sec.form_type, sec.title, sec.title_block, sec.classified_by = ft, fold_ws(b.text), b, "title"
             return
     ft = _anchor_form(sec.blocks)
     if ft:
         sec.form_type, sec.classified_by = ft, "anchors"
     for b in head:
         if b.kind == PARAGRAPH and not attachment_label(b.text) and ("表" in b.text or "报告" in b.text):
-            sec.title, sec.title_block = b.text.strip(), b
+            sec.title, sec.title_block = fold_ws(b.text), b
             break

@@ -33,6 +33,12 @@ def fold(text: str) -> str:
     return fold_ws(to_halfwidth(markup_to_lines(text))).replace(" ", "")
 
 
+def read(b: Block) -> str:
+    """A cell's text as a person reads it: markup removed, layout line breaks and
+    spaces around CJK characters folded (the exact characters stay in the block)."""
+    return fold_ws(b.content)
+
+
 def match_role(text: str, roles: dict[str, list[str]]) -> str | None:
     """Role whose label equals the folded text, else whose longest label it contains."""
     t = fold(text)
@@ -95,10 +101,10 @@ class Ctx:
 
     def fact(self, key: str, label: Block | None, value: Block, *, value_raw: str | None = None,
              parsed=None, unit: str | None = None, kind: str | None = None) -> None:
-        raw = value.content.strip() if value_raw is None else value_raw
-        self.facts.append({"key": key, "label_raw": label.content.strip() if label else key,
+        raw = read(value) if value_raw is None else value_raw
+        self.facts.append({"key": key, "label_raw": read(label) if label else key,
                            "value_raw": raw, "value": parsed, "unit": unit, "kind": kind,
-                           "block_id": value})
+                           "block_id": value, "item": None})
         self.claim(label, value)
 
 

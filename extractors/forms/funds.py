@@ -9,7 +9,7 @@ import regex as re
 from normalizers import money_to_yuan, parse_decimal, parse_quantity
 
 from ..model import Block
-from .common import Ctx, amount, clean_label, fold, match_role, vocab
+from .common import read, Ctx, amount, clean_label, fold, match_role, vocab
 
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _LABEL_VALUE = re.compile(r"^(?P<label>[^:：]*?[^:：\d.,，]*)[:：]\s*(?P<value>[-\d,，.．]+)?\s*(?P<unit>万元|亿元|元)?\s*$")
@@ -91,7 +91,7 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
             i += 1
             continue
         lab = label_cells[-1]
-        item_raw = lab.content.strip()
+        item_raw = read(lab)
         item = fund_item(item_raw)
         line_no += 1
         parent = None if total_item is None else total_item
@@ -109,7 +109,7 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
                 continue
             _fund(ctx, item_block=lab, item=item, item_raw=item_raw, parent=parent,
                   measure=measure, measure_raw=fold(hdr.text), period_year=fiscal_year,
-                  value_block=c, amount_raw=c.content.strip(), value=v, unit=unit, line_no=line_no)
+                  value_block=c, amount_raw=read(c), value=v, unit=unit, line_no=line_no)
         for col, (key, hdr) in facts.items():
             c = by_col.get(col)
             if c is None:
@@ -117,12 +117,12 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
             ctx.claim(c)
             if not fold(c.text) or fold(c.text) in ("/", "-", "—"):
                 continue
-            q = parse_quantity(c.content.strip(), unit_hint="%" if key == "execution_rate" else None)
+            q = parse_quantity(read(c), unit_hint="%" if key == "execution_rate" else None)
             if key == "execution_rate":
                 value, unit_f, kind = q.value, "%", "percent"
             else:
                 value, unit_f, kind = parse_decimal(fold(c.text)), "分", "points"
-            ctx.facts.append({"key": key, "label_raw": fold(hdr.text), "value_raw": c.content.strip(),
+            ctx.facts.append({"key": key, "label_raw": fold(hdr.text), "value_raw": read(c),
                               "value": value, "unit": unit_f, "kind": kind, "block_id": c,
                               "item": item})
         i += 1
@@ -159,7 +159,7 @@ def _breakdown_row(ctx: Ctx, row: list[Block], breakdown: dict[int, str], total_
             if v is None:
                 continue
             label = m.group("label")
-            _fund(ctx, item_block=c, item=fund_item(label), item_raw=c.content.strip(),
+            _fund(ctx, item_block=c, item=fund_item(label), item_raw=read(c),
                   parent=total_item, measure=vocab()["breakdown_headers"][measure_raw],
                   measure_raw=measure_raw, period_year=fiscal_year, value_block=c,
                   amount_raw=m.group("value") + (m.group("unit") or ""), value=v,
@@ -177,7 +177,7 @@ def parse_total_cell(ctx: Ctx, cell: Block, label_cell: Block | None, fiscal_yea
     v = parse_decimal(m.group("value"))
     if v is None:
         return False
-    _fund(ctx, item_block=cell, item=fund_item(m.group("label")), item_raw=cell.content.strip(),
+    _fund(ctx, item_block=cell, item=fund_item(m.group("label")), item_raw=read(cell),
           parent=None, measure="budget", measure_raw=fold(label_cell.text) if label_cell else "资金总额",
           period_year=fiscal_year, value_block=cell, amount_raw=m.group("value"), value=v,
           unit=m.group("unit") or unit, line_no=None)
@@ -207,7 +207,7 @@ def parse_expenditure_table(ctx: Ctx, rows: list[list[Block]], start: int) -> in
     while i < len(rows):
         row = rows[i]
         first = row[0]
-        label_raw = first.content.strip()
+        label_raw = read(first)
         if not label_raw:
             break
         if any(match_role(c.text, vocab()["building_columns"]) for c in row[1:]) or len(row) > len(header):
@@ -239,7 +239,7 @@ def parse_expenditure_table(ctx: Ctx, rows: list[list[Block]], start: int) -> in
             measure, year, hdr = cols[c.col]
             _fund(ctx, item_block=first, item=label, item_raw=label_raw, parent=parent,
                   measure=measure, measure_raw=fold(hdr.text), period_year=year,
-                  value_block=c, amount_raw=c.content.strip(), value=v, unit=unit, line_no=line_no)
+                  value_block=c, amount_raw=read(c), value=v, unit=unit, line_no=line_no)
         if not has_cols and len(row) == 1:
             pass
         i += 1

@@ -62,8 +62,10 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _clean(text: str) -> str:
+    from normalizers.text import fold_ws
+
     from ..model import markup_to_lines
-    return markup_to_lines(text).strip()
+    return fold_ws(markup_to_lines(text))
 
 
 def is_goal_header(row: list[Block]) -> bool:

@@ -13,7 +13,7 @@ from normalizers import (clean_indicator_name, normalize_level1, normalize_level
                          parse_decimal, parse_quantity)
 
 from ..model import Block
-from .common import Ctx, fold, match_role, vocab
+from .common import read, Ctx, fold, match_role, vocab
 
 LEVEL_ROLES = ("level1", "level2")
 
@@ -99,7 +99,7 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
             elif c.col == l2_col:
                 is_l1 = False
             else:
-                ctx.notes.append(f"unrecognised label {c.content.strip()!r} left of the indicator columns")
+                ctx.notes.append(f"unrecognised label {read(c)!r} left of the indicator columns")
                 continue
             if is_l1:
                 level1, level2 = (r1, c), None
@@ -119,29 +119,29 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
             continue
         row_no += 1
         target_raw = _combined(op_b, target_b, unit_b)
-        actual_raw = actual_b.content.strip() if actual_b is not None else None
-        unit_hint = unit_b.content.strip() if unit_b is not None and fold(unit_b.text) else None
+        actual_raw = read(actual_b) if actual_b is not None else None
+        unit_hint = read(unit_b) if unit_b is not None and fold(unit_b.text) else None
         tq = parse_quantity(target_raw, unit_hint=None) if target_raw is not None else None
         aq = None
         if actual_b is not None:
             aq = parse_quantity(_combined(None, actual_b, unit_b) or "", unit_hint=None)
         l1, l1b = level1 if level1 else (None, None)
         l2, l2b = level2 if level2 else (None, None)
-        name_raw = name_b.content if name_b is not None else None
+        name_raw = read(name_b) if name_b is not None else None
         rec = {
             "row_no": row_no,
             "level1": l1.name if l1 else None, "level1_code": l1.code if l1 else None,
-            "level1_raw": l1.raw if l1 else None, "level1_weight": l1.weight if l1 else None,
+            "level1_raw": read(l1b) if l1 else None, "level1_weight": l1.weight if l1 else None,
             "level2": l2.name if l2 else None, "level2_code": l2.code if l2 else None,
-            "level2_raw": l2.raw if l2 else None,
+            "level2_raw": read(l2b) if l2 else None,
             "name": clean_indicator_name(name_raw) if name_raw is not None else None,
             "name_raw": name_raw,
-            "item": item_b.content.strip() or None if item_b is not None else None,
+            "item": read(item_b) or None if item_b is not None else None,
             "target_raw": target_raw,
             "actual_raw": actual_raw if with_actual else None,
             "weight": parse_decimal(fold(weight_b.text)) if weight_b is not None else None,
             "score": parse_decimal(fold(score_b.text)) if score_b is not None else None,
-            "deviation_note": (note_b.content.strip() or None) if note_b is not None else None,
+            "deviation_note": (read(note_b) or None) if note_b is not None else None,
             "name_block": name_b, "target_block": target_b, "actual_block": actual_b,
             "weight_block": weight_b, "score_block": score_b,
             "level1_block": l1b, "level2_block": l2b,
@@ -163,11 +163,11 @@ def _combined(op_b: Block | None, value_b: Block | None, unit_b: Block | None) -
         return None
     parts = []
     if op_b is not None and fold(op_b.text) and fold(op_b.text) not in ("定性", "定量", "正向", "反向"):
-        parts.append(op_b.content.strip())
-    parts.append(value_b.content.strip())
-    if unit_b is not None and fold(unit_b.text) and not value_b.content.strip().endswith(unit_b.content.strip()):
-        parts.append(unit_b.content.strip())
-    return "".join(parts) if len(parts) > 1 else value_b.content.strip()
+        parts.append(read(op_b))
+    parts.append(read(value_b))
+    if unit_b is not None and fold(unit_b.text) and not read(value_b).endswith(read(unit_b)):
+        parts.append(read(unit_b))
+    return "".join(parts) if len(parts) > 1 else read(value_b)
 
 
 def _totals(ctx: Ctx, row: list[Block]) -> None:

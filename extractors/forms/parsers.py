@@ -11,7 +11,7 @@ import regex as re
 from normalizers import parse_date, parse_decimal, parse_quantity
 
 from ..segment import Section
-from .common import Ctx, fold, match_role, vocab
+from .common import read, Ctx, fold, match_role, vocab
 from .funds import (header_unit, is_funds_header, parse_expenditure_table, parse_funds_block,
                     parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
@@ -40,7 +40,7 @@ def section_meta(ctx: Ctx) -> None:
                     continue
                 key = next((key for key, labs in labels.items() if f in {fold(x) for x in labs}), None)
                 if key and key not in meta and k + 1 < len(row) and fold(row[k + 1].text):
-                    meta[key] = row[k + 1].content.strip()
+                    meta[key] = read(row[k + 1])
                     meta[key + "_block"] = row[k + 1]
                     ctx.claim(c, row[k + 1])
     for p in sec.paragraphs():
@@ -152,7 +152,7 @@ def parse_basic_data(ctx: Ctx) -> None:
                     if c is None or not fold(c.text):
                         continue
                     if key == "staff_control_rate":
-                        q = parse_quantity(c.content.strip())
+                        q = parse_quantity(read(c))
                         ctx.fact(key, hdr, c, parsed=q.value, unit="%", kind="percent")
                     else:
                         ctx.fact(key, hdr, c, parsed=parse_decimal(fold(c.text)), unit="人", kind="count")
@@ -173,7 +173,7 @@ def parse_basic_data(ctx: Ctx) -> None:
                         hdr = next(x for x in row if x.col == col)
                         if c is None or not fold(c.text):
                             continue
-                        q = parse_quantity(c.content.strip(), unit_hint="万元" if "投资" in key and "率" not in key else None)
+                        q = parse_quantity(read(c), unit_hint="万元" if "投资" in key and "率" not in key else None)
                         ctx.fact(key, hdr, c, parsed=q.value, unit=q.unit, kind=q.kind)
                     ctx.claim(*rows[i + 1])
                     i += 2
@@ -201,6 +201,7 @@ PARSERS = {
 
 def parse_section(sec: Section) -> Ctx:
     ctx = Ctx(section=sec)
+    ctx.claim(sec.title_block)
     section_meta(ctx)
     parser = PARSERS.get(sec.form_type)
     if parser is not None:
