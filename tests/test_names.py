@@ -237,7 +237,7 @@ def noisy_label(draw, table):
     return name, weight, text
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(case=noisy_label(LEVEL1))
 def test_level1_layout_noise(case):
     name, weight, text = case
@@ -246,7 +246,7 @@ def test_level1_layout_noise(case):
     assert r.weight == (None if weight is None else D(weight))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(case=noisy_label(LEVEL2))
 def test_level2_layout_noise(case):
     name, weight, text = case
@@ -255,7 +255,7 @@ def test_level2_layout_noise(case):
     assert r.weight == (None if weight is None else D(weight))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=st.text(max_size=25))
 def test_labels_never_raise_and_unknown_keeps_text(text):
     for fn in (normalize_level1, normalize_level2):

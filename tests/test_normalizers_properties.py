@@ -14,7 +14,7 @@ from normalizers import clean_indicator_name, fold_ws, parse_decimal, parse_quan
 from normalizers.numerals import cn_to_decimal, to_cn_numeral
 from normalizers.quantity import KINDS, OPS
 
-settings.register_profile("normalizers", max_examples=100, deadline=None,
+settings.register_profile("normalizers", max_examples=80, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("normalizers")
 
