@@ -635,8 +635,9 @@ def _funds_finding(doc, sec, p, pf, pm, kind, group, present, ms, s, tol, key) -
     col = _col_name(key)
     listed = " + ".join(f"{k.item} {(f.get('amount_raw') or '').strip()} "
                         f"(row {doc.row_of(f.get('block_id'))}, {f['fund_id']})" for k, f in present)
-    what = ("其中 lines" if kind == "qizhong" else
-            "numbered lines" if all(_NUMBERED.match(k.item_raw) for k, _ in present) else "lines")
+    what = ("其中 line" if kind == "qizhong" else
+            "numbered line" if all(_NUMBERED.match(k.item_raw) for k, _ in present) else "line")
+    what += "s" if len(present) != 1 else ""
     n_blank = len(group) - len(present)
     blank_note = f" ({n_blank} line(s) blank in this column)" if n_blank else ""
     refs = ([pf["fund_id"]] if pf else []) + [f["fund_id"] for _, f in present] \
