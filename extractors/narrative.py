@@ -31,10 +31,25 @@ Label rules (the noun phrase the number quantifies):
   (the last money/count figure of the sentence);
 * a label that cannot be found is ``None`` rather than a guess.
 
-Approximate figures (``500多人次``, ``30余家``) are kept with their raw text; their
-``op`` is ``>=`` and ``value`` the stated number.  Chinese-numeral counts (``一套``,
-``十二个``), years, dates, ordinals (``第1名``), ages (``65岁``) and document numbers are
-not mentions.
+Breakdowns (``parent_label``/``parent_index``): figures after ``其中``/``包括`` that
+follow a total in the same sentence (money: up to 。, crossing ；; counts: one 、-list),
+figures in brackets right after a total (``3608万元(中央2855万元、省级753万元)``), and
+items closed by ``共计/合计/总计 N`` (the total then gets label ``共计`` if it has none).
+Only figures of the same kind join (money with money, counts with the same unit).
+
+What is a mention: a number token followed by a unit of ``narrative_patterns.yaml``
+(money 元/万元/亿元, %, ‰, 个百分点, counts and measures 人/人次/名/家/个/次/件/户/
+km/㎡/天/分 ...), with an optional comparator (``≥90%``), range (``30-40人``) or
+approximation (``500多人次``, ``30余家``: kept with its raw text, ``op`` ``>=``, ``value``
+the stated number).  Chinese-numeral counts (``一套``, ``十二个``), years, dates,
+ordinals (``第1名``), ages (``65岁``), heading numbers and document numbers
+(``〔2020〕165号``) are not mentions.  ``value_raw`` is the exact source text, inner
+spaces included (``803.74 万元``); the value comes from ``parse_quantity`` of it with
+whitespace removed, and stays None when parse_quantity cannot read it (``12类``).
+
+``sentence``: the source text of the sentence holding the figure, split after
+``。！？；`` (and their half-width forms) and before inline headings such as ``二、``
+in reports converted without line breaks; ``sentence_start`` is its document offset.
 """
 from __future__ import annotations
 
