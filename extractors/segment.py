@@ -13,7 +13,7 @@ from importlib import resources
 import regex as re
 import yaml
 
-from normalizers.text import fold_ws
+from normalizers.text import fold_ws, strip_pinyin, to_simplified
 
 from .model import CELL, PARAGRAPH, Block, Document, Table
 
@@ -59,9 +59,15 @@ def attachment_label(text: str) -> str | None:
     return "附件" + m.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
 
 
+def match_text(text: str) -> str:
+    """Text as compared with titles and anchors: simplified characters, no pinyin
+    annotations, layout whitespace folded."""
+    return fold_ws(to_simplified(strip_pinyin(text)))
+
+
 def title_form(text: str) -> str | None:
     """The form type a title names, or None.  Titles are short lines."""
-    t = fold_ws(text)
+    t = match_text(text)
     if len(t) > 80 or len(t) < 4:
         return None
     for f in form_specs()["forms"]:
@@ -70,8 +76,23 @@ def title_form(text: str) -> str | None:
     return None
 
 
+def title_in_text(text: str, window: int = 200) -> tuple[str, str] | None:
+    """(form type, title) for a form title run into a longer line (flattened text),
+    found within the first ``window`` characters."""
+    t = match_text(text)[:window]
+    best = None
+    for f in form_specs()["forms"]:
+        for p in f["_titles"]:
+            m = p.search(t)
+            if m and (best is None or m.start() < best[0]):
+                # the title reaches back to the previous punctuation or space
+                start = max(t.rfind(ch, 0, m.start()) for ch in "。，,:：;；《》 \n") + 1
+                best = (m.start(), f["type"], t[max(start, m.start() - 40):m.end()])
+    return (best[1], best[2]) if best else None
+
+
 def _anchor_form(blocks: list[Block]) -> str | None:
-    texts = {fold_ws(b.content) for b in blocks if len(b.text) <= 40}
+    texts = {match_text(b.content) for b in blocks if len(b.text) <= 40}
     joined = "\n".join(texts)
     best, best_n = None, 0
     for f in form_specs()["forms"]:
@@ -87,8 +108,9 @@ def segment(doc: Document) -> list[Section]:
     last_start = -10
     seen_table_since_start = True
     titled_since_start = False
+    title_cells = _single_cell_rows(blocks)
     for i, b in enumerate(blocks):
-        if b.kind == CELL:
+        if b.kind == CELL and not (id(b) in title_cells and title_form(b.text)):
             seen_table_since_start = True
             continue
         lab = attachment_label(b.text)
@@ -132,18 +154,26 @@ def segment(doc: Document) -> list[Section]:
     return sections
 
 
+def _single_cell_rows(blocks: list[Block]) -> set[int]:
+    """Cells alone (non-empty) in their table row: where web pages and sheets put titles."""
+    rows: dict[tuple, list[Block]] = {}
+    for b in blocks:
+        if b.kind == CELL and b.text.strip():
+            rows.setdefault((b.table_no, b.row), []).append(b)
+    return {id(r[0]) for r in rows.values() if len(r) == 1}
+
+
 def _is_preamble(blocks: list[Block]) -> bool:
     """Blocks before the first attachment label that are only a few short lines."""
     return len(blocks) <= 3 and all(b.kind != CELL and len(b.text) < 60 for b in blocks)
 
 
 def _title_cells(sec: Section) -> list[Block]:
-    """A table whose first row is one (merged) cell holds the title there (Excel)."""
-    cells = [b for b in sec.blocks if b.kind == CELL]
-    if not cells:
-        return []
-    first = [b for b in cells if b.table_no == cells[0].table_no and b.row == cells[0].row and b.text.strip()]
-    return first if len(first) == 1 else []
+    """Cells alone in their row near the start of the section: an Excel sheet's merged
+    title row, a web page's title cell."""
+    head = sec.blocks[:40]
+    singles = _single_cell_rows(head)
+    return [b for b in head if id(b) in singles and len(b.text) <= 80]
 
 
 def _classify(sec: Section) -> None:
@@ -153,6 +183,12 @@ def _classify(sec: Section) -> None:
         if ft:
             sec.form_type, sec.title, sec.title_block, sec.classified_by = ft, fold_ws(b.text), b, "title"
             return
+    for b in head[:3]:
+        if b.kind != CELL and len(b.text) > 40:
+            found = title_in_text(b.text)
+            if found:
+                sec.form_type, sec.title, sec.title_block, sec.classified_by = found[0], found[1], b, "title"
+                return
     ft = _anchor_form(sec.blocks)
     if ft:
         sec.form_type, sec.classified_by = ft, "anchors"

@@ -7,7 +7,7 @@ read once at import. Numbers are always ``decimal.Decimal``, never float.
 
 from .labels import LabelResult, clean_indicator_name, normalize_level1, normalize_level2
 from .quantity import Quantity, parse_quantity
-from .text import fold_ws, money_to_yuan, parse_date, parse_decimal, to_halfwidth
+from .text import fold_ws, strip_pinyin, to_simplified, money_to_yuan, parse_date, parse_decimal, to_halfwidth
 
 __all__ = [
     "parse_quantity",
@@ -18,6 +18,8 @@ __all__ = [
     "LabelResult",
     "to_halfwidth",
     "fold_ws",
+    "to_simplified",
+    "strip_pinyin",
     "parse_decimal",
     "parse_date",
     "money_to_yuan",

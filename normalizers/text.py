@@ -12,6 +12,8 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 __all__ = [
+    "to_simplified",
+    "strip_pinyin",
     "to_halfwidth",
     "fold_ws",
     "parse_decimal",
@@ -203,3 +205,27 @@ def parse_date(s: str | None) -> _dt.date | None:
 def nfkc(s: str) -> str:
     """NFKC normalisation (used for unit symbols such as ㎡ → m2 comparisons)."""
     return unicodedata.normalize("NFKC", s)
+
+
+_PINYIN = re.compile(
+    r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]*[)）]")
+_T2S = None
+
+
+def strip_pinyin(s: str) -> str:
+    """Remove pinyin annotations that some mirror sites insert: ``養(yǎng)護`` → ``養護``.
+    Only a bracketed run of Latin letters with at least one tone mark counts, so
+    ``(km)`` or ``(A)`` stay."""
+    return _PINYIN.sub("", s)
+
+
+def to_simplified(s: str) -> str:
+    """Traditional → simplified characters (OpenCC ``t2s``), for matching labels and
+    titles only: the raw text is never rewritten."""
+    global _T2S
+    if not s or s.isascii():
+        return s
+    if _T2S is None:
+        import opencc
+        _T2S = opencc.OpenCC("t2s")
+    return _T2S.convert(s)

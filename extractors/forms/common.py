@@ -30,7 +30,8 @@ def vocab() -> dict:
 def fold(text: str) -> str:
     """Comparison form of a cell: markup removed, half-width, no layout whitespace."""
     from ..model import markup_to_lines
-    return fold_ws(to_halfwidth(markup_to_lines(text))).replace(" ", "")
+    from ..segment import match_text
+    return match_text(to_halfwidth(markup_to_lines(text))).replace(" ", "")
 
 
 def read(b: Block) -> str:

@@ -71,7 +71,8 @@ def _clean(text: str) -> str:
 def is_goal_header(row: list[Block]) -> bool:
     """A row with a cell that is exactly an expected-goal header (预期目标)."""
     labels = {fold(x) for x in vocab()["goal_headers"]["expected"]}
-    return any(fold(c.text) in labels for c in row)
+    texts = [fold(c.text) for c in row if fold(c.text)]
+    return any(t in labels for t in texts) and all(len(t) <= 12 for t in texts)
 
 
 def parse_goal_block(ctx: Ctx, rows: list[list[Block]], start: int) -> int:
@@ -87,6 +88,9 @@ def parse_goal_block(ctx: Ctx, rows: list[list[Block]], start: int) -> int:
     if i >= len(rows):
         return i
     row = rows[i]
+    from .indicators import is_indicator_header
+    if is_indicator_header(row):
+        return i
     by_col = {c.col: c for c in row}
     exp_b = by_col.get(cols.get("expected"))
     act_b = by_col.get(cols.get("actual")) if "actual" in cols else None
