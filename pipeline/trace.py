@@ -101,6 +101,19 @@ class Store:
     def get(self, ds: str, id_: str) -> dict | None:
         return self.get_many(ds, [id_]).get(id_)
 
+    def block(self, block_id: str) -> dict | None:
+        """A block; the first request loads every block of its section (one query)."""
+        cache = self._rows.setdefault("blocks", {})
+        if block_id not in cache:
+            sec = _section_of(block_id)
+            loaded = self._rows.setdefault("_sections_loaded", {})
+            if sec and sec not in loaded and self.has("blocks"):
+                loaded[sec] = True
+                for r in self.query(f"SELECT * FROM read_parquet('{self._glob('blocks')}') "
+                                    f"WHERE section_id = ?", [sec]):
+                    cache.setdefault(r["block_id"], r)
+        return cache.get(block_id) or self.get("blocks", block_id)
+
     def text(self, doc_id: str) -> str | None:
         if doc_id not in self._text:
             rows = self.query(f"SELECT text FROM read_parquet('{self._glob('documents')}') WHERE doc_id = ?",
@@ -139,8 +152,8 @@ BLOCK_POS = ("kind", "table_no", "row", "col", "rowspan", "colspan", "page", "x0
 
 def _span(store: Store, doc_text: str | None, role: str, block_id: str | None = None,
           raw: str | None = None, start: int | None = None, end: int | None = None,
-          value=None) -> dict | None:
-    block = store.get("blocks", block_id) if block_id else None
+          value=None, exact: bool = False) -> dict | None:
+    block = store.block(block_id) if block_id else None
     if start is None and block is not None:
         start, end = block["char_start"], block["char_end"]
     if start is None or end is None or doc_text is None:
@@ -148,7 +161,7 @@ def _span(store: Store, doc_text: str | None, role: str, block_id: str | None = 
             return None
         return {"role": role, "block_id": block_id, "block": _block_info(block), "char_start": None,
                 "char_end": None, "text": None, "raw": raw, "value": value}
-    s, e = _locate(doc_text, start, end, raw) if raw is not None or block is not None else (start, end)
+    s, e = (start, end) if exact else _locate(doc_text, start, end, raw)
     return {"role": role, "block_id": block_id, "block": _block_info(block) if block else None,
             "char_start": s, "char_end": e, "text": doc_text[s:e], "raw": raw, "value": value}
 
@@ -166,7 +179,7 @@ def _spans_for(store: Store, ds: str, row: dict, doc_text: str | None) -> list[d
             sp.append(s)
 
     if ds == "blocks":
-        add("block", row["block_id"], start=row["char_start"], end=row["char_end"])
+        add("block", row["block_id"], start=row["char_start"], end=row["char_end"], exact=True)
         sp[-1]["raw"] = row.get("text")
     elif ds == "indicators":
         for role, blk, raw, val in (
@@ -181,11 +194,19 @@ def _spans_for(store: Store, ds: str, row: dict, doc_text: str | None) -> list[d
                 add(role, row[blk], raw=row.get(raw) if raw else None, value=row.get(val))
     elif ds == "funds":
         add("amount", row.get("block_id"), raw=row.get("amount_raw"), value=row.get("amount_yuan"))
-        if row.get("item_block"):
-            label_raw = row.get("item_raw")
-            if row.get("item_block") == row.get("block_id"):  # 其中：基本支出：863.17 in one cell
-                label_raw = row.get("item")
-            add("label", row.get("item_block"), raw=label_raw, value=row.get("item"))
+        if row.get("item_block") and row.get("item_block") != row.get("block_id"):
+            add("label", row.get("item_block"), raw=row.get("item_raw"), value=row.get("item"))
+        elif row.get("item_block") and sp and doc_text is not None:
+            # label and amount in one cell (其中：基本支出：863.17): the words before the amount
+            b = sp[0]["block"]
+            seg = doc_text[b["char_start"]:sp[0]["char_start"]]
+            m = re.match(r"^(\s*(?:其\s*中\s*[:：]?)?\s*)(.*?)[\s:：]*$", seg, re.S)
+            if m and m.group(2):
+                st = b["char_start"] + m.end(1)
+                en = st + len(m.group(2))
+                sp.append({"role": "label", "block_id": row["item_block"], "block": b, "char_start": st,
+                           "char_end": en, "text": doc_text[st:en], "raw": row.get("item_raw"),
+                           "value": row.get("item")})
     elif ds == "goals":
         for role in ("expected", "actual"):
             st, en = row.get(f"{role}_start"), row.get(f"{role}_end")
@@ -197,7 +218,7 @@ def _spans_for(store: Store, ds: str, row: dict, doc_text: str | None) -> list[d
         add("value", row.get("block_id"), raw=row.get("value_raw"), value=row.get("value"))
     elif ds == "mentions":
         add("value", row.get("block_id"), start=row.get("char_start"), end=row.get("char_end"),
-            value=row.get("value"))
+            value=row.get("value"), exact=True)
         if sp:
             sp[-1]["raw"] = row.get("value_raw")
     elif ds == "sections":
