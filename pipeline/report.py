@@ -90,6 +90,10 @@ def _value_spans(text: str, rows: dict[str, list[dict]], blocks: dict[str, dict]
         if not b or b.get("char_start") is None:
             return
         s, e = _trim(text, b["char_start"], b["char_end"], raw)
+        if b.get("page") is not None:
+            title += f" (page {b['page']})"
+        elif b.get("address"):
+            title += f" ({b['address']})"
         if e > s:
             spans.append(Span(s, e, anchor_of(entity, role), entity, cls, title, block_id))
 

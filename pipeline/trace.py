@@ -375,6 +375,8 @@ def source_excerpt(text: str, start: int, end: int, marks: Marks, context: int =
 
 
 def _fmt_val(v) -> str:
+    if v is None:
+        return "—"
     if isinstance(v, Decimal):
         n = v.normalize()
         return f"{n:f}"

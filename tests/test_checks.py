@@ -342,3 +342,21 @@ def test_written_precision_helpers():
     assert C.written_decimals("2,385.39") == 2 and C.written_decimals("100%") == 0
     assert C.decimals_of(Decimal("3.0000")) == 0 and C.decimals_of(Decimal("1.8000")) == 1
     assert C.decimals_of(Decimal("100.0000")) == 0
+
+
+# ---------------------------------------------------------------------------- command
+
+def test_check_command_groups_findings_by_document(parquet_dir, capsys):
+    from pipeline.checks_cli import print_checks
+    assert print_checks(parquet_dir) == 0
+    out = capsys.readouterr().out
+    assert out.index("000_dbacab0dbc49b42b.txt") < out.index("[error] funds_sum")
+    assert "2385.39" in out and "004_4aa0f758ca959e42.txt" not in out  # no findings there
+    assert print_checks(parquet_dir, severity="warning", rule="funds_sum") == 0
+    assert "0 findings" in capsys.readouterr().out
+
+
+def test_check_command_without_data(tmp_path, capsys):
+    from pipeline.checks_cli import print_checks
+    assert print_checks(tmp_path / "missing") == 1
+    assert "python -m pipeline run" in capsys.readouterr().err
