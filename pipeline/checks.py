@@ -220,6 +220,18 @@ class Doc:
             pos = f"page {b['page']}, " + pos
         return pos
 
+    def column(self, cell: dict) -> list[dict]:
+        """The cells of ``cell``'s table column, by row."""
+        if not hasattr(self, "_columns"):
+            cols: dict[tuple, list[dict]] = defaultdict(list)
+            for b in self.blocks.values():
+                if b.get("row") is not None:
+                    cols[(b.get("section_id"), b.get("table_no"), b.get("col"))].append(b)
+            for v in cols.values():
+                v.sort(key=lambda b: b["row"])
+            self._columns = cols
+        return self._columns.get((cell.get("section_id"), cell.get("table_no"), cell.get("col")), [])
+
     def row_of(self, block_id: str | None) -> int | None:
         b = self.blocks.get(block_id or "")
         return b.get("row") if b else None
@@ -574,11 +586,8 @@ def _in_qizhong(doc: Doc, kid: _Line, parent: _Line) -> bool:
     kb, pb = doc.blocks.get(kid.item_block or ""), doc.blocks.get(parent.item_block or "")
     if not kb or not pb or kb.get("row") is None or pb.get("row") is None:
         return False
-    column = sorted((b for b in doc.blocks.values()
-                     if b.get("section_id") == kb.get("section_id") and b.get("table_no") == kb.get("table_no")
-                     and b.get("col") == kb.get("col") and b.get("row") is not None
-                     and pb["row"] < b["row"] < kb["row"]), key=lambda b: -b["row"])
-    for b in column:
+    column = [b for b in doc.column(kb) if pb["row"] < b["row"] < kb["row"]]
+    for b in reversed(column):
         t = (b.get("text") or "").strip()
         if _QIZHONG.match(t):
             return True
