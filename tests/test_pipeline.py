@@ -134,3 +134,15 @@ def test_cli_run_prints_summary(tmp_path):
     assert res.returncode == 1
     assert "2 documents (1 failed, 1 ok)" in res.stdout
     assert "24 indicators" in res.stdout and "empty.txt" in res.stdout
+
+
+def test_truncated_docx_gets_its_own_message():
+    from extractors.model import ReaderError
+    from extractors.readers import read_document
+    from .conftest import SAMPLES
+    path = SAMPLES / "seed000.docx"
+    if not path.exists():
+        pytest.skip("samples not present")
+    data = path.read_bytes()
+    with pytest.raises(ReaderError, match="corrupt or truncated .docx"):
+        read_document(data[: len(data) // 2], "report.docx")

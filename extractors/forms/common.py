@@ -41,20 +41,40 @@ def read(b: Block) -> str:
 
 
 def match_role(text: str, roles: dict[str, list[str]]) -> str | None:
-    """Role whose label equals the folded text, else whose longest label it contains."""
+    """Role whose label equals the folded text, else whose label it contains earliest
+    (the longest on a tie)."""
     t = fold(text)
     if not t:
         return None
     for role, labels in roles.items():
         if any(t == fold(lab) for lab in labels):
             return role
-    best, best_len = None, 0
+    best, best_key = None, None
     for role, labels in roles.items():
         for lab in labels:
             fl = fold(lab)
-            if fl in t and len(fl) > best_len:
-                best, best_len = role, len(fl)
+            pos = t.find(fl)
+            # the label the header starts with wins (得分(20分*执行率) is a score), then the longest
+            if pos >= 0 and (best_key is None or (pos, -len(fl)) < best_key):
+                best, best_key = role, (pos, -len(fl))
     return best
+
+
+_TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def match_header_exact(text: str, roles: dict[str, list[str]]) -> str | None:
+    """Role whose label equals the header, with a trailing note such as (万元), (A),
+    (B/A×100%) or (20分*执行率) removed.  For columns where a contained word would
+    mislead (年度预算数(万元) is a label column, not 预算数)."""
+    t = fold(text)
+    if not t:
+        return None
+    candidates = {t, _TRAILING_NOTE.sub("", t)}
+    for role, labels in roles.items():
+        if candidates & {fold(lab) for lab in labels}:
+            return role
+    return None
 
 
 _NUM_PREFIX = re.compile(r"^\s*(?:[(（]?\d+[)）]|\d+\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])\s*")

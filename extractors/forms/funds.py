@@ -6,13 +6,32 @@ from decimal import Decimal
 
 import regex as re
 
-from normalizers import money_to_yuan, parse_decimal, parse_quantity
+from normalizers import parse_decimal, parse_quantity
 
 from ..model import Block
-from .common import read, Ctx, amount, clean_label, fold, match_role, vocab
+from .common import read, Ctx, match_header_exact, amount, clean_label, fold, match_role, vocab
 
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _LABEL_VALUE = re.compile(r"^(?P<label>[^:：]*?[^:：\d.,，]*)[:：]\s*(?P<value>[-\d,，.．]+)?\s*(?P<unit>万元|亿元|元)?\s*$")
+
+
+_CELL_UNIT = re.compile(r"(万元|亿元|千元|元|万|亿)\s*$")
+
+
+def money_cell(text: str, unit: str) -> tuple[Decimal, str] | None:
+    """(amount in 元, unit it was written in) of a money cell under a header unit;
+    a cell that writes its own unit (``3359.62万``) keeps it.  None if not an amount."""
+    t = fold(text)
+    if not t:
+        return None
+    q = parse_quantity(t, unit_hint=unit)
+    if q.kind != "money" or q.op != "=" or q.value is None:
+        return None
+    m = _CELL_UNIT.search(t)
+    written = m.group(1) if m else unit
+    if written in ("万", "亿"):
+        written += "元"
+    return q.value, written
 
 
 def header_unit(cells: list[Block], default: str = "万元") -> str:
@@ -28,17 +47,22 @@ def header_unit(cells: list[Block], default: str = "万元") -> str:
 
 
 def fund_item(label: str) -> str:
-    role = match_role(label, vocab()["fund_items"])
-    return role or clean_label(label)[0]
+    """Normalised line label: a known alias (exact, after numbering and 其中 are
+    removed) gives its canonical name; anything else is kept as cleaned."""
+    cleaned = clean_label(label)[0]
+    for item, aliases in vocab()["fund_items"].items():
+        if cleaned in {fold(a) for a in aliases}:
+            return item
+    return cleaned
 
 
 def _fund(ctx: Ctx, *, item_block: Block, item: str, item_raw: str, parent: str | None,
           measure: str, measure_raw: str, period_year: int | None, value_block: Block,
-          amount_raw: str, value: Decimal, unit: str, line_no: int | None) -> None:
+          amount_raw: str, money: tuple[Decimal, str], line_no: int | None) -> None:
     ctx.funds.append({
         "item": item, "item_raw": item_raw, "parent_item": parent, "line_no": line_no,
         "measure": measure, "measure_raw": measure_raw, "period_year": period_year,
-        "amount_yuan": money_to_yuan(value, unit), "amount_raw": amount_raw, "unit_raw": unit,
+        "amount_yuan": money[0], "amount_raw": amount_raw, "unit_raw": money[1],
         "block_id": value_block, "item_block": item_block,
     })
     ctx.claim(item_block, value_block)
@@ -46,7 +70,7 @@ def _fund(ctx: Ctx, *, item_block: Block, item: str, item_raw: str, parent: str 
 
 def is_funds_header(row: list[Block]) -> bool:
     cols = vocab()["fund_columns"]
-    return len({match_role(c.text, cols) for c in row} - {None}) >= 2
+    return len({match_header_exact(c.text, cols) for c in row} - {None}) >= 2
 
 
 def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year: int | None) -> int:
@@ -58,11 +82,13 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
     header = rows[start]
     ctx.claim(*header)
     unit = header_unit(header)
-    measures = {c.col: (match_role(c.text, vocab()["fund_columns"]), c) for c in header}
+    measures = {c.col: (match_header_exact(c.text, vocab()["fund_columns"]), c) for c in header}
     measures = {k: v for k, v in measures.items() if v[0]}
-    facts = {c.col: (match_role(c.text, vocab()["fund_fact_columns"]), c) for c in header}
+    facts = {c.col: (match_header_exact(c.text, vocab()["fund_fact_columns"]), c) for c in header}
     facts = {k: v for k, v in facts.items() if v[0] and k not in measures}
     first_val_col = min(measures)
+    header_max = max(c.col + (c.colspan or 1) - 1 for c in header)
+    value_cols = sorted(set(measures) | set(facts))
     total_item = None
     line_no = 0
     breakdown: dict[int, str] = {}  # col -> 按收入性质分 | 按支出性质分
@@ -83,8 +109,19 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
                 break
             i += 1
             continue
-        label_cells = [c for c in row if c.col < first_val_col and fold(c.text)]
-        if not label_cells:
+        row_max = max(c.col + (c.colspan or 1) - 1 for c in row)
+        if row_max >= header_max:  # full width: positions are meaningful
+            label_cells = [c for c in row if c.col < first_val_col and fold(c.text)]
+            by_col = {c.col: c for c in row}
+        else:  # merged label cells dropped by the text: label first, values in order
+            label_cells, rest = [], list(row)
+            while rest and fold(rest[0].text) and amount(rest[0].text) is None:
+                label_cells.append(rest.pop(0))
+            by_col = dict(zip(value_cols, rest))
+            if len(rest) > len(value_cols) + 1:
+                ctx.notes.append(f"funds row {row[0].row} of table {row[0].table_no}: "
+                                 f"{len(rest)} value cells for {len(value_cols)} columns")
+        if not label_cells or amount(label_cells[-1].text) is not None:
             if any(fold(c.text) for c in row):
                 break
             ctx.claim(*row)
@@ -98,18 +135,19 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
         if total_item is None:
             total_item = item
         ctx.claim(*label_cells)
-        by_col = {c.col: c for c in row}
         for col, (measure, hdr) in measures.items():
             c = by_col.get(col)
             if c is None:
                 continue
             ctx.claim(c)
-            v = amount(c.text)
-            if v is None:
+            money = money_cell(c.text, unit)
+            if money is None:
+                if fold(c.text) and fold(c.text) not in ("/", "-", "—", "无"):
+                    ctx.notes.append(f"amount {read(c)!r} of {item_raw} not read")
                 continue
             _fund(ctx, item_block=lab, item=item, item_raw=item_raw, parent=parent,
                   measure=measure, measure_raw=fold(hdr.text), period_year=fiscal_year,
-                  value_block=c, amount_raw=read(c), value=v, unit=unit, line_no=line_no)
+                  value_block=c, amount_raw=read(c), money=money, line_no=line_no)
         for col, (key, hdr) in facts.items():
             c = by_col.get(col)
             if c is None:
@@ -155,15 +193,15 @@ def _breakdown_row(ctx: Ctx, row: list[Block], breakdown: dict[int, str], total_
         under = [k for k in cols if k <= c.col]
         measure_raw = breakdown[under[-1]] if under else breakdown[cols[0]]
         if m.group("value"):
-            v = parse_decimal(m.group("value"))
-            if v is None:
+            raw = m.group("value") + (m.group("unit") or "")
+            money = money_cell(raw, unit)
+            if money is None:
                 continue
             label = m.group("label")
             _fund(ctx, item_block=c, item=fund_item(label), item_raw=read(c),
                   parent=total_item, measure=vocab()["breakdown_headers"][measure_raw],
                   measure_raw=measure_raw, period_year=fiscal_year, value_block=c,
-                  amount_raw=m.group("value") + (m.group("unit") or ""), value=v,
-                  unit=m.group("unit") or unit, line_no=None)
+                  amount_raw=raw, money=money, line_no=None)
     return ok
 
 
@@ -174,13 +212,13 @@ def parse_total_cell(ctx: Ctx, cell: Block, label_cell: Block | None, fiscal_yea
     m = _LABEL_VALUE.match(t)
     if not m or not m.group("value"):
         return False
-    v = parse_decimal(m.group("value"))
-    if v is None:
+    money = money_cell(m.group("value") + (m.group("unit") or ""), unit)
+    if money is None:
         return False
     _fund(ctx, item_block=cell, item=fund_item(m.group("label")), item_raw=read(cell),
           parent=None, measure="budget", measure_raw=fold(label_cell.text) if label_cell else "资金总额",
-          period_year=fiscal_year, value_block=cell, amount_raw=m.group("value"), value=v,
-          unit=m.group("unit") or unit, line_no=None)
+          period_year=fiscal_year, value_block=cell, amount_raw=m.group("value"), money=money,
+          line_no=None)
     ctx.claim(label_cell)
     return True
 
@@ -233,13 +271,15 @@ def parse_expenditure_table(ctx: Ctx, rows: list[list[Block]], start: int) -> in
                 continue
             has_cols = True
             ctx.claim(c)
-            v = amount(c.text)
-            if v is None:
+            money = money_cell(c.text, unit)
+            if money is None:
+                if fold(c.text):
+                    ctx.notes.append(f"amount {read(c)!r} of {label_raw} not read")
                 continue
             measure, year, hdr = cols[c.col]
             _fund(ctx, item_block=first, item=label, item_raw=label_raw, parent=parent,
                   measure=measure, measure_raw=fold(hdr.text), period_year=year,
-                  value_block=c, amount_raw=read(c), value=v, unit=unit, line_no=line_no)
+                  value_block=c, amount_raw=read(c), money=money, line_no=line_no)
         if not has_cols and len(row) == 1:
             pass
         i += 1

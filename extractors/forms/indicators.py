@@ -83,7 +83,11 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
                 ctx.claim(c)
                 continue
             r1, r2 = normalize_level1(c.content), normalize_level2(c.content)
-            if _known(r1) and _known(r2):
+            if _known(r1) and _known(r2) and row_max < header_max:
+                # collapsed row: 成本指标 under 产出指标 is a level 2, else a level 1
+                is_l1 = not (level1 is not None and level1[0].code == "output" and c is not left[0]) \
+                    and not (level1 is not None and level1[0].code == "output" and len(left) == 1)
+            elif _known(r1) and _known(r2):
                 is_l1 = c.col == l1_col or (l1_col is not None and c.col < l1_col) or (l2_col is not None and c.col < l2_col and c.col != l2_col)
                 if c.col == l2_col:
                     is_l1 = False

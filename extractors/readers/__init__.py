@@ -58,7 +58,18 @@ def read_document(data: bytes, name: str = "") -> Document:
         from .html import read_html
         return read_html(data)
     if fmt == "ole":
+        if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20] or b"EncryptedPackage" in data[:1 << 20]:
+            raise ReaderError("password-protected Office file: remove the password "
+                              "(File > Info > Protect) and add the file again")
         raise ReaderError("legacy binary Office file (.doc/.xls): save it as .docx/.xlsx and add it again")
     if fmt == "zip":
-        raise ReaderError("zip archive that is neither .docx nor .xlsx (or a corrupt one): unpack it or re-save the document")
+        suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+        if suffix == "docx":
+            from .docx import read_docx
+            return read_docx(data)  # raises with the .docx-specific message
+        if suffix == "xlsx":
+            from .xlsx import read_xlsx
+            return read_xlsx(data)
+        raise ReaderError("zip archive that is neither .docx nor .xlsx, or a corrupt or truncated "
+                          ".docx/.xlsx: re-save or re-download the document")
     raise ReaderError(f"unrecognised file content ({fmt})")
