@@ -71,6 +71,7 @@ def process_all(files: list[Path], raw_dir: Path, workers: int = 1, timeout: flo
             results[i] = process_file(f.read_bytes(), rels[i])
         return results  # type: ignore[return-value]
 
+    warm_up()
     ctx = mp.get_context("fork")
     bar = _progress(len(files), progress)
     pending = list(range(len(files)))
@@ -113,6 +114,23 @@ def process_all(files: list[Path], raw_dir: Path, workers: int = 1, timeout: flo
                 bar.update(1)
     bar.close()
     return results  # type: ignore[return-value]
+
+
+def warm_up() -> None:
+    """Load what every document needs once, before forking, so that children share it
+    instead of each loading it again (spaCy + jieba take seconds to build)."""
+    import extractors.extract  # noqa: F401  (forms, normalizers, vocabularies)
+    from extractors.forms.common import vocab
+    from extractors.narrative import get_nlp
+    from extractors.segment import form_specs
+    vocab()
+    form_specs()
+    get_nlp()
+    for mod in ("pdfplumber", "docx", "openpyxl", "lxml.html", "opencc"):
+        try:
+            __import__(mod)
+        except ImportError:  # pragma: no cover
+            pass
 
 
 class _NoBar:
