@@ -99,6 +99,15 @@ class Table:
         return g
 
 
+def tables_of(blocks: list[Block]) -> list[Table]:
+    """The tables the cell blocks among ``blocks`` belong to, in table order."""
+    by_no: dict[int, list[Block]] = {}
+    for b in blocks:
+        if b.kind == CELL:
+            by_no.setdefault(b.table_no, []).append(b)
+    return [Table(n, cells) for n, cells in sorted(by_no.items())]
+
+
 @dataclass
 class Document:
     text: str
@@ -109,11 +118,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
     def tables(self) -> list[Table]:
-        by_no: dict[int, list[Block]] = {}
-        for b in self.blocks:
-            if b.kind == CELL:
-                by_no.setdefault(b.table_no, []).append(b)
-        return [Table(n, cells) for n, cells in sorted(by_no.items())]
+        return tables_of(self.blocks)
 
     def check_spans(self) -> Iterator[Block]:
         """Blocks whose text does not equal their span of the canonical text."""

@@ -15,7 +15,7 @@ import yaml
 
 from normalizers.text import fold_ws, strip_pinyin, to_simplified
 
-from .model import CELL, PARAGRAPH, Block, Document, Table
+from .model import CELL, PARAGRAPH, Block, Document, Table, tables_of
 
 UNKNOWN = "unknown"
 
@@ -42,11 +42,7 @@ class Section:
     classified_by: str | None = None  # title | anchors | None
 
     def tables(self) -> list[Table]:
-        by_no: dict[int, list[Block]] = {}
-        for b in self.blocks:
-            if b.kind == CELL:
-                by_no.setdefault(b.table_no, []).append(b)
-        return [Table(n, cells) for n, cells in sorted(by_no.items())]
+        return tables_of(self.blocks)
 
     def paragraphs(self) -> list[Block]:
         return [b for b in self.blocks if b.kind != CELL]

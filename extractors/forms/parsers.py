@@ -10,6 +10,7 @@ import regex as re
 
 from normalizers import parse_date, parse_decimal, parse_quantity
 
+from ..model import Block
 from ..segment import Section
 from .common import read, Ctx, fold, match_role, vocab
 from .funds import (header_unit, is_funds_header, parse_expenditure_table, parse_funds_block,
@@ -134,55 +135,52 @@ def parse_target(ctx: Ctx) -> None:
             i += 1
 
 
+def _fact_columns(row: list[Block], columns: dict[str, list[str]]) -> dict[int, str]:
+    roles = {c.col: match_role(c.text, columns) for c in row}
+    return {k: r for k, r in roles.items() if r}
+
+
+def _header_value_facts(ctx: Ctx, header: list[Block], values: list[Block] | None,
+                        roles: dict[int, str], spec: dict) -> None:
+    """A header row of labels and the row of values under it (编制数 | 实际在职人数 | 控制率)."""
+    ctx.claim(*header)
+    if values is None:
+        return
+    ctx.claim(*values)
+    by_col = {c.col: c for c in values}
+    for col, key in roles.items():
+        c = by_col.get(col)
+        if c is None or not fold(c.text):
+            continue
+        hdr = next(x for x in header if x.col == col)
+        q = parse_quantity(read(c), unit_hint=spec.get("unit_hints", {}).get(key))
+        unit = q.unit or spec.get("units", {}).get(key)
+        ctx.fact(key, hdr, c, parsed=q.value, unit=unit, kind=q.kind)
+
+
 def parse_basic_data(ctx: Ctx) -> None:
     v = vocab()
+    specs = [(v[spec["columns"]], spec) for spec in v["header_value_facts"]]
     for t in ctx.section.tables():
         rows = t.rows()
         i = 0
         while i < len(rows):
             row = rows[i]
-            roles = {c.col: match_role(c.text, v["staff_columns"]) for c in row}
-            roles = {k: r for k, r in roles.items() if r}
-            if len(roles) >= 2 and i + 1 < len(rows):
-                ctx.claim(*row)
-                vals = {c.col: c for c in rows[i + 1]}
-                for col, key in roles.items():
-                    c = vals.get(col)
-                    hdr = next(x for x in row if x.col == col)
-                    if c is None or not fold(c.text):
-                        continue
-                    if key == "staff_control_rate":
-                        q = parse_quantity(read(c))
-                        ctx.fact(key, hdr, c, parsed=q.value, unit="%", kind="percent")
-                    else:
-                        ctx.fact(key, hdr, c, parsed=parse_decimal(fold(c.text)), unit="人", kind="count")
-                ctx.claim(*rows[i + 1])
-                i += 2
-                continue
             if any(match_role(c.text, {"x": v["expenditure_header"]}) for c in row[:1]):
                 i = parse_expenditure_table(ctx, rows, i)
                 continue
-            broles = {c.col: match_role(c.text, v["building_columns"]) for c in row}
-            broles = {k: r for k, r in broles.items() if r}
-            if len(broles) >= 2:
-                ctx.claim(*row)
-                if i + 1 < len(rows):
-                    vals = {c.col: c for c in rows[i + 1]}
-                    for col, key in broles.items():
-                        c = vals.get(col)
-                        hdr = next(x for x in row if x.col == col)
-                        if c is None or not fold(c.text):
-                            continue
-                        q = parse_quantity(read(c), unit_hint="万元" if "投资" in key and "率" not in key else None)
-                        ctx.fact(key, hdr, c, parsed=q.value, unit=q.unit, kind=q.kind)
-                    ctx.claim(*rows[i + 1])
+            for columns, spec in specs:
+                roles = _fact_columns(row, columns)
+                if len(roles) >= 2:
+                    _header_value_facts(ctx, row, rows[i + 1] if i + 1 < len(rows) else None, roles, spec)
                     i += 2
-                    continue
-            if fold(row[0].text) == "厉行节约保障措施":
-                ctx.claim(*row)
-                if len(row) > 1 and fold(row[1].text):
-                    ctx.fact("austerity_measures", row[0], row[1], kind="text")
-            i += 1
+                    break
+            else:
+                if fold(row[0].text) == "厉行节约保障措施":
+                    ctx.claim(*row)
+                    if len(row) > 1 and fold(row[1].text):
+                        ctx.fact("austerity_measures", row[0], row[1], kind="text")
+                i += 1
 
 
 def parse_report(ctx: Ctx) -> None:
