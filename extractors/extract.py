@@ -28,10 +28,13 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
         for n, b in enumerate(sec.blocks, start=1):
             bid[id(b)] = f"{sid}:b{n}"
 
-    def ref(b: Block | None) -> str | None:
-        return bid.get(id(b)) if b is not None else None
-
     ctxs = [parse_section(sec) for sec in sections]
+    alias: dict[int, Block] = {}
+    for ctx in ctxs:
+        alias.update(ctx.alias)
+
+    def ref(b: Block | None) -> str | None:
+        return bid.get(id(alias.get(id(b), b))) if b is not None else None
     mentions_by_sec, headings = _narrative(sections, doc)
 
     doc_unit = next((c.meta["unit_name"] for c in ctxs if c.meta.get("unit_name")), None)

@@ -106,10 +106,10 @@ def segment(doc: Document) -> list[Section]:
     titled_since_start = False
     title_cells = _single_cell_rows(blocks)
     for i, b in enumerate(blocks):
-        if b.kind == CELL and not (id(b) in title_cells and title_form(b.text)):
+        if b.kind == CELL and not (id(b) in title_cells and (title_form(b.text) or attachment_label(b.text))):
             seen_table_since_start = True
             continue
-        lab = attachment_label(b.text)
+        lab = attachment_label(b.text) if b.kind != CELL or id(b) in title_cells else None
         if lab:
             starts.append((i, lab))
             last_start, seen_table_since_start, titled_since_start = i, False, False
@@ -139,8 +139,8 @@ def segment(doc: Document) -> list[Section]:
         _classify(sec)
         sections.append(sec)
     # a leading section with no form and no table is a cover note: fold it forward
-    if len(sections) > 1 and sections[0].form_type == UNKNOWN and not sections[0].tables() \
-            and sections[0].attachment_label is None:
+    if len(sections) > 1 and sections[0].form_type == UNKNOWN and sections[0].attachment_label is None \
+            and (not sections[0].tables() or len(sections[0].blocks) <= 3):
         first, second = sections[0], sections[1]
         second.blocks = first.blocks + second.blocks
         second.char_start = first.char_start

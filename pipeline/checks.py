@@ -562,6 +562,7 @@ class _Line:
     item_raw: str
     parent_item: str | None
     item_block: str | None
+    qizhong: bool | None = None  # as the parser read the line hierarchy
     values: dict = field(default_factory=dict)  # (measure, period_year, measure_raw) -> fund
 
 
@@ -572,7 +573,7 @@ def _lines(doc: Doc, section_id: str) -> list[_Line]:
             continue
         ln = lines.setdefault(f["line_no"], _Line(f["line_no"], f.get("item") or "",
                                                   f.get("item_raw") or "", f.get("parent_item"),
-                                                  f.get("item_block")))
+                                                  f.get("item_block"), f.get("qizhong")))
         ln.values.setdefault((f.get("measure"), f.get("period_year"), f.get("measure_raw")), f)
     return [lines[k] for k in sorted(lines)]
 
@@ -581,6 +582,8 @@ def _in_qizhong(doc: Doc, kid: _Line, parent: _Line) -> bool:
     """Is ``kid`` one of the partial 其中 lines of ``parent``?  True when its label starts
     with 其中, or when, walking up the label column from it, a 其中 line comes before a
     numbered line or the parent (``其中：办公经费`` / ``水费、电费、差旅费``)."""
+    if kid.qizhong is not None:  # the parser says how the line sits in its table
+        return kid.qizhong
     if _QIZHONG.match(kid.item_raw):
         return True
     kb, pb = doc.blocks.get(kid.item_block or ""), doc.blocks.get(parent.item_block or "")

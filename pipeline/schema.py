@@ -123,6 +123,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("item_raw", STR, "Line label as written."),
         ("parent_item", STR, "Normalised label of the enclosing line (公车运行维护 → 公务用车购置和维护经费 → 三公经费)."),
         ("line_no", I32, "Line number of the item in its table, from 1."),
+        ("qizhong", pa.bool_(), "True when the line belongs to a 其中 list (a partial breakdown of parent_item, which may exceed their sum); false for numbered or listed lines that must add up to the parent; null at the top."),
         ("measure", STR, "budget_initial (年初预算数) | budget_full_year (全年预算数) | executed (全年执行数) | budget (预算数, 年度预算, 按收入/支出性质分 breakdowns) | final (决算数)."),
         ("measure_raw", STR, "Column header as written."),
         ("period_year", I32, "Year the column speaks of (2022 for 2022年决算数)."),

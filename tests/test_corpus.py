@@ -126,3 +126,26 @@ def test_r056_narrative_items_do_not_sum(corpus):
                      WHERE d.source_path = 'r056.txt'""")
     assert [r[0] for r in rows] == ["narrative_list_sum"]
     assert "2253" in rows[0][1] and "2263" in rows[0][2]
+
+
+def test_r064_one_cell_per_paragraph_rows_rebuilt(corpus):
+    """Hunan 基础数据表 as one cell per paragraph: rows rebuilt from the header's width."""
+    layout = corpus("SELECT layout FROM {documents} WHERE source_path = 'r064.txt'")
+    assert layout == [("blank_line_cells",)]
+    f = corpus("""SELECT item, parent_item, measure, period_year, amount_raw, amount_yuan, qizhong
+                  FROM {funds} f JOIN {documents} d USING (doc_id)
+                  WHERE d.source_path = 'r064.txt' ORDER BY section_id, fund_id""")
+    # '项目支出:' / '874.20' / '308.17' / '1025.20', each its own paragraph
+    assert ("项目支出", None, "final", 2022, "874.20", D("8742000.00"), None) in f
+    assert ("项目支出", None, "final", 2023, "1025.20", D("10252000.00"), None) in f
+    # '其中:办公经费' opens a partial breakdown of 公用经费; the lines after it belong to it
+    assert ("办公经费", "公用经费", "final", 2023, "49.09", D("490900.00"), True) in f
+    assert ("会议费、培训费", "公用经费", "budget", 2023, "3.00", D("30000.00"), True) in f
+    assert ("年度资金总额", None, "budget_initial", 2023, "861.10", D("8611000.00"), None) in f
+    facts = dict(corpus("""SELECT key, value FROM {facts} k JOIN {documents} d USING (doc_id)
+                           WHERE d.source_path = 'r064.txt'"""))
+    assert facts["staff_authorized"] == D(46) and facts["staff_actual"] == D(50)
+    assert facts["staff_control_rate"] == D("108.70") and facts["execution_rate"] == D(100)
+    # 控制率 108.70% = 50 / 46 and the 公用经费 breakdown is partial: no finding
+    assert corpus("""SELECT count(*) FROM {checks} c JOIN {documents} d USING (doc_id)
+                     WHERE d.source_path = 'r064.txt'""") == [(0,)]

@@ -58,8 +58,10 @@ def fund_item(label: str) -> str:
 
 def _fund(ctx: Ctx, *, item_block: Block, item: str, item_raw: str, parent: str | None,
           measure: str, measure_raw: str, period_year: int | None, value_block: Block,
-          amount_raw: str, money: tuple[Decimal, str], line_no: int | None) -> None:
+          amount_raw: str, money: tuple[Decimal, str], line_no: int | None,
+          qizhong: bool | None = None) -> None:
     ctx.funds.append({
+        "qizhong": qizhong,
         "item": item, "item_raw": item_raw, "parent_item": parent, "line_no": line_no,
         "measure": measure, "measure_raw": measure_raw, "period_year": period_year,
         "amount_yuan": money[0], "amount_raw": amount_raw, "unit_raw": money[1],
@@ -90,6 +92,7 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
     header_max = max(c.col + (c.colspan or 1) - 1 for c in header)
     value_cols = sorted(set(measures) | set(facts))
     total_item = None
+    in_qizhong = False
     line_no = 0
     breakdown: dict[int, str] = {}  # col -> 按收入性质分 | 按支出性质分
     i = start + 1
@@ -131,6 +134,8 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
         item_raw = read(lab)
         item = fund_item(item_raw)
         line_no += 1
+        if total_item is not None and clean_label(item_raw)[2]:
+            in_qizhong = True  # 其中：当年财政拨款, and the lines after it
         parent = None if total_item is None else total_item
         if total_item is None:
             total_item = item
@@ -147,7 +152,8 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
                 continue
             _fund(ctx, item_block=lab, item=item, item_raw=item_raw, parent=parent,
                   measure=measure, measure_raw=fold(hdr.text), period_year=fiscal_year,
-                  value_block=c, amount_raw=read(c), money=money, line_no=line_no)
+                  value_block=c, amount_raw=read(c), money=money, line_no=line_no,
+                  qizhong=in_qizhong if parent else None)
         for col, (key, hdr) in facts.items():
             c = by_col.get(col)
             if c is None:
@@ -251,15 +257,17 @@ def parse_expenditure_table(ctx: Ctx, rows: list[list[Block]], start: int) -> in
         if any(match_role(c.text, vocab()["building_columns"]) for c in row[1:]) or len(row) > len(header):
             break
         label, is_num, is_qz = clean_label(label_raw)
+        qizhong = False
         if label in tops and not is_num and not is_qz:
             top, numbered, group_parent, parent = label, None, None, None
         elif is_num:
             numbered, group_parent, parent = label, None, top
         elif is_qz:
             group_parent = numbered or top
-            parent = group_parent
+            parent, qizhong = group_parent, True
         else:
             parent = group_parent or numbered or top
+            qizhong = group_parent is not None
             if top is None:  # a line the vocabulary does not know, at the top
                 parent = None
                 top = label
@@ -279,7 +287,8 @@ def parse_expenditure_table(ctx: Ctx, rows: list[list[Block]], start: int) -> in
             measure, year, hdr = cols[c.col]
             _fund(ctx, item_block=first, item=label, item_raw=label_raw, parent=parent,
                   measure=measure, measure_raw=fold(hdr.text), period_year=year,
-                  value_block=c, amount_raw=read(c), money=money, line_no=line_no)
+                  value_block=c, amount_raw=read(c), money=money, line_no=line_no,
+                  qizhong=qizhong if parent else None)
         if not has_cols and len(row) == 1:
             pass
         i += 1

@@ -17,6 +17,7 @@ from .funds import (header_unit, is_funds_header, parse_expenditure_table, parse
                     parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
 from .indicators import is_indicator_header, parse_indicator_table
+from .stream import table_rows
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
 _HEADER_LABELS = None
@@ -34,7 +35,11 @@ def section_meta(ctx: Ctx) -> None:
     labels = _labels()
     meta = ctx.meta
     for t in sec.tables():
-        for row in t.rows():
+        rows = t.rows()
+        if t.n_cols == 1:  # a stream of cells: a label's value is the next cell
+            cells = [r[0] for r in rows]
+            rows = [cells[i:i + 2] for i in range(len(cells) - 1)]
+        for row in rows:
             for k, c in enumerate(row):
                 f = fold(c.text).rstrip(":：")
                 if not f or len(f) > 12:
@@ -74,7 +79,7 @@ def section_meta(ctx: Ctx) -> None:
 def parse_self_eval(ctx: Ctx) -> None:
     year = ctx.meta.get("fiscal_year")
     for t in ctx.section.tables():
-        rows = t.rows()
+        rows = table_rows(ctx, t)
         i = 0
         while i < len(rows):
             row = rows[i]
@@ -91,7 +96,7 @@ def parse_self_eval(ctx: Ctx) -> None:
 def parse_target(ctx: Ctx) -> None:
     year = ctx.meta.get("fiscal_year")
     for t in ctx.section.tables():
-        rows = t.rows()
+        rows = table_rows(ctx, t)
         unit = "万元"
         breakdown: dict[int, str] = {}
         i = 0
@@ -162,7 +167,7 @@ def parse_basic_data(ctx: Ctx) -> None:
     v = vocab()
     specs = [(v[spec["columns"]], spec) for spec in v["header_value_facts"]]
     for t in ctx.section.tables():
-        rows = t.rows()
+        rows = table_rows(ctx, t)
         i = 0
         while i < len(rows):
             row = rows[i]
@@ -200,6 +205,8 @@ PARSERS = {
 def parse_section(sec: Section) -> Ctx:
     ctx = Ctx(section=sec)
     ctx.claim(sec.title_block)
+    from ..segment import attachment_label
+    ctx.claim(*[b for b in sec.blocks[:3] if attachment_label(b.text)])
     section_meta(ctx)
     parser = PARSERS.get(sec.form_type)
     if parser is not None:

@@ -9,6 +9,10 @@ so every block offset points into the file.  The dialect is detected from the co
 ``tsv_rows``        one table row per line, cells separated by TABs, ``<p>`` fragments
                     inside cells (seed 004).
 ``markdown_table``  rows of cells separated by ``|`` (web pages converted to text).
+``blank_line_cells`` one cell per line, cells separated by a blank line, each further
+                    blank line an empty cell (web pages of Word tables); the cells
+                    form one single-column "stream" table whose rows the form parsers
+                    regroup where the header makes the row width certain.
 ``flat``            no recoverable cell structure: one paragraph block per line.
 """
 from __future__ import annotations
@@ -90,7 +94,20 @@ def detect_layout(text: str) -> str:
         return "tsv_rows"
     if pipes >= max(3, 0.2 * n):
         return "markdown_table"
+    if _blank_separated(lines):
+        return "blank_line_cells"
     return "flat"
+
+
+def _blank_separated(lines: list[str]) -> bool:
+    """Short lines, nearly each standing alone between blank lines."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    if len(idx) < 20:
+        return False
+    alone = sum(1 for i in idx if (i == 0 or not lines[i - 1].strip())
+                and (i + 1 >= len(lines) or not lines[i + 1].strip()))
+    lengths = sorted(len(lines[i].strip()) for i in idx)
+    return alone >= 0.8 * len(idx) and lengths[len(lengths) // 2] <= 20
 
 
 def read_txt(data: bytes) -> Document:
@@ -102,6 +119,8 @@ def read_txt(data: bytes) -> Document:
         blocks = _read_delimited(text, "\t")
     elif layout == "markdown_table":
         blocks = _read_delimited(text, "|")
+    elif layout == "blank_line_cells":
+        blocks = _read_blank_line_cells(text)
     else:
         blocks = _paragraphs(text, _lines(text))
     warnings = [] if enc.startswith("utf-8") else [f"decoded as {enc}"]
@@ -268,4 +287,30 @@ def _read_delimited(text: str, sep: str) -> list[Block]:
                 a, b = _strip_span(text, a, b)
             blocks.append(Block(kind=CELL, text=text[a:b], char_start=a, char_end=b,
                                 table_no=table_no, row=row_no, col=c, rowspan=1, colspan=1))
+    return blocks
+
+
+# ------------------------------------------------------------------ blank_line_cells
+
+def _read_blank_line_cells(text: str) -> list[Block]:
+    """Each non-blank line is a cell; the blank line after it separates, every further
+    blank line is an empty cell (a zero-length block where the line starts)."""
+    blocks: list[Block] = []
+    row = 0
+    separator_due = False
+    for s, e in _lines(text):
+        if text[s:e].strip():
+            a, b = _strip_span(text, s, e)
+            separator_due = True
+        elif separator_due:
+            separator_due = False
+            continue
+        else:
+            a = b = s
+        row += 1
+        blocks.append(Block(kind=CELL, text=text[a:b], char_start=a, char_end=b,
+                            table_no=1, row=row, col=1, rowspan=1, colspan=1))
+    # trailing empty cells carry nothing
+    while blocks and not blocks[-1].text:
+        blocks.pop()
     return blocks
