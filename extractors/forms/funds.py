@@ -100,15 +100,13 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
         row = rows[i]
         if is_goal_header(row) or is_indicator_header(row) or is_funds_header(row):
             break
-        bd = {c.col: fold(c.text).rstrip(":：") for c in row
-              if fold(c.text).rstrip(":：") in vocab()["breakdown_headers"]}
-        if bd:
+        if bd := breakdown_headers(row):
             breakdown = bd
             ctx.claim(*row)
             i += 1
             continue
         if breakdown:
-            if not _breakdown_row(ctx, row, breakdown, total_item, fiscal_year, unit):
+            if not parse_breakdown_row(ctx, row, breakdown, total_item, fiscal_year, unit):
                 break
             i += 1
             continue
@@ -173,7 +171,13 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
     return i
 
 
-def _breakdown_row(ctx: Ctx, row: list[Block], breakdown: dict[int, str], total_item: str | None,
+def breakdown_headers(row: list[Block]) -> dict[int, str]:
+    """Columns of a 按收入性质分 | 按支出性质分 row, by column."""
+    heads = vocab()["breakdown_headers"]
+    return {c.col: fold(c.text).rstrip(":：") for c in row if fold(c.text).rstrip(":：") in heads}
+
+
+def parse_breakdown_row(ctx: Ctx, row: list[Block], breakdown: dict[int, str], total_item: str | None,
                    fiscal_year: int | None, unit: str) -> bool:
     """``其中：一般公共预算：1988.88`` cells under 按收入性质分 / 按支出性质分."""
     cells = [c for c in row if fold(c.text)]

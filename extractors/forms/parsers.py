@@ -13,18 +13,16 @@ from normalizers import parse_date, parse_decimal, parse_quantity
 from ..model import Block
 from ..segment import Section
 from .common import read, Ctx, fold, match_role, vocab
-from .funds import (header_unit, is_funds_header, parse_expenditure_table, parse_funds_block,
-                    parse_total_cell)
+from .funds import (breakdown_headers, header_unit, is_funds_header, parse_breakdown_row,
+                    parse_expenditure_table, parse_funds_block, parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
 from .indicators import is_indicator_header, parse_indicator_table
 from .stream import table_rows
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
-_HEADER_LABELS = None
 
 
 def _labels() -> dict[str, list[str]]:
-    from .common import vocab as _v  # noqa: F401
     from ..segment import form_specs
     return form_specs()["header_labels"]
 
@@ -76,24 +74,10 @@ def section_meta(ctx: Ctx) -> None:
             meta["unit_name"] = m.group(1)
 
 
-def parse_self_eval(ctx: Ctx) -> None:
-    year = ctx.meta.get("fiscal_year")
-    for t in ctx.section.tables():
-        rows = table_rows(ctx, t)
-        i = 0
-        while i < len(rows):
-            row = rows[i]
-            if is_indicator_header(row):
-                i = parse_indicator_table(ctx, rows, i)
-            elif is_funds_header(row):
-                i = parse_funds_block(ctx, rows, i, year)
-            elif is_goal_header(row):
-                i = parse_goal_block(ctx, rows, i)
-            else:
-                i += 1
-
-
-def parse_target(ctx: Ctx) -> None:
+def parse_form(ctx: Ctx, *, with_actual: bool = True) -> None:
+    """Self-evaluation and target forms: walk each table and hand every row to the part
+    of the form it opens (funds header, goal header, indicator header), or read it as a
+    goal/duty row, a 按收入/支出性质分 breakdown or a ``资金总额:…`` cell."""
     year = ctx.meta.get("fiscal_year")
     for t in ctx.section.tables():
         rows = table_rows(ctx, t)
@@ -103,7 +87,7 @@ def parse_target(ctx: Ctx) -> None:
         while i < len(rows):
             row = rows[i]
             if is_indicator_header(row):
-                i = parse_indicator_table(ctx, rows, i, with_actual=False)
+                i = parse_indicator_table(ctx, rows, i, with_actual=with_actual)
                 continue
             if is_funds_header(row):
                 i = parse_funds_block(ctx, rows, i, year)
@@ -111,33 +95,25 @@ def parse_target(ctx: Ctx) -> None:
             if is_goal_header(row):
                 i = parse_goal_block(ctx, rows, i)
                 continue
+            i += 1
             cells = [c for c in row if fold(c.text)]
             if not cells:
-                i += 1
                 continue
-            first = cells[0]
-            kind = goal_row_kind(first)
+            kind = goal_row_kind(cells[0])
             if kind and len(cells) >= 2:
                 pair_items(ctx, kind, cells[1], None)
                 ctx.claim(*row)
-                i += 1
                 continue
-            if "万元" in fold(first.text) or "元)" in fold(first.text):
-                unit = header_unit([first])
-            from .funds import _breakdown_row
-            bd = {c.col: fold(c.text).rstrip(":：") for c in row
-                  if fold(c.text).rstrip(":：") in vocab()["breakdown_headers"]}
-            if bd:
+            if "万元" in fold(cells[0].text) or "元)" in fold(cells[0].text):
+                unit = header_unit([cells[0]])
+            if bd := breakdown_headers(row):
                 breakdown = bd
                 ctx.claim(*row)
-            elif breakdown and _breakdown_row(ctx, row, breakdown, "年度资金总额", year, unit):
-                pass
-            else:
+            elif not (breakdown and parse_breakdown_row(ctx, row, breakdown, "年度资金总额", year, unit)):
                 for k, c in enumerate(row):
                     if "资金总额" in fold(c.text) and parse_total_cell(
                             ctx, c, row[k - 1] if k else None, year, unit):
                         break
-            i += 1
 
 
 def _fact_columns(row: list[Block], columns: dict[str, list[str]]) -> dict[int, str]:
@@ -192,10 +168,14 @@ def parse_report(ctx: Ctx) -> None:
     """Narrative reports: headings and mentions are extracted by extractors.narrative."""
 
 
+def parse_target(ctx: Ctx) -> None:
+    parse_form(ctx, with_actual=False)
+
+
 PARSERS = {
     "basic_data": parse_basic_data,
-    "overall_self_eval": parse_self_eval,
-    "project_self_eval": parse_self_eval,
+    "overall_self_eval": parse_form,
+    "project_self_eval": parse_form,
     "overall_target": parse_target,
     "project_target": parse_target,
     "self_eval_report": parse_report,
