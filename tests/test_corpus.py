@@ -146,6 +146,12 @@ def test_r064_one_cell_per_paragraph_rows_rebuilt(corpus):
                            WHERE d.source_path = 'r064.txt'"""))
     assert facts["staff_authorized"] == D(46) and facts["staff_actual"] == D(50)
     assert facts["staff_control_rate"] == D("108.70") and facts["execution_rate"] == D(100)
-    # 控制率 108.70% = 50 / 46 and the 公用经费 breakdown is partial: no finding
-    assert corpus("""SELECT count(*) FROM {checks} c JOIN {documents} d USING (doc_id)
-                     WHERE d.source_path = 'r064.txt'""") == [(0,)]
+    # the 按收入性质分 / 按支出性质分 pairs ('其中: 一般公共预算:1325.68' | '其中:基本支出:900.47')
+    assert ("一般公共预算", "年度资金总额", "budget", 2023, "1325.68", D("13256800.00"), None) in f
+    assert ("项目支出", "年度资金总额", "budget", 2023, "1025.20", D("10252000.00"), None) in f
+    # 控制率 108.70% = 50 / 46 and the 公用经费 breakdown is partial (其中): no finding there;
+    # but 基本支出 900.47 + 项目支出 1025.20 = 1925.67 is not the 2030.12 total (MANIFEST notes it)
+    rows = corpus("""SELECT rule, severity, message FROM {checks} c JOIN {documents} d USING (doc_id)
+                     WHERE d.source_path = 'r064.txt'""")
+    assert [(r[0], r[1]) for r in rows] == [("basic_plus_project", "error")]
+    assert "1925.67" in rows[0][2] and "2030.12" in rows[0][2]

@@ -171,10 +171,23 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
     return i
 
 
+def breakdown_head(text: str) -> str | None:
+    """按收入性质分 / 按支出性质分 for a breakdown header cell (``按收入性质分:2030.12`` too)."""
+    t = re.sub(r"[:：][-\d,，.．\s]*(万元|元)?$", "", fold(text))
+    return t if t in vocab()["breakdown_headers"] else None
+
+
 def breakdown_headers(row: list[Block]) -> dict[int, str]:
     """Columns of a 按收入性质分 | 按支出性质分 row, by column."""
-    heads = vocab()["breakdown_headers"]
-    return {c.col: fold(c.text).rstrip(":：") for c in row if fold(c.text).rstrip(":：") in heads}
+    return {c.col: h for c in row if (h := breakdown_head(c.text))}
+
+
+def is_label_value(text: str) -> bool:
+    """A ``其中：一般公共预算：1988.88`` / ``政府性基金拨款：`` cell."""
+    t = fold(text)
+    if t.startswith("其中"):
+        t = t[2:].lstrip(":：")
+    return bool(_LABEL_VALUE.match(t))
 
 
 def parse_breakdown_row(ctx: Ctx, row: list[Block], breakdown: dict[int, str], total_item: str | None,

@@ -16,6 +16,7 @@ from normalizers import parse_quantity
 
 from ..model import Block, Table
 from .common import Ctx, fold, match_header_exact, match_role, vocab
+from .funds import breakdown_head, is_label_value
 
 _PLACEHOLDERS = {"/", "-", "—", "……", "…", "无"}
 
@@ -72,6 +73,13 @@ def regroup(ctx: Ctx, cells: list[Block]) -> list[list[Block]]:
                 row_no += 1
                 out.append([ctx.view(cells[i + j], row_no, j + 1) for j in range(k + 1)])
                 i += k + 1
+            # 按收入性质分 | 按支出性质分, then pairs of ``label：value`` cells
+            if i + 1 < n and breakdown_head(cells[i].text) and breakdown_head(cells[i + 1].text):
+                while i + 1 < n and all(not fold(c.text) or breakdown_head(c.text) or is_label_value(c.text)
+                                        for c in cells[i:i + 2]):
+                    row_no += 1
+                    out.append([ctx.view(cells[i + j], row_no, j + 2) for j in range(2)])
+                    i += 2
             continue
         row_no += 1
         out.append([ctx.view(cells[i], row_no, 1)])
