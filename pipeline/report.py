@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from ._source import INDICATOR_CELLS, locate as _trim
+from .schema import PRIMARY_KEYS
+
 DATASETS = ("documents", "sections", "blocks", "indicators", "funds", "goals", "facts",
             "mentions", "checks")
 SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -63,20 +66,6 @@ class Span:
         self.cls, self.title, self.block_id = cls, title, block_id
 
 
-def _trim(text: str, start: int, end: int, raw: str | None = None) -> tuple[int, int]:
-    seg = text[start:end]
-    r = (raw or "").strip()
-    if r:
-        i = seg.find(r)
-        if i >= 0:
-            return start + i, start + i + len(r)
-    lead = len(seg) - len(seg.lstrip())
-    trail = len(seg) - len(seg.rstrip())
-    if lead + trail >= len(seg):
-        return start, end
-    return start + lead, end - trail
-
-
 def anchor_of(entity_id: str, role: str) -> str:
     return f"t-{entity_id}-{role}"
 
@@ -99,9 +88,7 @@ def _value_spans(text: str, rows: dict[str, list[dict]], blocks: dict[str, dict]
 
     for ind in rows["indicators"]:
         iid = ind["indicator_id"]
-        for role, blk, raw in (("name", "name_block", "name_raw"), ("target", "target_block", "target_raw"),
-                               ("actual", "actual_block", "actual_raw"), ("weight", "weight_block", None),
-                               ("score", "score_block", None)):
+        for role, blk, raw, _ in INDICATOR_CELLS:
             add_block(iid, role, ind.get(blk), ind.get(raw) if raw else None, f"v v-ind v-{role}",
                       f"{iid} {role}")
     for f in rows["funds"]:
@@ -245,10 +232,8 @@ def render_document(doc: dict, rows: dict[str, list[dict]]) -> str:
         return sp.anchor if sp else None
 
     row_ids: set[str] = set()
-    for name, pk in (("indicators", "indicator_id"), ("funds", "fund_id"), ("facts", "fact_id"),
-                     ("goals", "goal_id"), ("mentions", "mention_id"), ("checks", "check_id"),
-                     ("sections", "section_id")):
-        row_ids.update(r[pk] for r in rows[name])
+    for name in ("indicators", "funds", "facts", "goals", "mentions", "checks", "sections"):
+        row_ids.update(r[PRIMARY_KEYS[name]] for r in rows[name])
     known = row_ids | kept_anchors | {"findings", "summary", "text", "data", "unparsed"}
 
     p: list[str] = []
@@ -369,67 +354,54 @@ def _tables(rows: dict[str, list[dict]], doc_id: str, text_anchor, known: set[st
         a = text_anchor(entity, role)
         return f'<a href="#{esc(a)}">{esc(label)}</a>' if a and a in known else esc(label)
 
-    def table(title: str, head: list[str], body: list[str]) -> None:
+    def table(title: str, head: list[str], name: str, cells) -> None:
+        """One row per record of dataset ``name``: its short id, then ``cells(r, id)``."""
+        pk = PRIMARY_KEYS[name]
+        body = [f'<tr id="{esc(r[pk])}"><td class="mono">{esc(_short(r[pk], doc_id))}</td>'
+                f'{cells(r, r[pk])}</tr>' for r in rows[name]]
         out.append(f"<h3>{esc(title)} ({len(body)})</h3>")
         if not body:
             out.append("<p class=\"meta\">none</p>")
             return
-        out.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
+        out.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in ["id", *head]) + "</tr>"
                    + "".join(body) + "</table>")
 
-    body = []
-    for r in rows["indicators"]:
-        iid = r["indicator_id"]
-        body.append(
-            f'<tr id="{esc(iid)}"><td class="mono">{esc(_short(iid, doc_id))}</td>'
-            f'<td>{esc(r.get("level1"))}{"(" + esc(r.get("level1_weight")) + ")" if r.get("level1_weight") is not None else ""}'
-            f' › {esc(r.get("level2"))}</td>'
-            f'<td>{link(iid, "name", r.get("name") or "")}</td>'
-            f'<td>{link(iid, "target", (r.get("target_raw") or "").strip())}<br><span class="meta">{_fmt_q(r, "target")}</span></td>'
-            f'<td>{link(iid, "actual", (r.get("actual_raw") or "").strip())}<br><span class="meta">{_fmt_q(r, "actual")}</span></td>'
-            f'<td class="num">{link(iid, "weight", esc(r.get("weight")))}</td>'
-            f'<td class="num">{link(iid, "score", esc(r.get("score")))}</td></tr>')
-    table("Indicators", ["id", "level", "name", "target", "actual", "weight", "score"], body)
+    def indicator(r: dict, iid: str) -> str:
+        lw = "(" + esc(r.get("level1_weight")) + ")" if r.get("level1_weight") is not None else ""
+        return (f'<td>{esc(r.get("level1"))}{lw} › {esc(r.get("level2"))}</td>'
+                f'<td>{link(iid, "name", r.get("name") or "")}</td>'
+                + "".join(f'<td>{link(iid, p, (r.get(f"{p}_raw") or "").strip())}<br>'
+                          f'<span class="meta">{_fmt_q(r, p)}</span></td>' for p in ("target", "actual"))
+                + "".join(f'<td class="num">{link(iid, p, esc(r.get(p)))}</td>' for p in ("weight", "score")))
 
-    body = []
-    for r in rows["funds"]:
-        fid = r["fund_id"]
-        body.append(
-            f'<tr id="{esc(fid)}"><td class="mono">{esc(_short(fid, doc_id))}</td>'
-            f'<td>{esc(r.get("item"))}</td><td>{esc(r.get("parent_item"))}</td>'
-            f'<td>{esc(r.get("measure_raw"))}<br><span class="meta">{esc(r.get("measure"))} {esc(r.get("period_year"))}</span></td>'
-            f'<td class="num">{link(fid, "amount", (r.get("amount_raw") or "").strip())} {esc(r.get("unit_raw"))}</td>'
-            f'<td class="num">{esc(r.get("amount_yuan"))}</td></tr>')
-    table("Funds", ["id", "item", "parent", "column", "as written", "元"], body)
+    def fund(r: dict, fid: str) -> str:
+        return (f'<td>{esc(r.get("item"))}</td><td>{esc(r.get("parent_item"))}</td>'
+                f'<td>{esc(r.get("measure_raw"))}<br><span class="meta">{esc(r.get("measure"))} '
+                f'{esc(r.get("period_year"))}</span></td>'
+                f'<td class="num">{link(fid, "amount", (r.get("amount_raw") or "").strip())} {esc(r.get("unit_raw"))}</td>'
+                f'<td class="num">{esc(r.get("amount_yuan"))}</td>')
 
-    body = []
-    for r in rows["facts"]:
-        kid = r["fact_id"]
-        body.append(
-            f'<tr id="{esc(kid)}"><td class="mono">{esc(_short(kid, doc_id))}</td><td>{esc(r.get("key"))}</td>'
-            f'<td>{esc(r.get("label_raw"))}</td><td>{link(kid, "value", (r.get("value_raw") or "").strip())}</td>'
-            f'<td class="num">{esc(r.get("value"))} {esc(r.get("unit"))}</td></tr>')
-    table("Facts", ["id", "key", "label", "as written", "value"], body)
+    def fact(r: dict, kid: str) -> str:
+        return (f'<td>{esc(r.get("key"))}</td><td>{esc(r.get("label_raw"))}</td>'
+                f'<td>{link(kid, "value", (r.get("value_raw") or "").strip())}</td>'
+                f'<td class="num">{esc(r.get("value"))} {esc(r.get("unit"))}</td>')
 
-    body = []
-    for r in rows["goals"]:
-        gid = r["goal_id"]
-        body.append(
-            f'<tr id="{esc(gid)}"><td class="mono">{esc(_short(gid, doc_id))}</td><td>{esc(r.get("kind"))}</td>'
-            f'<td>{link(gid, "expected", (r.get("expected_text") or "").strip())}</td>'
-            f'<td>{link(gid, "actual", (r.get("actual_text") or "").strip())}</td></tr>')
-    table("Goals and duties", ["id", "kind", "expected", "actual"], body)
+    def goal(r: dict, gid: str) -> str:
+        return f'<td>{esc(r.get("kind"))}</td>' + "".join(
+            f'<td>{link(gid, p, (r.get(f"{p}_text") or "").strip())}</td>' for p in ("expected", "actual"))
 
-    body = []
-    for r in rows["mentions"]:
-        mid = r["mention_id"]
-        body.append(
-            f'<tr id="{esc(mid)}"><td class="mono">{esc(_short(mid, doc_id))}</td>'
-            f'<td>{esc(r.get("label"))}</td><td>{link(mid, "value", r.get("value_raw") or "")}</td>'
-            f'<td class="num">{esc(r.get("value"))} {esc(r.get("unit"))}</td><td>{esc(r.get("kind"))}</td>'
-            f'<td>{esc(r.get("share_of") or r.get("parent_label"))}</td>'
-            f'<td>{esc(" › ".join(r.get("heading_path") or []))}</td></tr>')
-    table("Narrative figures", ["id", "label", "as written", "value", "kind", "share of / part of", "heading"], body)
+    def mention(r: dict, mid: str) -> str:
+        return (f'<td>{esc(r.get("label"))}</td><td>{link(mid, "value", r.get("value_raw") or "")}</td>'
+                f'<td class="num">{esc(r.get("value"))} {esc(r.get("unit"))}</td><td>{esc(r.get("kind"))}</td>'
+                f'<td>{esc(r.get("share_of") or r.get("parent_label"))}</td>'
+                f'<td>{esc(" › ".join(r.get("heading_path") or []))}</td>')
+
+    table("Indicators", ["level", "name", "target", "actual", "weight", "score"], "indicators", indicator)
+    table("Funds", ["item", "parent", "column", "as written", "元"], "funds", fund)
+    table("Facts", ["key", "label", "as written", "value"], "facts", fact)
+    table("Goals and duties", ["kind", "expected", "actual"], "goals", goal)
+    table("Narrative figures", ["label", "as written", "value", "kind", "share of / part of", "heading"],
+          "mentions", mention)
     return "".join(out)
 
 
@@ -486,9 +458,7 @@ def write_reports(parquet_dir: Path, out_dir: Path) -> int:
 
 def _row_key(name: str):
     import re
-    pk = {"sections": "section_id", "blocks": "block_id", "indicators": "indicator_id",
-          "funds": "fund_id", "goals": "goal_id", "facts": "fact_id", "mentions": "mention_id",
-          "checks": "check_id"}[name]
+    pk = PRIMARY_KEYS[name]
 
     def key(r):
         # natural order of the id's numbers: :i2 before :i10, goals before duties

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from ._source import INDICATOR_CELLS, INDICATOR_LABEL_CELLS, locate as _locate
+
 DOC_RE = r"[0-9a-f]{16}"
 ID_SHAPES = [
     (re.compile(rf"^(?P<doc>{DOC_RE})$"), "documents"),
@@ -130,22 +132,6 @@ class Store:
 
 # ---------------------------------------------------------------------------- spans
 
-def _locate(text: str, start: int, end: int, raw: str | None) -> tuple[int, int]:
-    """The characters of ``raw`` inside [start, end) of ``text``; else the span without
-    its surrounding whitespace."""
-    seg = text[start:end]
-    r = (raw or "").strip()
-    if r:
-        i = seg.find(r)
-        if i >= 0:
-            return start + i, start + i + len(r)
-    lead = len(seg) - len(seg.lstrip())
-    trail = len(seg) - len(seg.rstrip())
-    if lead + trail >= len(seg):
-        return start, end
-    return start + lead, end - trail
-
-
 BLOCK_POS = ("kind", "table_no", "row", "col", "rowspan", "colspan", "page", "x0", "top", "x1",
              "bottom", "address", "heading_level")
 
@@ -182,14 +168,7 @@ def _spans_for(store: Store, ds: str, row: dict, doc_text: str | None) -> list[d
         add("block", row["block_id"], start=row["char_start"], end=row["char_end"], exact=True)
         sp[-1]["raw"] = row.get("text")
     elif ds == "indicators":
-        for role, blk, raw, val in (
-                ("name", "name_block", "name_raw", "name"),
-                ("target", "target_block", "target_raw", "target_value"),
-                ("actual", "actual_block", "actual_raw", "actual_value"),
-                ("weight", "weight_block", None, "weight"),
-                ("score", "score_block", None, "score"),
-                ("level1", "level1_block", "level1_raw", "level1"),
-                ("level2", "level2_block", "level2_raw", "level2")):
+        for role, blk, raw, val in INDICATOR_CELLS + INDICATOR_LABEL_CELLS:
             if row.get(blk):
                 add(role, row[blk], raw=row.get(raw) if raw else None, value=row.get(val))
     elif ds == "funds":
@@ -402,41 +381,53 @@ def _position(b: dict | None) -> str:
     return ", ".join(parts)
 
 
+def _quantity(r: dict, p: str) -> str:
+    """An indicator's target or actual (``p``) as normalised: op, value, unit, kind."""
+    if r.get(f"{p}_op") in (None, "na"):
+        return "n/a"
+    if r.get(f"{p}_op") == "qual":
+        return f"「{(r.get(f'{p}_raw') or '').strip()}」 (qualitative)"
+    v = _fmt_val(r[f"{p}_value"]) if r.get(f"{p}_value") is not None else "?"
+    return f"{r.get(f'{p}_op')} {v} {r.get(f'{p}_unit') or ''} ({r.get(f'{p}_kind')})".replace("  ", " ")
+
+
+def _indicator_summary(r: dict) -> str:
+    lw = f" ({_fmt_val(r['level1_weight'])})" if r.get("level1_weight") is not None else ""
+    return (f"「{r.get('name')}」 {r.get('level1')}{lw} › {r.get('level2')}; target {_quantity(r, 'target')}; "
+            f"actual {_quantity(r, 'actual')}; weight {_fmt_val(r.get('weight'))}, score {_fmt_val(r.get('score'))}")
+
+
+def _value_read(r: dict) -> str:
+    """A fact's or mention's value as written → as normalised."""
+    return f"{r.get('value_raw')} → {_fmt_val(r.get('value'))} {r.get('unit') or ''}"
+
+
+def _mention_summary(r: dict) -> str:
+    share = f", share of {r['share_of']}" if r.get("share_of") else ""
+    return (f"{r.get('label')} = {_value_read(r)} ({r.get('kind')}{share}); "
+            f"under {' › '.join(r.get('heading_path') or []) or 'no heading'}")
+
+
+# one line about a row, by dataset
+SUMMARY = {
+    "indicators": _indicator_summary,
+    "funds": lambda r: (f"{r.get('item')} (parent {r.get('parent_item') or '—'}) {r.get('measure_raw')} "
+                        f"[{r.get('measure')}, {r.get('period_year')}] = {_fmt_val(r.get('amount_yuan'))} 元 "
+                        f"(written {r.get('amount_raw')} {r.get('unit_raw') or ''})"),
+    "facts": lambda r: f"{r.get('key')} 「{r.get('label_raw')}」 = {_value_read(r)}",
+    "goals": lambda r: f"{r.get('kind')} #{r.get('ordinal')}",
+    "mentions": _mention_summary,
+    "blocks": lambda r: f"{r.get('kind')} {_position(r)}",
+    "checks": lambda r: f"[{r.get('severity')}] {r.get('rule')}: {r.get('message')}",
+    "sections": lambda r: (f"#{r.get('ordinal')} {r.get('attachment_label') or '(no attachment label)'} "
+                           f"{r.get('form_type')} 「{r.get('title')}」 status {r.get('status')}"),
+    "documents": lambda r: f"{r.get('source_path')} ({r.get('status')})",
+}
+
+
 def _summary(info: dict) -> str:
-    r, ds = info["row"], info["dataset"]
-    if ds == "indicators":
-        def q(p):
-            if r.get(f"{p}_op") in (None, "na"):
-                return "n/a"
-            if r.get(f"{p}_op") == "qual":
-                return f"「{(r.get(f'{p}_raw') or '').strip()}」 (qualitative)"
-            v = _fmt_val(r[f"{p}_value"]) if r.get(f"{p}_value") is not None else "?"
-            return f"{r.get(f'{p}_op')} {v} {r.get(f'{p}_unit') or ''} ({r.get(f'{p}_kind')})".replace("  ", " ")
-        lw = f" ({_fmt_val(r['level1_weight'])})" if r.get("level1_weight") is not None else ""
-        return (f"「{r.get('name')}」 {r.get('level1')}{lw} › {r.get('level2')}; target {q('target')}; "
-                f"actual {q('actual')}; weight {_fmt_val(r.get('weight'))}, score {_fmt_val(r.get('score'))}")
-    if ds == "funds":
-        return (f"{r.get('item')} (parent {r.get('parent_item') or '—'}) {r.get('measure_raw')} "
-                f"[{r.get('measure')}, {r.get('period_year')}] = {_fmt_val(r.get('amount_yuan'))} 元 "
-                f"(written {r.get('amount_raw')} {r.get('unit_raw') or ''})")
-    if ds == "facts":
-        return f"{r.get('key')} 「{r.get('label_raw')}」 = {r.get('value_raw')} → {_fmt_val(r.get('value'))} {r.get('unit') or ''}"
-    if ds == "goals":
-        return f"{r.get('kind')} #{r.get('ordinal')}"
-    if ds == "mentions":
-        share = f", share of {r['share_of']}" if r.get("share_of") else ""
-        return (f"{r.get('label')} = {r.get('value_raw')} → {_fmt_val(r.get('value'))} {r.get('unit') or ''}"
-                f" ({r.get('kind')}{share}); under {' › '.join(r.get('heading_path') or []) or 'no heading'}")
-    if ds == "blocks":
-        return f"{r.get('kind')} {_position(r)}"
-    if ds == "checks":
-        return f"[{r.get('severity')}] {r.get('rule')}: {r.get('message')}"
-    if ds == "sections":
-        return (f"#{r.get('ordinal')} {r.get('attachment_label') or '(no attachment label)'} "
-                f"{r.get('form_type')} 「{r.get('title')}」 status {r.get('status')}")
-    if ds == "documents":
-        return f"{r.get('source_path')} ({r.get('status')})"
-    return ""
+    fmt = SUMMARY.get(info["dataset"])
+    return fmt(info["row"]) if fmt else ""
 
 
 def render(info: dict, marks: Marks, store: Store | None = None, brief: bool = False) -> list[str]:
