@@ -1,8 +1,12 @@
-"""Shared fixtures: the two real seed documents (copied into data/raw) and shared/."""
+"""Shared fixtures: the two real seed documents (copied into data/raw) and shared/, and
+the seeds run once per session through the whole pipeline into Parquet (``parquet_dir``,
+read back as ``published``) for the tests of checks, trace, report and queries."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -12,6 +16,9 @@ SEED000 = RAW / "000_dbacab0dbc49b42b.txt"
 SEED004 = RAW / "004_4aa0f758ca959e42.txt"
 CORPUS = SHARED / "corpus" / "dev"
 SAMPLES = SHARED / "samples"
+D000 = hashlib.sha256(SEED000.read_bytes()).hexdigest()[:16]   # doc_id of seed 000
+D004 = hashlib.sha256(SEED004.read_bytes()).hexdigest()[:16]   # doc_id of seed 004
+DATASETS = ("documents", "sections", "blocks", "indicators", "funds", "goals", "facts", "mentions", "checks")
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +45,23 @@ def seed004_records(seed004_bytes):
 
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("r*.txt")) if CORPUS.exists() else []
+
+
+def read_records(parquet_dir: Path) -> dict[str, list[dict]]:
+    """Every dataset under ``parquet_dir`` as lists of row dicts."""
+    return {n: pq.ParquetFile(Path(parquet_dir) / n / "part-0.parquet").read().to_pylist() for n in DATASETS}
+
+
+@pytest.fixture(scope="session")
+def parquet_dir(tmp_path_factory) -> Path:
+    """data/raw (the seeds) run through the whole pipeline once per session."""
+    from pipeline.run import run
+    out = tmp_path_factory.mktemp("seed_parquet")
+    run(RAW, out, workers=1, timeout=0, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def published(parquet_dir) -> dict[str, list[dict]]:
+    """The seed datasets as published, read back from ``parquet_dir``."""
+    return read_records(parquet_dir)

@@ -1,46 +1,21 @@
 """Audit rules (pipeline.checks) on the seed documents and on altered copies of them.
 
-The seeds are built once per session into Parquet (``seed_parquet``, shared with
-test_trace.py and test_report.py) and the records are read back from it, so the checks
-are tested on exactly the data the pipeline publishes.
+The seeds are built once per session into Parquet (``parquet_dir`` in conftest.py, shared
+with test_trace.py, test_report.py and test_queries.py) and the records are read back from
+it (``published``), so the checks are tested on exactly the data the pipeline publishes.
 """
 from __future__ import annotations
 
 import copy
-import hashlib
 import importlib
 from decimal import Decimal
-from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from pipeline import checks as C
 from pipeline.checks import evaluate, run_checks
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
-SEED000 = RAW / "000_dbacab0dbc49b42b.txt"
-SEED004 = RAW / "004_4aa0f758ca959e42.txt"
-D000 = hashlib.sha256(SEED000.read_bytes()).hexdigest()[:16]
-D004 = hashlib.sha256(SEED004.read_bytes()).hexdigest()[:16]
-DATASETS = ("documents", "sections", "blocks", "indicators", "funds", "goals", "facts", "mentions", "checks")
-
-_BUILT: dict[str, Path] = {}
-
-
-def seed_parquet(tmp_path_factory) -> Path:
-    """The seeds run through the whole pipeline once per session (shared helper)."""
-    if "dir" not in _BUILT:
-        from pipeline.run import run
-        out = tmp_path_factory.mktemp("seed_parquet")
-        run(RAW, out, workers=1, timeout=0, progress=False)
-        _BUILT["dir"] = out
-    return _BUILT["dir"]
-
-
-def read_records(parquet_dir: Path) -> dict[str, list[dict]]:
-    return {n: pq.ParquetFile(parquet_dir / n / "part-0.parquet").read().to_pylist() for n in DATASETS}
+from tests.conftest import D000, D004
 
 
 def narrative_hooks() -> bool:
@@ -49,16 +24,6 @@ def narrative_hooks() -> bool:
     except Exception:
         return False
     return hasattr(nar, "match_narrative_to_tables") and hasattr(nar, "narrative_list_sum_findings")
-
-
-@pytest.fixture(scope="session")
-def parquet_dir(tmp_path_factory) -> Path:
-    return seed_parquet(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def published(parquet_dir) -> dict[str, list[dict]]:
-    return read_records(parquet_dir)
 
 
 @pytest.fixture()

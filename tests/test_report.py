@@ -10,15 +10,10 @@ import lxml.html
 import pytest
 
 from pipeline.report import write_reports
-from tests.test_checks import D000, D004, read_records, seed_parquet
+from tests.conftest import D000, D004
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "",
                              shutil.which("chromium-browser") or "") if p and Path(p).exists()), None)
-
-
-@pytest.fixture(scope="session")
-def parquet_dir(tmp_path_factory) -> Path:
-    return seed_parquet(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -26,11 +21,6 @@ def reports(parquet_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     assert write_reports(parquet_dir, out) == 2
     return out
-
-
-@pytest.fixture(scope="session")
-def data(parquet_dir):
-    return read_records(parquet_dir)
 
 
 def parse(path: Path):
@@ -64,10 +54,10 @@ def test_self_contained_and_every_link_resolves(reports):
         assert len(ids) == len(doc.xpath("//@id")), "duplicate ids"
 
 
-def test_text_is_reproduced_exactly_and_escaped(reports, data):
+def test_text_is_reproduced_exactly_and_escaped(reports, published):
     """The text pane holds documents.text character for character: the literal <p> of the
     004 seed's cells is shown as text, not interpreted as markup."""
-    for d in data["documents"]:
+    for d in published["documents"]:
         raw = (reports / f"{d['doc_id']}.html").read_text("utf-8")
         doc = lxml.html.fromstring(raw)
         [pre] = doc.xpath("//pre[@class='src']")
@@ -76,7 +66,7 @@ def test_text_is_reproduced_exactly_and_escaped(reports, data):
     assert "&lt;p&gt;" in raw4 and "<p>1、贯彻" not in raw4 and "<p>2. 筑牢" not in raw4
 
 
-def test_values_highlighted_and_linked_both_ways(reports, data):
+def test_values_highlighted_and_linked_both_ways(reports, published):
     doc = parse(reports / f"{D000}.html")
     marks = {m.get("id"): m for m in doc.xpath("//mark[@id]")}
     target = marks[f"t-{D000}:2:i2-target"]
@@ -86,20 +76,20 @@ def test_values_highlighted_and_linked_both_ways(reports, data):
     assert row.tag == "tr" and f"#t-{D000}:2:i2-target" in row.xpath(".//a/@href")
     # every indicator, fund, fact and mention of the seed is highlighted
     n = {k: sum(1 for m in marks if m.startswith("t-") and f":{k}" in m) for k in ("i", "f", "k", "m")}
-    ind = [i for i in data["indicators"] if i["doc_id"] == D000]
+    ind = [i for i in published["indicators"] if i["doc_id"] == D000]
     assert n["i"] >= 4 * len(ind)
-    assert n["f"] == len([f for f in data["funds"] if f["doc_id"] == D000])
-    assert n["k"] == len([f for f in data["facts"] if f["doc_id"] == D000])
-    assert n["m"] == len([m for m in data["mentions"] if m["doc_id"] == D000])
+    assert n["f"] == len([f for f in published["funds"] if f["doc_id"] == D000])
+    assert n["k"] == len([f for f in published["facts"] if f["doc_id"] == D000])
+    assert n["m"] == len([m for m in published["mentions"] if m["doc_id"] == D000])
 
 
-def test_findings_on_top_link_to_the_cells(reports, data):
+def test_findings_on_top_link_to_the_cells(reports, published):
     doc = parse(reports / f"{D000}.html")
     findings = doc.get_element_by_id("findings")
     body = lxml.html.tostring(doc, encoding="unicode")
     assert body.index('id="findings"') < body.index('id="summary"') < body.index('id="text"')
     items = findings.xpath(".//li")
-    assert len(items) == len([c for c in data["checks"] if c["doc_id"] == D000])
+    assert len(items) == len([c for c in published["checks"] if c["doc_id"] == D000])
     first = items[0]
     assert "2385.39" in first.text_content() and "funds_sum" in first.text_content()
     hrefs = first.xpath(".//a/@href")
@@ -109,10 +99,10 @@ def test_findings_on_top_link_to_the_cells(reports, data):
     assert doc.get_element_by_id(f"t-{D000}:1:f11-amount").text_content() == "2385.39"
 
 
-def test_summary_lists_sections_and_what_was_left(reports, data):
+def test_summary_lists_sections_and_what_was_left(reports, published):
     doc = parse(reports / f"{D000}.html")
     summary = doc.get_element_by_id("summary").text_content()
-    for s in (s for s in data["sections"] if s["doc_id"] == D000):
+    for s in (s for s in published["sections"] if s["doc_id"] == D000):
         assert s["form_type"] in summary and s["section_id"] in summary
     assert "Left unparsed" in summary
 

@@ -4,22 +4,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 
 from pipeline.trace import Store, UnknownId, dataset_of, trace, trace_main
-from tests.test_checks import D000, D004, read_records, seed_parquet
-
-
-@pytest.fixture(scope="session")
-def parquet_dir(tmp_path_factory) -> Path:
-    return seed_parquet(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def data(parquet_dir):
-    return read_records(parquet_dir)
+from tests.conftest import D000, D004
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +17,8 @@ def store(parquet_dir):
 
 
 @pytest.fixture(scope="session")
-def texts(data):
-    return {d["doc_id"]: d["text"] for d in data["documents"]}
+def texts(published):
+    return {d["doc_id"]: d["text"] for d in published["documents"]}
 
 
 def ws(s: str | None) -> str:
@@ -57,17 +46,17 @@ def test_dataset_from_id_shape():
     assert dataset_of("hello") is None and dataset_of(f"{D000}:2:x1") is None
 
 
-def test_every_block_traces_to_its_characters(data, store, parquet_dir, texts):
-    for b in data["blocks"][::25]:
+def test_every_block_traces_to_its_characters(published, store, parquet_dir, texts):
+    for b in published["blocks"][::25]:
         info = trace(b["block_id"], parquet_dir, store=store)
         sp = info["spans"][0]
         assert texts[b["doc_id"]][sp["char_start"]:sp["char_end"]] == b["text"] == sp["text"]
         assert info["section"]["section_id"] == b["section_id"]
 
 
-def test_every_indicator_cell_equals_its_raw_value(data, store, parquet_dir, texts):
-    assert len(data["indicators"]) > 60
-    for ind in data["indicators"]:
+def test_every_indicator_cell_equals_its_raw_value(published, store, parquet_dir, texts):
+    assert len(published["indicators"]) > 60
+    for ind in published["indicators"]:
         info = trace(ind["indicator_id"], parquet_dir, store=store)
         sp = spans(info)
         text = texts[ind["doc_id"]]
@@ -85,8 +74,8 @@ def test_every_indicator_cell_equals_its_raw_value(data, store, parquet_dir, tex
         assert sp["target"]["block_id"] == ind["target_block"]
 
 
-def test_funds_facts_goals_mentions_trace_to_their_characters(data, store, parquet_dir, texts):
-    for f in data["funds"]:
+def test_funds_facts_goals_mentions_trace_to_their_characters(published, store, parquet_dir, texts):
+    for f in published["funds"]:
         sp = spans(trace(f["fund_id"], parquet_dir, store=store))
         check_span(sp["amount"], texts[f["doc_id"]])
         assert sp["amount"]["text"] == f["amount_raw"].strip()
@@ -97,23 +86,23 @@ def test_funds_facts_goals_mentions_trace_to_their_characters(data, store, parqu
         else:  # 其中：基本支出：863.17 - the label is the words before the amount
             assert sp["label"]["text"] in f["item_raw"] and f["amount_raw"] not in sp["label"]["text"]
             assert not sp["label"]["text"].startswith("其中")
-    for k in data["facts"]:
+    for k in published["facts"]:
         sp = spans(trace(k["fact_id"], parquet_dir, store=store))
         check_span(sp["value"], texts[k["doc_id"]])
         assert sp["value"]["text"] == k["value_raw"].strip()
-    for g in data["goals"]:
+    for g in published["goals"]:
         sp = spans(trace(g["goal_id"], parquet_dir, store=store))
         assert sp, g["goal_id"]
         for role in ("expected", "actual"):  # an item may exist on one side only (附件3 #7)
             if g[f"{role}_text"]:
                 check_span(sp[role], texts[g["doc_id"]])
                 assert ws(sp[role]["text"]) == ws(g[f"{role}_text"])
-    for m in data["mentions"][::10]:
+    for m in published["mentions"][::10]:
         sp = spans(trace(m["mention_id"], parquet_dir, store=store))
         assert texts[m["doc_id"]][sp["value"]["char_start"]:sp["value"]["char_end"]] == m["value_raw"]
 
 
-def test_document_section_and_check(store, parquet_dir, data, texts):
+def test_document_section_and_check(store, parquet_dir, published, texts):
     doc = trace(D004, parquet_dir, store=store)
     assert doc["document"]["source_path"] == "004_4aa0f758ca959e42.txt"
     assert len(doc["document"]["sha256"]) == 64 and doc["document"]["sha256"].startswith(D004)
