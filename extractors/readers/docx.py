@@ -81,11 +81,9 @@ class _Reader:
         ppr = p.find(_q("pPr"))
         style_id = None
         if ppr is not None:
-            ol = ppr.find(_q("outlineLvl"))
-            if ol is not None:
-                lvl = _int(ol.get(VAL))
-                if lvl is not None and 0 <= lvl < 9:
-                    return lvl + 1
+            lvl = _outline_level(ppr)
+            if lvl is not None:
+                return lvl
             ps = ppr.find(_q("pStyle"))
             if ps is not None:
                 style_id = ps.get(VAL)
@@ -109,12 +107,9 @@ class _Reader:
             if m:
                 return int(m.group(1))
             ppr = style.find(_q("pPr"))
-            if ppr is not None:
-                ol = ppr.find(_q("outlineLvl"))
-                if ol is not None:
-                    lvl = _int(ol.get(VAL))
-                    if lvl is not None and 0 <= lvl < 9:
-                        return lvl + 1
+            lvl = _outline_level(ppr) if ppr is not None else None
+            if lvl is not None:
+                return lvl
             based = style.find(_q("basedOn"))
             style_id = based.get(VAL) if based is not None else None
             style = self.doc.styles.element.get_by_id(style_id) if style_id else None
@@ -285,3 +280,12 @@ def read_docx(data: bytes) -> Document:
     if reader.n_textboxes:
         reader.warnings.append(f"{reader.n_textboxes} text box(es) ignored")
     return reader.tb.build(format="docx", layout="docx_tables", warnings=reader.warnings)
+
+
+def _outline_level(ppr) -> int | None:
+    """Heading level (1-9) from a paragraph or style's ``w:outlineLvl``, else None."""
+    ol = ppr.find(_q("outlineLvl"))
+    if ol is None:
+        return None
+    lvl = _int(ol.get(VAL))
+    return lvl + 1 if lvl is not None and 0 <= lvl < 9 else None
