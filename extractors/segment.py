@@ -55,6 +55,7 @@ def attachment_label(text: str) -> str | None:
     return "附件" + m.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def match_text(text: str) -> str:
     """Text as compared with titles and anchors: simplified characters, no pinyin
     annotations, layout whitespace folded."""

@@ -27,6 +27,7 @@ def vocab() -> dict:
     return yaml.safe_load(resources.files("extractors.forms").joinpath("columns.yaml").read_text("utf-8"))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Comparison form of a cell: markup removed, half-width, no layout whitespace."""
     from ..model import markup_to_lines
