@@ -55,7 +55,8 @@ def new_findings(records, before: list[dict]) -> list[dict]:
 # ---------------------------------------------------------------------------- seeds
 
 EXPECTED_TABLE_FINDINGS = {
-    D000: {("funds_sum", f"{D000}:1:f11")},   # 项目支出 2022年决算数 2385.39 ≠ 2382.39
+    D000: {("funds_sum", f"{D000}:1:f11"),    # 项目支出 2022年决算数 2385.39 ≠ 2382.39
+           ("goal_vs_indicator", f"{D000}:2:i9")},  # goal 0-6岁儿童健康管理37874人, target 37500人
     D004: set(),
 }
 EXPECTED_NARRATIVE_FINDINGS = {
@@ -325,3 +326,23 @@ def test_check_command_without_data(tmp_path, capsys):
     from pipeline.checks_cli import print_checks
     assert print_checks(tmp_path / "missing") == 1
     assert "python -m pipeline run" in capsys.readouterr().err
+
+
+def test_target_restated_differently_in_goals_and_indicators(published):
+    """附件2 预期目标 item 5 reads '管理孕产妇5200人，0-6岁儿童健康管理37874人；' while the
+    indicator 0-6岁儿童健康管理 has 年度指标值 '37500人'; the other restated figures agree."""
+    [f] = [c for c in published["checks"] if c["rule"] == "goal_vs_indicator"]
+    assert (f["expected"], f["observed"], f["severity"]) == ("37500人", "37874人", "warning")
+    assert f["refs"][:2] == [f"{D000}:2:i9", f"{D000}:2:g5"]
+    ev = evaluate({k: [r for r in v if r.get("doc_id") == D000] for k, v in published.items()})
+    # 管理孕产妇 5200人, 国家免疫规划类疫苗接种 108389人次, 累计建立居民健康档案 66.12万份, …
+    assert ev.comparisons["goal_vs_indicator"] >= 8
+
+
+def test_goal_vs_indicator_fires_on_a_changed_goal(records):
+    before = run_checks(records)
+    g = row(records, "goals", "goal_id", f"{D000}:2:g4")  # '4、医疗业务收入2.49亿元。'
+    g["expected_text"] = "4、医疗业务收入2.39亿元。"
+    [f] = new_findings(records, before)
+    assert (f["rule"], f["refs"][0]) == ("goal_vs_indicator", f"{D000}:2:i16")
+    assert (f["expected"], f["observed"]) == ("2.49亿元", "2.39亿元")
