@@ -17,12 +17,12 @@ from pathlib import Path
 from .process import DATASET_NAMES, empty_records, process_file
 from .writer import write_datasets
 
-INPUT_SUFFIXES = {".txt", ".docx", ".pdf", ".xlsx", ".html", ".htm", ".xls", ".doc"}
-
-
 def list_inputs(raw_dir: Path) -> list[Path]:
-    files = [p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
-             and p.suffix.lower() in INPUT_SUFFIXES]
+    """Every file under ``raw_dir`` except hidden ones (and DVC's own ``*.dvc`` files):
+    a file the pipeline cannot read is reported as failed, never skipped."""
+    files = [p for p in raw_dir.rglob("*")
+             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+             and p.suffix.lower() != ".dvc"]
     return sorted(files, key=lambda p: p.relative_to(raw_dir).as_posix())
 
 

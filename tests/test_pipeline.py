@@ -31,6 +31,9 @@ def batch(tmp_path_factory):
     (raw / "bad" / "binary.txt").write_bytes(bytes(range(256)) * 40)
     (raw / "bad" / "latin.txt").write_bytes(b"\x80\xff\x81\xfe\xfd\x82" * 100 + b"abc")
     (raw / "bad" / "noform.txt").write_text("今天天气很好。\n我们去公园散步。\n", "utf-8")
+    # a file of no supported format is reported, not skipped
+    (raw / "bad" / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (raw / ".hidden.txt").write_text("ignored", "utf-8")
     out = tmp_path_factory.mktemp("parquet")
     summary = run(raw, out, workers=2, timeout=120, progress=False,
                   metrics_path=out.parent / "metrics.json")
@@ -62,9 +65,11 @@ def test_documents_statuses_and_errors(batch):
     assert rows["bad/binary.txt"][0] == "failed" and "binary" in rows["bad/binary.txt"][1]
     assert rows["bad/latin.txt"][0] == "failed" and "encoding" in rows["bad/latin.txt"][1]
     assert rows["bad/noform.txt"][0] == "partial" and "no recognisable form" in rows["bad/noform.txt"][1]
-    assert summary["documents"] == 6
-    assert summary["documents_by_status"] == {"failed": 3, "ok": 2, "partial": 1}
-    assert sorted(summary["failed_files"]) == ["bad/binary.txt", "bad/empty.txt", "bad/latin.txt"]
+    assert rows["bad/scan.png"][0] == "failed" and "binary" in rows["bad/scan.png"][1]
+    assert ".hidden.txt" not in rows
+    assert summary["documents"] == 7
+    assert summary["documents_by_status"] == {"failed": 4, "ok": 2, "partial": 1}
+    assert sorted(summary["failed_files"]) == ["bad/binary.txt", "bad/empty.txt", "bad/latin.txt", "bad/scan.png"]
 
 
 def test_ids_and_sections(batch):

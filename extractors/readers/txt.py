@@ -38,8 +38,9 @@ def decode(data: bytes) -> tuple[str, str]:
             raise ReaderError(f"file starts with a UTF-16 byte-order mark but does not decode as UTF-16 ({e})")
     sample = data[:65536]
     if b"\x00" in sample or _control_ratio(sample) > 0.05:
-        raise ReaderError("binary content in a text file (NUL or control bytes): "
-                          "this is not extracted text; supply the original .docx/.pdf/.xlsx")
+        raise ReaderError("binary content that is no supported format (NUL or control bytes; "
+                          "supported: .txt, .docx, .pdf, .xlsx, .html): supply the document in "
+                          "one of those formats")
     for enc in ("utf-8", "gb18030"):
         try:
             text = data.decode(enc)
