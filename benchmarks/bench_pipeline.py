@@ -39,9 +39,22 @@ SAMPLES = SHARED / "samples"
 CORPUS = SHARED / "corpus" / "dev"
 
 
+DOC_SUFFIXES = {".txt", ".docx", ".pdf", ".xlsx", ".html"}
+
+
 def inputs(folder: Path) -> list[Path]:
+    """The documents of a folder: shared/'s README.md and MANIFEST.tsv are not documents
+    (the pipeline would process them, and report them as having no form)."""
     from pipeline.run import list_inputs
-    return list_inputs(folder) if folder.is_dir() else []
+    return [p for p in list_inputs(folder) if p.suffix in DOC_SUFFIXES] if folder.is_dir() else []
+
+
+def documents_only(src: Path, dest: Path) -> Path:
+    """A folder of links to the documents of ``src``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in inputs(src):
+        (dest / f.name).symlink_to(f.resolve())
+    return dest
 
 
 def make_copies(src: Path, dest: Path, copies: int) -> Path:
@@ -91,7 +104,8 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_pipeline_"))
     try:
-        workloads = [("seeds", SEEDS), ("samples", SAMPLES), ("corpus", CORPUS)]
+        workloads = [("seeds", SEEDS), ("samples", documents_only(SAMPLES, tmp / "samples")),
+                     ("corpus", documents_only(CORPUS, tmp / "corpus"))]
         if a.copies > 0 and CORPUS.is_dir():
             workloads.append((f"corpus×{a.copies}", make_copies(CORPUS, tmp / "copies", a.copies)))
         workloads = [(n, p) for n, p in workloads if inputs(p)]
