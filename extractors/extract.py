@@ -46,7 +46,7 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
         meta = ctx.meta
         year = meta.get("fiscal_year") or doc_year
         unit = meta.get("unit_name") or doc_unit
-        status, message = _status(sec, ctx)
+        status, message = _status(sec, ctx, ref)
         out["sections"].append({
             "section_id": sid, "doc_id": doc_id, "ordinal": sec.ordinal,
             "attachment_label": sec.attachment_label, "form_type": sec.form_type,
@@ -98,15 +98,16 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
     return out
 
 
-def _status(sec, ctx) -> tuple[str, str | None]:
+def _status(sec, ctx, ref) -> tuple[str, str | None]:
+    """ok | partial (with what no parser claimed, by block id) | unparsed."""
     if sec.form_type == UNKNOWN:
         return "unparsed", ("form not recognised: no known title or header labels; its "
                             f"{len(sec.blocks)} blocks are kept in the blocks dataset")
     unclaimed = [b for b in sec.blocks if b.kind == CELL and id(b) not in ctx.claimed and fold(b.text)]
-    # cells that only restate a header label (e.g. the vertical 绩效指标 label) are structure
     notes = list(ctx.notes)
     if unclaimed:
-        sample = ", ".join(f"table {b.table_no} r{b.row}c{b.col} {b.text.strip()[:20]!r}" for b in unclaimed[:8])
+        sample = ", ".join(f"{ref(b)} (table {b.table_no} r{b.row}c{b.col}) {b.text.strip()[:20]!r}"
+                           for b in unclaimed[:8])
         notes.insert(0, f"{len(unclaimed)} cell(s) not parsed: {sample}")
     if sec.form_type != "self_eval_report" and not (ctx.indicators or ctx.funds or ctx.facts or ctx.goals):
         notes.insert(0, "no indicator, fund, goal or fact could be read from this form")

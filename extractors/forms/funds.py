@@ -246,6 +246,23 @@ def parse_total_cell(ctx: Ctx, cell: Block, label_cell: Block | None, fiscal_yea
     return True
 
 
+def parse_amount_pair(ctx: Ctx, label: Block, value: Block, fiscal_year: int | None) -> bool:
+    """A ``项目预算金额(万元) | 193.8`` pair: a known fund line label and an amount."""
+    t = fold(label.text)
+    if not t or len(t) > 20 or t.endswith(("率", "数")):
+        return False
+    item = fund_item(re.sub(r"[(（][^()（）]*[)）]$", "", t))
+    if item not in vocab()["fund_items"]:
+        return False
+    money = money_cell(value.text, header_unit([label]))
+    if money is None:
+        return False
+    _fund(ctx, item_block=label, item=item, item_raw=read(label), parent=None, measure="budget",
+          measure_raw=t, period_year=fiscal_year, value_block=value, amount_raw=read(value),
+          money=money, line_no=None)
+    return True
+
+
 # ------------------------------------------------------------------ basic-data table
 
 def parse_expenditure_table(ctx: Ctx, rows: list[list[Block]], start: int) -> int:

@@ -13,8 +13,9 @@ from normalizers import parse_date, parse_decimal, parse_quantity
 from ..model import Block
 from ..segment import Section
 from .common import read, Ctx, fold, match_role, vocab
-from .funds import (breakdown_headers, header_unit, is_funds_header, parse_breakdown_row,
-                    parse_expenditure_table, parse_funds_block, parse_total_cell)
+from .funds import (breakdown_headers, header_unit, is_funds_header, parse_amount_pair,
+                    parse_breakdown_row, parse_expenditure_table, parse_funds_block,
+                    parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
 from .indicators import is_indicator_header, parse_indicator_table
 from .stream import table_rows
@@ -64,10 +65,14 @@ def section_meta(ctx: Ctx) -> None:
             if d:
                 meta["filled_date"] = d
                 break
+    for b in sec.blocks[:12]:  # '(2020年度)': the title's second line
+        if re.fullmatch(r"[(（]\s*20\d\d\s*年度?\s*[)）]", b.text.strip()):
+            ctx.claim(b)
+            meta.setdefault("fiscal_year", int(re.search(r"20\d\d", b.text).group(0)))
     title = sec.title or ""
     m = _YEAR_IN_TITLE.search(title.replace(" ", ""))
     if m:
-        meta["fiscal_year"] = int(m.group(1))
+        meta["fiscal_year"] = int(m.group(1))  # the title's year wins
     if sec.form_type == "self_eval_report" and "unit_name" not in meta and title:
         m = re.search(r"年度?(.+?)(?:单位|部门)?整体支出绩效", fold(title))
         if m:
@@ -113,6 +118,8 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True) -> None:
                 for k, c in enumerate(row):
                     if "资金总额" in fold(c.text) and parse_total_cell(
                             ctx, c, row[k - 1] if k else None, year, unit):
+                        break
+                    if k + 1 < len(row) and parse_amount_pair(ctx, c, row[k + 1], year):
                         break
 
 
