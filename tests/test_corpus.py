@@ -92,7 +92,7 @@ def test_r031_markdown_rows_with_collapsed_merges(corpus):
     assert rows[10][:3] == ("满意度指标", "服务对象满意度指标", "受益租户满意度")
     # '项目预算金额(万元) | 193.8 |' beside 主管预算部门
     assert funds(corpus, "r031") == [("年度资金总额", None, "budget", "193.8", D("1938000.00"))]
-    assert corpus("""SELECT fiscal_year, status FROM {sections} s JOIN {documents} d USING (doc_id)
+    assert corpus("""SELECT fiscal_year, s.status FROM {sections} s JOIN {documents} d USING (doc_id)
                      WHERE d.source_path = 'r031.txt'""") == [(2020, "ok")]
 
 
