@@ -33,7 +33,7 @@ def corpus(tmp_path_factory):
     import duckdb
 
     def q(sql):
-        for name in ("documents", "sections", "indicators", "funds", "facts", "checks", "blocks"):
+        for name in ("documents", "sections", "indicators", "funds", "facts", "checks", "blocks", "goals"):
             sql = sql.replace("{" + name + "}", f"read_parquet('{out}/{name}/*.parquet')")
         return duckdb.sql(sql).fetchall()
     return q
@@ -162,3 +162,8 @@ def test_r064_one_cell_per_paragraph_rows_rebuilt(corpus):
                      WHERE d.source_path = 'r064.txt'""")
     assert [(r[0], r[1]) for r in rows] == [("basic_plus_project", "error")]
     assert "1925.67" in rows[0][2] and "2030.12" in rows[0][2]
+    # '年度总体目标' / '预期目标' / '实际完成情况' / the expected text (the excerpt ends there)
+    goals = corpus("""SELECT kind, expected_text, actual_text FROM {goals} g JOIN {documents} d USING (doc_id)
+                      WHERE d.source_path = 'r064.txt'""")
+    assert len(goals) == 1 and goals[0][0] == "goal" and goals[0][2] is None
+    assert goals[0][1].startswith("搞好政府各职能部门完成的工作任务监督")

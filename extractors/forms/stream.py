@@ -55,7 +55,20 @@ def regroup(ctx: Ctx, cells: list[Block]) -> list[list[Block]]:
     n = len(cells)
     row_no = 0
     i = 0
+    goal_exp = {fold(x) for x in vocab()["goal_headers"]["expected"]}
+    goal_act = {fold(x) for x in vocab()["goal_headers"]["actual"]}
     while i < n:
+        # 年度总体目标 | 预期目标 | 实际完成情况, then the expected and actual texts
+        if i + 2 < n and fold(cells[i + 1].text) in goal_exp and fold(cells[i + 2].text) in goal_act:
+            row_no += 1
+            out.append([ctx.view(cells[i + j], row_no, j + 1) for j in range(3)])
+            i += 3
+            texts = [c for c in cells[i:i + 2] if fold(c.text) and not _role(c.text)]
+            if texts and texts[0] is cells[i]:
+                row_no += 1
+                out.append([ctx.view(c, row_no, j + 2) for j, c in enumerate(texts)])
+                i += len(texts)
+            continue
         k = 0
         while i + 1 + k < n and _role(cells[i + 1 + k].text):
             k += 1
