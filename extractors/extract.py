@@ -116,16 +116,22 @@ def _status(sec, ctx, ref) -> tuple[str, str | None]:
     return "ok", None
 
 
+def report_paragraphs(sections) -> list[tuple[object, list[Block]]]:
+    """(section, its paragraph blocks) of every narrative report section: what the
+    narrative analysis reads (also used by benchmarks/bench_narrative.py)."""
+    return [(s, [b for b in s.blocks if b.kind != CELL])
+            for s in sections if s.form_type == "self_eval_report"]
+
+
 def _narrative(sections, doc: Document) -> tuple[dict[int, list[dict]], dict[int, int]]:
     """Mentions and heading levels of report sections (extractors.narrative)."""
-    reports = [s for s in sections if s.form_type == "self_eval_report"]
+    reports = report_paragraphs(sections)
     if not reports:
         return {}, {}
     from .narrative import analyze_report
     mentions: dict[int, list[dict]] = {}
     headings: dict[int, int] = {}
-    for sec in reports:
-        paras = [b for b in sec.blocks if b.kind != CELL]
+    for sec, paras in reports:
         if not paras:
             continue
         analysis = analyze_report([(b.text, b.char_start) for b in paras])

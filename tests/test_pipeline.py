@@ -151,3 +151,26 @@ def test_truncated_docx_gets_its_own_message():
     data = path.read_bytes()
     with pytest.raises(ReaderError, match="corrupt or truncated .docx"):
         read_document(data[: len(data) // 2], "report.docx")
+
+
+def test_report_headings_and_document_columns_as_published(batch):
+    """Values a user sees in the published datasets, from seed 000 (附件4 is its report)."""
+    _, out, _ = batch
+    heads = q(out, """SELECT text, heading_level FROM {blocks}
+                      WHERE kind = 'heading' AND section_id LIKE '%:6' ORDER BY char_start""")
+    assert heads[:6] == [("1、 单位基本情况", 1), ("（一）职能职责", 2), ("（二）机构设置", 2),
+                         ("二、 一般公共预算支出情况", 1), ("（一）基本支出情况", 2), ("（二）项目支出情况", 2)]
+    assert q(out, """SELECT heading_path FROM {mentions} WHERE value_raw = '863.17万元'""") == \
+        [(["二、 一般公共预算支出情况", "（一）基本支出情况"],)]
+    docs = dict(q(out, "SELECT source_path, encoding FROM {documents} WHERE status = 'ok'"))
+    assert docs == {SEED000.name: "utf-8", "sub/" + SEED004.name: "utf-8"}
+    assert q(out, "SELECT DISTINCT classified_by FROM {sections} WHERE form_type <> 'unknown'") == [("title",)]
+
+
+def test_gb18030_file_is_read_and_says_so():
+    from pipeline.process import process_file
+    text = SEED004.read_text("utf-8")
+    rec = process_file(text.encode("gb18030"), "gbk.txt")
+    doc = rec["documents"][0]
+    assert (doc["status"], doc["encoding"], doc["text"]) == ("ok", "gb18030", text)
+    assert len(rec["indicators"]) == 24

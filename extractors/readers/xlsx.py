@@ -65,8 +65,8 @@ def _split_sections(fmt: str) -> list[str]:
     out, cur, i, n = [], [], 0, len(fmt)
     while i < n:
         ch = fmt[i]
-        if ch == '"':
-            j = fmt.find('"', i + 1)
+        if ch in ('"', "["):  # a quoted literal or a [condition/colour]: kept whole
+            j = fmt.find('"' if ch == '"' else "]", i + 1)
             j = n - 1 if j < 0 else j
             cur.append(fmt[i:j + 1])
             i = j + 1
@@ -74,12 +74,6 @@ def _split_sections(fmt: str) -> list[str]:
         if ch == "\\" and i + 1 < n:
             cur.append(fmt[i:i + 2])
             i += 2
-            continue
-        if ch == "[":
-            j = fmt.find("]", i + 1)
-            j = n - 1 if j < 0 else j
-            cur.append(fmt[i:j + 1])
-            i = j + 1
             continue
         if ch == ";":
             out.append("".join(cur))
