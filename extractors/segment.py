@@ -7,7 +7,7 @@ title patterns in ``forms/forms.yaml``, else from the header anchors found in it
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 
 import regex as re

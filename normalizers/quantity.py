@@ -499,13 +499,12 @@ def _parse_quantity(text: str | None, unit_hint: str | None) -> Quantity:
             s = s[len(p):]
             break
     post = None
-    incl = False
     for _ in range(2):
         for p in _SUFFIXES_BY_LEN:
             if s.endswith(p) and len(s) > len(p):
                 op = _SUFFIX_OPS[p]
                 if op == "incl":
-                    incl = True
+                    pass  # "(含)": inclusive, already implied by the >= / <= it goes with
                 elif post is None:
                     post = op
                 else:

@@ -18,7 +18,7 @@ import yaml
 from normalizers import parse_decimal, to_halfwidth
 from normalizers.text import fold_ws
 
-from ..model import Block, Table
+from ..model import Block
 from ..segment import Section
 
 
@@ -141,15 +141,3 @@ class Ctx:
                            "value_raw": raw, "value": parsed, "unit": unit, "kind": kind,
                            "block_id": value, "item": None})
         self.claim(label, value)
-
-
-def rows_of(table: Table) -> list[list[Block]]:
-    return table.rows()
-
-
-def row_text(row: list[Block]) -> str:
-    return "|".join(fold(c.text) for c in row)
-
-
-def nonempty(row: list[Block]) -> list[Block]:
-    return [c for c in row if fold(c.text)]

@@ -307,11 +307,9 @@ def parse_expenditure_table(ctx: Ctx, rows: list[list[Block]], start: int) -> in
                 top = label
         line_no += 1
         ctx.claim(first)
-        has_cols = False
         for c in row[1:]:
             if c.col not in cols:
                 continue
-            has_cols = True
             ctx.claim(c)
             money = money_cell(c.text, unit)
             if money is None:
@@ -323,7 +321,5 @@ def parse_expenditure_table(ctx: Ctx, rows: list[list[Block]], start: int) -> in
                   measure=measure, measure_raw=fold(hdr.text), period_year=year,
                   value_block=c, amount_raw=read(c), money=money, line_no=line_no,
                   qizhong=qizhong if parent else None)
-        if not has_cols and len(row) == 1:
-            pass
         i += 1
     return i

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import regex as re
 
-from normalizers import parse_date, parse_decimal, parse_quantity
+from normalizers import parse_date, parse_quantity
 
 from ..model import Block
 from ..segment import Section
