@@ -100,3 +100,95 @@ _CJK = re.compile(
 def is_cjk(ch: str) -> bool:
     """CJK ideographs, kana, CJK punctuation and full-width forms."""
     return bool(ch) and _CJK.match(ch) is not None
+
+
+# ------------------------------------------------------------------------------------
+# text decoding (.txt files; HTML uses :func:`looks_like_text` and :func:`is_mojibake`)
+# ------------------------------------------------------------------------------------
+
+_BINARY_HINT = ("binary content that is no supported format (NUL or control bytes; "
+                "supported: .txt, .docx, .pdf, .xlsx, .html, .xls, .doc): supply the document "
+                "in one of those formats")
+
+
+def control_ratio(b: bytes) -> float:
+    """Share of C0 control bytes other than TAB, LF, CR and FF."""
+    bad = sum(1 for x in b if x < 32 and x not in (9, 10, 13, 12))
+    return bad / max(1, len(b))
+
+
+def looks_like_text(text: str) -> bool:
+    """GB18030 decodes most byte soups; accept a decoding only if the result reads as
+    text: nearly all printable, and common CJK well ahead of rare/private-use code points."""
+    if not text:
+        return False
+    good = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+              or "\uff00" <= ch <= "\uffef")
+    rare = sum(1 for ch in text if "\u3400" <= ch <= "\u4dbf" or "\ue000" <= ch <= "\uf8ff"
+               or ord(ch) > 0xFFFF)
+    return good / len(text) > 0.97 and cjk > rare * 3
+
+
+# UTF-8 Chinese read as Latin-1/cp1252: lead bytes E4-E9 become 'ä'..'é' followed by
+# two continuation bytes (0x80-0xBF: C1 controls or Latin-1 symbols/letters).
+_MOJIBAKE = re.compile("[\u00e3-\u00e9][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
+                       "\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{2}")
+
+
+def is_mojibake(text: str) -> bool:
+    """True when ``text`` reads like UTF-8 bytes decoded as a single-byte charset
+    (``é¡¹ç›®`` for 项目): many lead-byte + two-continuation-byte triples, no real CJK."""
+    hits = len(_MOJIBAKE.findall(text))
+    return hits >= 3 and hits * 3 > 0.05 * len(text.strip()) and not _CJK.search(text)
+
+
+def decode_text(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode the bytes of a text file: (text, encoding, warnings).  Raises only ReaderError.
+
+    A byte-order mark is believed only if the content after it decodes as its encoding;
+    a UTF-8 BOM before GB18030 bytes (an editor that added the BOM to a GB file) is
+    decoded as GB18030, with a warning.  Without a BOM: UTF-8, else GB18030 when the
+    result reads as Chinese text.  NUL or control bytes mean a binary file.
+    """
+    try:
+        return _decode_text(data)
+    except ReaderError:
+        raise
+    except (UnicodeError, LookupError, ValueError, MemoryError) as e:  # belt and braces
+        raise ReaderError(f"text could not be decoded ({type(e).__name__}: {e}); "
+                          "re-save it as UTF-8") from e
+
+
+def _decode_text(data: bytes) -> tuple[str, str, list[str]]:
+    if not data or not data.strip():
+        raise ReaderError("empty file: nothing to read (check the upload or the export)")
+    warnings: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", warnings
+        except UnicodeDecodeError as e:
+            raise ReaderError(f"file starts with a UTF-16 byte-order mark but does not decode "
+                              f"as UTF-16 ({e}): re-save it as UTF-8") from e
+    body, bom = (data[3:], True) if data.startswith(b"\xef\xbb\xbf") else (data, False)
+    sample = body[:65536]
+    if bom:
+        try:
+            return body.decode("utf-8"), "utf-8-sig", warnings
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in sample or control_ratio(sample) > 0.05:
+        raise ReaderError(_BINARY_HINT)
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text = body.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "gb18030" and not looks_like_text(text):
+            break
+        if bom:
+            warnings.append(f"UTF-8 byte-order mark followed by {enc} bytes: decoded as {enc}")
+        return text, enc, warnings
+    what = "after its UTF-8 byte-order mark " if bom else ""
+    raise ReaderError(f"unknown text encoding: the file {what}is neither UTF-8 nor GB18030; "
+                      "re-save it as UTF-8")

@@ -5,7 +5,10 @@ What it produces (layout ``html_tables``):
 * Encoding: a BOM wins; else the page's declared charset (``<meta charset>``,
   ``<meta http-equiv=Content-Type content="...; charset=...">`` or an XML declaration;
   GB2312/GBK are decoded as their superset GB18030); if that is missing or does not
-  decode, UTF-8 then GB18030 are tried (a warning says so).
+  decode, UTF-8 then GB18030 are tried (a warning says so).  A page whose bytes are
+  valid UTF-8 but whose declared charset (``iso-8859-1``, ``gbk``...) reads them as
+  mojibake (``é¡¹ç›®`` for 项目) or as no text is decoded as UTF-8, with a warning; a BOM
+  is believed only if the content after it decodes.
 * Body content in document order: ``h1``–``h6`` become ``heading`` blocks (``level`` =
   the digit); the text of other block elements (``p``, ``div``, ``li``, ...) and loose
   text become ``paragraph`` blocks.  ``<br>`` inside a paragraph is ``'\\n'``.  Whitespace
@@ -29,7 +32,7 @@ import codecs
 import re
 
 from ..model import Document, ReaderError, TextBuilder
-from ._common import cell_text
+from ._common import cell_text, is_mojibake, looks_like_text
 
 _SKIP = {"script", "style", "head", "noscript", "template", "title", "meta", "link",
          "object", "embed", "iframe", "svg", "math", "select", "button"}
@@ -53,11 +56,18 @@ _GB_ALIASES = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "gb2312-80", "cp936", "ms
 
 
 def _decode(data: bytes) -> tuple[str, str, list[str]]:
+    """(text, encoding, warnings); never raises (undecodable bytes become U+FFFD)."""
     warnings: list[str] = []
     for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                      (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace"), enc, warnings
+            try:
+                return data[len(bom):].decode(enc), enc, warnings
+            except UnicodeDecodeError:
+                warnings.append(f"page starts with a {enc} byte-order mark but does not "
+                                "decode as it; guessed the encoding")
+                data = data[len(bom):]
+                break
     head = data[:8192]
     m = _META_CHARSET.search(head) or _XML_ENC.search(head)
     declared = None
@@ -69,18 +79,38 @@ def _decode(data: bytes) -> tuple[str, str, list[str]]:
             declared = codecs.lookup(name).name
         except LookupError:
             warnings.append(f"unknown declared charset {name!r}; guessed the encoding")
+    utf8 = _strict(data, "utf-8")
     if declared:
-        try:
-            return data.decode(declared), declared, warnings
-        except UnicodeDecodeError:
-            warnings.append(f"page declares {declared} but does not decode as it; guessed the encoding")
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc), enc, warnings
-        except UnicodeDecodeError:
-            pass
+        text = _strict(data, declared)
+        if text is not None and declared != "utf-8" and utf8 is not None and not utf8.isascii() \
+                and (is_mojibake(text) or not looks_like_text(_non_ascii(text))):
+            # UTF-8 bytes that also "decode" as the declared charset: valid multi-byte UTF-8
+            # is almost never what a GB or Latin text happens to be, and here the declared
+            # reading is mojibake (é¡¹ç›® for 项目) or no text at all.
+            warnings.append(f"page declares {declared} but holds UTF-8 (the {declared} reading "
+                            "is mojibake): decoded as utf-8")
+            return utf8, "utf-8", warnings
+        if text is not None:
+            return text, declared, warnings
+        warnings.append(f"page declares {declared} but does not decode as it; guessed the encoding")
+    if utf8 is not None:
+        return utf8, "utf-8", warnings
+    gb = _strict(data, "gb18030")
+    if gb is not None:
+        return gb, "gb18030", warnings
     warnings.append("text is neither UTF-8 nor GB18030: undecodable bytes replaced with U+FFFD")
     return data.decode("utf-8", errors="replace"), "utf-8", warnings
+
+
+def _strict(data: bytes, enc: str) -> str | None:
+    try:
+        return data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _non_ascii(text: str) -> str:
+    return "".join(ch for ch in text if ord(ch) > 127)
 
 
 def _pre_rules(root) -> list[tuple[str | None, str | None]]:

@@ -19,53 +19,18 @@ from __future__ import annotations
 
 import regex as re
 
-from ..model import CELL, PARAGRAPH, Block, Document, ReaderError
+from ..model import CELL, PARAGRAPH, Block, Document
+from ._common import decode_text
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
 _SEP_CELL = re.compile(r"^[-—=:\s]+$")
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes to text, returning (text, encoding).  Raises ReaderError."""
-    if not data or not data.strip():
-        raise ReaderError("empty file: nothing to read (check the upload or the export)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as e:
-            raise ReaderError(f"file starts with a UTF-16 byte-order mark but does not decode as UTF-16 ({e})")
-    sample = data[:65536]
-    if b"\x00" in sample or _control_ratio(sample) > 0.05:
-        raise ReaderError("binary content that is no supported format (NUL or control bytes; "
-                          "supported: .txt, .docx, .pdf, .xlsx, .html): supply the document in "
-                          "one of those formats")
-    for enc in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if enc == "gb18030" and not _looks_like_chinese(text):
-            break
-        return text, enc
-    raise ReaderError("unknown text encoding: the file is neither UTF-8 nor GB18030; "
-                      "re-save it as UTF-8")
-
-
-def _control_ratio(b: bytes) -> float:
-    bad = sum(1 for x in b if x < 32 and x not in (9, 10, 13, 12))
-    return bad / max(1, len(b))
-
-
-def _looks_like_chinese(text: str) -> bool:
-    """GB18030 decodes most byte soups; accept it only if the result reads as text."""
-    if not text:
-        return False
-    good = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
-    rare = sum(1 for ch in text if "\u3400" <= ch <= "\u4dbf" or "\ue000" <= ch <= "\uf8ff" or ord(ch) > 0xFFFF)
-    return good / len(text) > 0.97 and cjk > rare * 3
+    """Decode bytes to text, returning (text, encoding).  Raises only ReaderError
+    (the rules are :func:`._common.decode_text`'s)."""
+    text, enc, _ = decode_text(data)
+    return text, enc
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
