@@ -283,7 +283,7 @@ def test_a_crashing_rule_is_reported_and_does_not_hide_the_others(records, monke
     def boom(doc):
         raise ValueError("synthetic")
         yield  # pragma: no cover
-    monkeypatch.setattr(C, "RULES", C.RULES + [C.Rule("boom", boom, "crashes")])
+    monkeypatch.setattr(C.core, "RULES", C.RULES + [C.Rule("boom", boom, "crashes")])
     out = run_checks(only(records, D000))
     assert "funds_sum" in {f["rule"] for f in out}
     crash = [f for f in out if f["rule"] == "check_failed"]
@@ -291,7 +291,7 @@ def test_a_crashing_rule_is_reported_and_does_not_hide_the_others(records, monke
 
 
 def test_new_rule_is_a_small_addition(records, monkeypatch):
-    monkeypatch.setattr(C, "RULES", list(C.RULES))
+    monkeypatch.setattr(C.core, "RULES", list(C.RULES))
 
     @C.rule("no_preparer")
     def no_preparer(doc):
