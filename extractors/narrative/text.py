@@ -1,0 +1,148 @@
+"""Lexicon (``patterns.yaml``) and text helpers shared by the narrative modules."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+PATTERNS_PATH = Path(__file__).with_name("patterns.yaml")
+_CN = "一二三四五六七八九十"
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, Any]:
+    with open(PATTERNS_PATH, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _lex() -> dict[str, Any]:
+    p = _patterns()
+    u = p["units"]
+    units_all = list(u["money"]) + list(u["count"]) + [w for w in u["percent"] if len(w) > 1]
+    lex: dict[str, Any] = {
+        "approx": set(u["approx"]),
+        "money_units": set(u["money"]),
+        "percent_units": set(u["percent"]),
+        "count_units": set(u["count"]),
+        "classifiers": set(p["classifier_units"]),
+        "ordinal_prefixes": tuple(p["ordinal_prefixes"]),
+        "strip_prefix_tokens": set(p["label_strip_prefix_tokens"]),
+        "strip_prefix_regex": [re.compile(r) for r in p["label_strip_prefix_regex"]],
+        "strip_suffix_tokens": set(p["label_strip_suffix_tokens"]),
+        "boundary_tokens": set(p["label_boundary_tokens"]),
+        "follow_stop": set(p["follow_stop_tokens"]),
+        "follow_heads": tuple(sorted(p["follow_head_suffixes"], key=len, reverse=True)),
+        "follow_max": int(p["follow_max_tokens"]),
+        "label_max": int(p["label_max_chars"]),
+        "openers": tuple(sorted(p["breakdown_openers"], key=len, reverse=True)),
+        "closers": tuple(sorted(p["total_closers"], key=len, reverse=True)),
+        "share_re": re.compile(p["share_regex"]),
+        "share_bare_re": re.compile(p["share_bare_regex"]),
+        "comparators": list(u["comparators"]),
+        "range_seps": list(u["range_separators"]),
+        "after_ge": list(u["after_ge"]),
+        "no_split": set(p.get("no_split_words") or ()),
+    }
+    approx, scales, unit_alt = _alt(u["approx"]), _alt(u["scales"]), _alt(units_all)
+    lex["piece_re"] = rf"^(?:{approx})?(?:{scales})?(?:{approx})?(?:{unit_alt})$"
+    lex["scale_only_re"] = rf"^(?:(?:{approx})?(?:{scales})(?:{approx})?|(?:{approx}))$"
+    # full validation of a matched span's text (whitespace removed)
+    cmp_alt, sep_alt = _alt(u["comparators"]), _alt(u["range_separators"])
+    num = r"\d+(?:\.\d+)?"
+    pct = _alt(u["percent"])
+    lex["full_re"] = re.compile(
+        rf"^(?:{cmp_alt})?{num}(?:(?:{sep_alt}){num})?"
+        rf"(?:(?:{approx})?(?:{scales})?(?:{approx})?(?:{unit_alt}|{pct})"
+        rf"|个(?:{_alt(u['after_ge'])}))$")
+    lex["unit_tail_re"] = re.compile(rf"(?:{unit_alt}|{pct}|个(?:{_alt(u['after_ge'])}))$")
+    return lex
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+_DELIMS = set("，,、；;：:。！？!?\n\r\t")
+_OPEN = "（(【[《“‘〔"
+_CLOSE = "）)】]》”’〕"
+_MAJOR_END = set("。！？!?")
+_MINOR_END = set("。！？!?；;")
+_INLINE_HEAD_RE = re.compile(
+    rf"(?<![{_CN}第\d])(?:[{_CN}]{{1,3}}、(?![{_CN}\d])|[（(][{_CN}]{{1,3}}[）)])")
+_YEAR_RE = re.compile(r"^\d{4}$")
+_MERGED_LINK_RE = re.compile(r"^(.*[率额数量值])(为|达|是|达到)$")
+_WS_RE = re.compile(r"\s+")
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+
+
+def _strip_quotes(s: str) -> str:
+    """Remove quotes that enclose the whole text (“四小门店” -> 四小门店)."""
+    s = s.strip()
+    pairs = {"“": "”", "《": "》", '"': '"', "「": "」", "‘": "’"}
+    while len(s) >= 2 and s[0] in pairs and s.endswith(pairs[s[0]]) \
+            and s.count(s[0]) == 1:
+        s = s[1:-1].strip()
+    return s
+
+
+def _fold(s: str | None) -> str:
+    """Whitespace folded label text: spaces next to CJK removed, others collapsed."""
+    if s is None:
+        return ""
+    s = s.strip()
+    s = re.sub(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])", "", s)
+    return _WS_RE.sub(" ", s)
+
+
+def _boundaries(text: str, ends: set[str]) -> list[tuple[int, int]]:
+    """Sentence spans [start, end) split after any char of ``ends`` and before inline
+    headings (``二、`` / ``（三）`` in text without line breaks)."""
+    cuts = {0, len(text)}
+    for i, c in enumerate(text):
+        if c in ends:
+            cuts.add(i + 1)
+    for m in _INLINE_HEAD_RE.finditer(text):
+        if m.start() > 0:
+            cuts.add(m.start())
+    pts = sorted(cuts)
+    return [(a, b) for a, b in zip(pts, pts[1:]) if a < b]
+
+
+def _locate(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for a, b in spans:
+        if a <= pos < b:
+            return a, b
+    return (0, 0) if not spans else spans[-1]
+
+
+def _chunk_back(text: str, pos: int, lower: int) -> tuple[int, str | None]:
+    """Start of the clause that ends at ``pos`` (parentheses opaque) and the delimiter
+    before it (None when the clause starts at ``lower`` or an opening bracket)."""
+    depth = 0
+    i = pos - 1
+    while i >= lower:
+        c = text[i]
+        if c in _CLOSE:
+            depth += 1
+        elif c in _OPEN:
+            if depth == 0:
+                return i + 1, c
+            depth -= 1
+        elif depth == 0 and c in _DELIMS:
+            return i + 1, c
+        i -= 1
+    return lower, None
+
+
+def _unit_word(compact: str, lx: dict) -> str:
+    m = lx["unit_tail_re"].search(compact)
+    return m.group(0) if m else ""
