@@ -10,14 +10,15 @@ What it produces (layout ``xlsx_cells``):
   name is not written into the text; it is in each cell's ``address``
   (``Sheet1!B7``; names with spaces or punctuation are quoted the Excel way,
   ``'My sheet'!B7``).
-* Cells emitted: every non-empty cell and every merge origin (even an empty one).  Empty
-  cells outside merges are NOT emitted; cells covered by a merge are never emitted
-  (Excel hides their content; a warning is given if one holds a value).  ``row``/``col``
-  are grid positions counted from 1 from the top-left emitted cell of the sheet, so
-  ``address`` is the way back to the sheet coordinates.  A merged range is ONE block at
-  its top-left with ``rowspan``/``colspan``.
-* Values are written as the sheet displays them: the cached result of formulas
-  (``data_only``; a formula never calculated by Excel has no value and is skipped),
+* Cells, merges, titles and notes are emitted by :func:`._sheet.emit_sheet` (the one
+  path the ``.xls`` reader shares).
+* Loading is streamed (openpyxl ``read_only``): each sheet's XML is parsed once, cells
+  as sparse (row, col, value, style) records, and the merged ranges from the sheet's own
+  ``<mergeCells>`` element; no Cell objects or styles are built for the whole sheet.
+* Values are written as the sheet displays them (:mod:`._numfmt`): the cached result of
+  formulas (``data_only``); a formula never calculated (no cached value: the file was
+  written by a program, not saved by Excel/LibreOffice) has nothing to show, and a
+  warning names those cells and says how to get their values,
   numbers through their ``number_format`` (decimals, thousands separators, percent,
   scaling commas, literal text, sections for negatives; ``General`` prints at most 15
   significant digits so float artefacts such as ``0.30000000000000004`` disappear),
@@ -29,461 +30,116 @@ What it produces (layout ``xlsx_cells``):
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
 import warnings as _warnings
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..model import Document, ReaderError, TextBuilder
-from ._common import cell_text, open_zip
+from ._common import open_zip
+from ._numfmt import display_value, format_date, format_number  # noqa: F401  (re-exported)
+from ._sheet import emit_sheet
 
-# zh-CN meanings of the locale-dependent built-in number formats openpyxl does not know
-_CJK_BUILTIN = {
-    27: 'yyyy"年"m"月"', 28: 'm"月"d"日"', 29: 'm"月"d"日"', 30: "m-d-yy",
-    31: 'yyyy"年"m"月"d"日"', 32: 'h"时"mm"分"', 33: 'h"时"mm"分"ss"秒"',
-    34: '上午/下午h"时"mm"分"', 35: '上午/下午h"时"mm"分"ss"秒"', 36: 'yyyy"年"m"月"',
-    50: 'yyyy"年"m"月"', 51: 'm"月"d"日"', 52: 'yyyy"年"m"月"', 53: 'm"月"d"日"',
-    54: 'm"月"d"日"', 55: '上午/下午h"时"mm"分"', 56: '上午/下午h"时"mm"分"ss"秒"',
-    57: 'yyyy"年"m"月"', 58: 'm"月"d"日"',
-}
-# how a zh-CN Excel shows the "short date" built-ins openpyxl spells the US way
-_LOCALE_DATES = {"mm-dd-yy": "yyyy/m/d", "m/d/yy h:mm": "yyyy/m/d h:mm",
-                 "d-mmm-yy": "d-mmm-yy", "d-mmm": "d-mmm", "mmm-yy": "mmm-yy"}
-
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-_CN_DAYS = "一二三四五六日"
+MAX_NAMED_CELLS = 10  # uncalculated formula cells named in a warning
 
 
-# ------------------------------------------------------------------------------------
-# number formats
-# ------------------------------------------------------------------------------------
+def _parser_class():
+    """openpyxl's sheet parser, noting formula cells that carry no cached value."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-def _split_sections(fmt: str) -> list[str]:
-    out, cur, i, n = [], [], 0, len(fmt)
-    while i < n:
-        ch = fmt[i]
-        if ch in ('"', "["):  # a quoted literal or a [condition/colour]: kept whole
-            j = fmt.find('"' if ch == '"' else "]", i + 1)
-            j = n - 1 if j < 0 else j
-            cur.append(fmt[i:j + 1])
-            i = j + 1
-            continue
-        if ch == "\\" and i + 1 < n:
-            cur.append(fmt[i:i + 2])
-            i += 2
-            continue
-        if ch == ";":
-            out.append("".join(cur))
-            cur = []
+    class _Parser(WorkSheetParser):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            self.uncached: list[str] = []
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                self.uncached.append(element.get("r") or f"R{cell['row']}C{cell['column']}")
+            return cell
+
+    return _Parser
+
+
+def _number_format(wb, style_id: int, cache: dict) -> tuple[str, int | None]:
+    if style_id not in cache:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+        try:
+            fmt_id = wb._cell_styles[style_id].numFmtId
+        except (IndexError, AttributeError, TypeError):
+            fmt_id = 0
+        if fmt_id < BUILTIN_FORMATS_MAX_SIZE:
+            fmt = BUILTIN_FORMATS.get(fmt_id, "General")
         else:
-            cur.append(ch)
-        i += 1
-    out.append("".join(cur))
-    return out
-
-
-def _tokens(section: str) -> list[tuple[str, str]]:
-    """('lit', text) for literal output, ('ph', char) for format characters."""
-    toks: list[tuple[str, str]] = []
-    i, n = 0, len(section)
-    while i < n:
-        ch = section[i]
-        if ch == '"':
-            j = section.find('"', i + 1)
-            j = n if j < 0 else j
-            toks.append(("lit", section[i + 1:j]))
-            i = j + 1
-        elif ch == "\\" and i + 1 < n:
-            toks.append(("lit", section[i + 1]))
-            i += 2
-        elif ch == "[":
-            j = section.find("]", i + 1)
-            j = n if j < 0 else j
-            inner = section[i + 1:j]
-            m = re.match(r"\$([^-\]]*)", inner)
-            if m and m.group(1):
-                toks.append(("lit", m.group(1)))  # currency symbol such as [$¥-804]
-            i = j + 1
-        elif ch == "_" and i + 1 < n:  # padding the width of the next char
-            i += 2
-        elif ch == "*" and i + 1 < n:  # fill character
-            i += 2
-        else:
-            toks.append(("ph", ch))
-            i += 1
-    return toks
-
-
-def _general(v) -> str:
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, int):
-        return str(v)
-    if v != v or v in (float("inf"), float("-inf")):
-        return str(v)
-    if float(v).is_integer() and abs(v) < 1e15:
-        return str(int(v))
-    s = f"{v:.15g}"
-    d = Decimal(s)
-    if 1e-9 <= abs(v) < 1e15:
-        s = format(d, "f")
-        if "." in s:
-            s = s.rstrip("0").rstrip(".")
-        return s
-    return s.upper()
-
-
-def format_number(v, fmt: str | None) -> str:
-    """Render a number the way Excel shows it with number format ``fmt``."""
-    fmt = (fmt or "General").strip()
-    if fmt.lower() == "general":
-        return _general(v)
-    sections = _split_sections(fmt)
-    neg_own = False
-    if v < 0 and len(sections) >= 2 and sections[1].strip():
-        sec, v, neg_own = sections[1], -v, True
-    elif v == 0 and len(sections) >= 3 and sections[2].strip():
-        sec = sections[2]
-    else:
-        sec = sections[0]
-    if re.search(r"\[[<>=]", sec):  # conditional sections: too rare to model
-        return _general(v)
-    toks = _tokens(sec)
-    phs = "".join(t for k, t in toks if k == "ph")
-    if re.fullmatch(r"\s*(General|@)?\s*", phs, re.I) and "0" not in phs and "#" not in phs:
-        body = _general(abs(v) if neg_own else v)
-        lits = "".join(t if k == "lit" else (body if t.lower() in ("g", "@") else "") for k, t in toks)
-        return lits if lits else body
-    digit_idx = [i for i, (k, t) in enumerate(toks) if k == "ph" and t in "0#?"]
-    if not digit_idx or "/" in phs:
-        return _general(v)
-    first, last = digit_idx[0], digit_idx[-1]
-    # scientific / fraction -> simple fallbacks
-    sci = re.search(r"[eE][+-]", phs)
-    prefix = "".join(t for k, t in toks[:first] if k == "lit" or t not in "%,.")
-    core = toks[first:last + 1]
-    suffix_toks = toks[last + 1:]
-    n_pct = phs.count("%")
-    # trailing commas right after the last digit placeholder scale by 1000
-    scale = 0
-    for k, t in suffix_toks:
-        if k == "ph" and t == ",":
-            scale += 1
-        else:
-            break
-    suffix = "".join(t for k, t in suffix_toks if not (k == "ph" and t == ","))
-    core_s = "".join(t for k, t in core if k == "ph")
-    if sci:
-        core_s = re.split(r"[eE]", core_s)[0]
-    int_part, _, dec_part = core_s.partition(".")
-    grouping = "," in int_part
-    min_int = int_part.count("0")
-    max_dec = sum(dec_part.count(c) for c in "0#?")
-    min_dec = len(re.match(r"[0?]*", dec_part.replace(",", "")).group(0))
-    try:
-        d = Decimal(f"{abs(v):.15g}") if isinstance(v, float) else Decimal(abs(v))
-    except InvalidOperation:
-        return _general(v)
-    d = d * (Decimal(100) ** n_pct) / (Decimal(1000) ** scale)
-    if sci:
-        s = f"{float(d):.{max_dec}E}"
-        mant, _, exp = s.partition("E")
-        num = f"{mant}E{exp[0]}{int(exp[1:]):02d}"
-    else:
-        q = d.quantize(Decimal(1).scaleb(-max_dec), rounding=ROUND_HALF_UP)
-        s = format(q, "f")
-        ip, _, dp = s.partition(".")
-        if dp:
-            dp = dp.rstrip("0")
-            if len(dp) < min_dec:
-                dp = dp + "0" * (min_dec - len(dp))
-        if ip == "0" and min_int == 0:
-            ip = ""
-        ip = ip.zfill(min_int) if min_int else ip
-        if grouping and ip:
-            ip = f"{int(ip):,}"
-        num = ip + ("." + dp if dp or "." in core_s else "")
-    # literals embedded between digit placeholders (rare) are appended after the number
-    mid = "".join(t for k, t in core if k == "lit")
-    sign = "-" if v < 0 and not neg_own and num.strip("0.,") else ""
-    return f"{sign}{prefix}{num}{mid}{suffix}"
-
-
-# ------------------------------------------------------------------------------------
-# dates
-# ------------------------------------------------------------------------------------
-
-_DATE_TOKEN = re.compile(
-    r"yyyy|yy|e|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|aaaa|aaa|hh|h|ss|s|AM/PM|am/pm|A/P|a/p"
-    r"|上午/下午|\.0+|.", re.S)
-
-
-def format_date(v, fmt: str | None) -> str:
-    fmt = _LOCALE_DATES.get((fmt or "").strip(), (fmt or "").strip())
-    if not fmt or fmt.lower() == "general":
-        if isinstance(v, dt.datetime):
-            return v.strftime("%Y-%m-%d %H:%M:%S") if (v.hour, v.minute, v.second) != (0, 0, 0) \
-                else v.strftime("%Y-%m-%d")
-        return v.isoformat()
-    sec = _split_sections(fmt)[0]
-    toks: list[tuple[str, str]] = []
-    for k, t in _tokens(sec):
-        if k == "lit":
-            toks.append(("lit", t))
-        else:
-            toks.append(("ph", t))
-    # merge consecutive format chars and re-tokenise them as date tokens
-    merged: list[tuple[str, str]] = []
-    for k, t in toks:
-        if k == "ph" and merged and merged[-1][0] == "ph":
-            merged[-1] = ("ph", merged[-1][1] + t)
-        else:
-            merged.append((k, t))
-    items: list[tuple[str, str]] = []
-    for k, t in merged:
-        if k == "lit":
-            items.append(("lit", t))
-        else:
-            for m in _DATE_TOKEN.finditer(t):
-                tok = m.group(0)
-                low = tok.lower()
-                if low[0] in "ymdhsae" and re.fullmatch(r"y+|m+|d+|h+|s+|a{3,4}|e", low) \
-                        or low in ("am/pm", "a/p") or tok == "上午/下午" or tok.startswith(".0"):
-                    items.append(("tok", tok))
-                else:
-                    items.append(("lit", tok))
-    # m / mm after h or before s mean minutes
-    toks_idx = [i for i, (k, _) in enumerate(items) if k == "tok"]
-    for pos, i in enumerate(toks_idx):
-        t = items[i][1].lower()
-        if t in ("m", "mm"):
-            prev = items[toks_idx[pos - 1]][1].lower() if pos > 0 else ""
-            nxt = items[toks_idx[pos + 1]][1].lower() if pos + 1 < len(toks_idx) else ""
-            if prev.startswith("h") or nxt.startswith("s"):
-                items[i] = ("tok", "MIN" + t)
-    has_ampm = any(k == "tok" and (t.lower() in ("am/pm", "a/p") or t == "上午/下午") for k, t in items)
-    if isinstance(v, dt.time):
-        v = dt.datetime.combine(dt.date(1899, 12, 31), v)
-    elif isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        v = dt.datetime(v.year, v.month, v.day)
-    out: list[str] = []
-    for k, t in items:
-        if k == "lit":
-            out.append(t)
-            continue
-        low = t.lower()
-        hour = v.hour
-        if has_ampm:
-            hour = hour % 12 or 12
-        if low in ("yyyy", "e"):
-            out.append(f"{v.year:04d}")
-        elif low == "yy":
-            out.append(f"{v.year % 100:02d}")
-        elif t.startswith("MIN"):
-            out.append(f"{v.minute:02d}" if low == "minmm" else str(v.minute))
-        elif low == "mmmmm":
-            out.append(_MONTHS[v.month - 1][0])
-        elif low == "mmmm":
-            out.append(_MONTHS[v.month - 1])
-        elif low == "mmm":
-            out.append(_MONTHS[v.month - 1][:3])
-        elif low == "mm":
-            out.append(f"{v.month:02d}")
-        elif low == "m":
-            out.append(str(v.month))
-        elif low == "dddd":
-            out.append(_DAYS[v.weekday()])
-        elif low == "ddd":
-            out.append(_DAYS[v.weekday()][:3])
-        elif low == "dd":
-            out.append(f"{v.day:02d}")
-        elif low == "d":
-            out.append(str(v.day))
-        elif low == "aaaa":
-            out.append("星期" + _CN_DAYS[v.weekday()])
-        elif low == "aaa":
-            out.append(_CN_DAYS[v.weekday()])
-        elif low == "hh":
-            out.append(f"{hour:02d}")
-        elif low == "h":
-            out.append(str(hour))
-        elif low == "ss":
-            out.append(f"{v.second:02d}")
-        elif low == "s":
-            out.append(str(v.second))
-        elif t == "上午/下午":
-            out.append("上午" if v.hour < 12 else "下午")
-        elif low == "am/pm":
-            out.append("AM" if v.hour < 12 else "PM")
-        elif low == "a/p":
-            out.append("A" if v.hour < 12 else "P")
-        elif t.startswith(".0"):
-            digits = len(t) - 1
-            out.append("." + f"{v.microsecond:06d}"[:digits])
-    return "".join(out)
-
-
-def display_value(value, number_format: str | None, num_fmt_id: int | None = None,
-                  epoch=None) -> str:
-    """The text a cell shows."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return format_date(value, number_format)
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    if isinstance(value, (int, float)):
-        if (number_format or "General") == "General" and num_fmt_id in _CJK_BUILTIN:
-            fmt = _CJK_BUILTIN[num_fmt_id]
             try:
-                from openpyxl.utils.datetime import from_excel
-                return format_date(from_excel(value, epoch) if epoch else from_excel(value), fmt)
-            except (ValueError, OverflowError, TypeError):
-                return _general(value)
-        return format_number(value, number_format)
-    return str(value)
+                fmt = wb._number_formats[fmt_id - BUILTIN_FORMATS_MAX_SIZE]
+            except (IndexError, TypeError):
+                fmt = "General"
+        cache[style_id] = (fmt, fmt_id)
+    return cache[style_id]
 
 
-# ------------------------------------------------------------------------------------
-# workbook
-# ------------------------------------------------------------------------------------
-
-def _title_rows(items: dict, merges: dict) -> tuple[list, list]:
-    """Title lines above a sheet's table and note lines below it.
-
-    At the top (up to 3 rows): a row whose only content is one non-empty cell, merged
-    across the full width of the sheet's content or standing alone (a title typed into
-    A1).  At the bottom (up to 3 rows): a row whose only content is one non-empty cell
-    merged across the full width (填表说明, 填表人...).  Only for sheets at least two
-    columns wide, and never a cell merged over several rows.
-    """
-    left = min(c for _, c in items)
-    right = max(c + merges.get((r, c), (1, 1))[1] - 1 for r, c in items)
-    width = right - left + 1
-    if width < 2:
-        return [], []
-    by_row: dict[int, list] = {}
-    for pos in items:
-        by_row.setdefault(pos[0], []).append(pos)
-    rows = sorted(by_row)
-
-    def single(r: int, need_full: bool):
-        if len(by_row[r]) != 1:
-            return None
-        pos = by_row[r][0]
-        rs, cs = merges.get(pos, (1, 1))
-        if rs != 1 or not items[pos].strip():
-            return None
-        full = cs == width and pos[1] == left
-        if full or (not need_full and pos not in merges):
-            return pos
-        return None
-
-    heads = []
-    for r in rows[:3]:
-        pos = single(r, need_full=False)
-        if pos is None:
-            break
-        heads.append(pos)
-    foots = []
-    for r in reversed(rows[len(heads):][-3:]):
-        pos = single(r, need_full=True)
-        if pos is None:
-            break
-        foots.insert(0, pos)
-    if len(heads) + len(foots) == len(rows):  # nothing left for a table: keep it a table
-        return [], []
-    return heads, foots
+def _read_sheet(wb, ws, parser_cls, fmt_cache: dict):
+    """(values, merges, uncached cells) of one read-only worksheet."""
+    from openpyxl.utils.cell import range_boundaries
+    epoch = getattr(wb, "epoch", None)
+    values: dict[tuple[int, int], str] = {}
+    with ws._get_source() as src:
+        parser = parser_cls(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                            date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for _, row in parser.parse():
+            for cell in row:
+                value = cell["value"]
+                if value is None or value == "":
+                    continue
+                fmt, fmt_id = _number_format(wb, cell["style_id"], fmt_cache)
+                values[(cell["row"], cell["column"])] = display_value(value, fmt, fmt_id, epoch)
+    merges: dict[tuple[int, int], tuple[int, int]] = {}
+    if parser.merged_cells is not None:
+        for mc in parser.merged_cells.mergeCell:
+            try:
+                c0, r0, c1, r1 = range_boundaries(mc.ref)
+            except (ValueError, TypeError):
+                continue
+            if None in (c0, r0, c1, r1):
+                continue
+            merges[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
+    return values, merges, parser.uncached
 
 
-def _address(title: str, coord: str) -> str:
-    if re.fullmatch(r"[\w.]+", title) and not re.match(r"\d", title):
-        return f"{title}!{coord}"
-    return "'" + title.replace("'", "''") + f"'!{coord}"
+def _uncached_warning(title: str, cells: list[str]) -> str:
+    named = ", ".join(cells[:MAX_NAMED_CELLS]) + (f" and {len(cells) - MAX_NAMED_CELLS} more"
+                                                  if len(cells) > MAX_NAMED_CELLS else "")
+    return (f"sheet {title!r}: {len(cells)} formula cell(s) have no calculated value ({named}): "
+            "the workbook was written by a program that does not calculate formulas; open and "
+            "save it in Excel or LibreOffice (or convert it: soffice --headless --convert-to "
+            "xlsx) so that the values are stored, then add it again")
 
 
 def read_xlsx(data: bytes) -> Document:
     open_zip(data, "xlsx")
     import openpyxl
-    from openpyxl.utils import get_column_letter
 
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            tb = TextBuilder()
+            warnings: list[str] = []
+            parser_cls, fmt_cache = _parser_class(), {}
+            n_uncached = 0
+            for ws in wb.worksheets:
+                if not hasattr(ws, "_get_source"):  # a chart sheet
+                    continue
+                values, merges, uncached = _read_sheet(wb, ws, parser_cls, fmt_cache)
+                if uncached:
+                    n_uncached += len(uncached)
+                    warnings.append(_uncached_warning(ws.title, uncached))
+                emit_sheet(tb, ws.title, values, merges, warnings)
+            wb.close()
     except ReaderError:
         raise
-    except Exception as e:  # openpyxl raises assorted errors on damaged workbooks
+    except Exception as e:  # openpyxl / the XML parser raise assorted errors on damaged workbooks
         raise ReaderError(f"corrupt .xlsx ({type(e).__name__}: {e}): re-save the workbook in "
                           "Excel or re-download it") from e
-    epoch = getattr(wb, "epoch", None)
-    tb = TextBuilder()
-    warnings: list[str] = []
-    for ws in wb.worksheets:
-        merges = {}
-        covered: set[tuple[int, int]] = set()
-        big: list = []
-        for rng in ws.merged_cells.ranges:
-            merges[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1,
-                                                  rng.max_col - rng.min_col + 1)
-            area = (rng.max_row - rng.min_row + 1) * (rng.max_col - rng.min_col + 1)
-            if area <= 100_000:
-                for r in range(rng.min_row, rng.max_row + 1):
-                    for c in range(rng.min_col, rng.max_col + 1):
-                        if (r, c) != (rng.min_row, rng.min_col):
-                            covered.add((r, c))
-            else:
-                big.append(rng)
-
-        def is_covered(r: int, c: int) -> bool:
-            if (r, c) in covered:
-                return True
-            return any(rng.min_row <= r <= rng.max_row and rng.min_col <= c <= rng.max_col
-                       and (r, c) != (rng.min_row, rng.min_col) for rng in big)
-
-        cells_by_pos = getattr(ws, "_cells", None)
-        if cells_by_pos is None:  # pragma: no cover - future openpyxl
-            cells_by_pos = {(c.row, c.column): c for row in ws.iter_rows() for c in row}
-        items: dict[tuple[int, int], str] = {}
-        n_hidden = 0
-        for (r, c), cell in cells_by_pos.items():
-            value = cell.value
-            if value is None or (isinstance(value, str) and value == ""):
-                continue
-            if is_covered(r, c):
-                n_hidden += 1
-                continue
-            num_fmt_id = getattr(getattr(cell, "_style", None), "numFmtId", None)
-            items[(r, c)] = cell_text(display_value(value, cell.number_format, num_fmt_id, epoch))
-        for pos in merges:
-            if pos not in items:
-                items[pos] = ""
-        if n_hidden:
-            warnings.append(f"sheet {ws.title!r}: {n_hidden} value(s) in cells hidden under a "
-                            "merged range were dropped")
-        if not items:
-            continue
-        heads, foots = _title_rows(items, merges)
-        addr = lambda pos: _address(ws.title, f"{get_column_letter(pos[1])}{pos[0]}")  # noqa: E731
-        for pos in heads:
-            tb.paragraph(items.pop(pos), address=addr(pos))
-        foot_text = [(pos, items.pop(pos)) for pos in foots]
-        if items:
-            r0 = min(r for r, _ in items)
-            c0 = min(c for _, c in items)
-            t = tb.start_table()
-            for (r, c) in sorted(items):
-                rs, cs = merges.get((r, c), (1, 1))
-                tb.cell(t, row=r - r0 + 1, col=c - c0 + 1, text=items[(r, c)], rowspan=rs,
-                        colspan=cs, address=addr((r, c)))
-            tb.end_table()
-        for pos, text in foot_text:
-            tb.paragraph(text, address=addr(pos))
+    if n_uncached and not any(b.text.strip() for b in tb.blocks):
+        raise ReaderError(warnings[-1])
     return tb.build(format="xlsx", layout="xlsx_cells", warnings=warnings)
