@@ -21,6 +21,10 @@ __all__ = [
     "clean_indicator_name",
     "LEVEL1",
     "LEVEL2",
+    "fold_label",
+    "split_qualifiers",
+    "similarity",
+    "best_label",
 ]
 
 
@@ -176,3 +180,103 @@ def clean_indicator_name(raw: str | None) -> str | None:
 
 def _needs_more(s: str) -> bool:
     return bool(_NAME_NUMBERING.match(s)) or s[:1] in _MARKS or s[-1:] in _MARKS
+
+
+# --------------------------------------------------------------------------
+# fuzzy label matching (table headers, metadata labels, fund lines)
+# --------------------------------------------------------------------------
+
+_PAREN = re.compile(r"[(（\[【]([^()（）\[\]【】]*)(?:[)）\]】]|$)")
+_Q_WEIGHT = re.compile(r"^(\d+(?:\.\d+)?)分")
+_Q_SCALE = re.compile(r"^(?:单位[:：]?)?(万元|亿元|千元|元)$")
+_Q_LETTER = re.compile(r"^[A-Z](?:[/÷][A-Z])?(?:[×*]100%)?$")
+_HORIZONS = ("长期", "中期", "年度", "当年", "本年", "短期")
+_TRAIL_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])([A-Z])$")
+
+
+def fold_label(text: str | None) -> str:
+    """Comparison form of a label: half-width, simplified, no whitespace, no pinyin."""
+    from .text import strip_pinyin, to_simplified
+    if not text:
+        return ""
+    return re.sub(r"\s+", "", to_simplified(strip_pinyin(to_halfwidth(text))))
+
+
+def split_qualifiers(text: str | None) -> tuple[str, dict]:
+    """A header label without its qualifiers, and the qualifiers as attributes:
+    ``指标值(长期)`` → (指标值, {horizon: 长期}); ``全年预算数(A)`` → (全年预算数, {letter: A});
+    ``预算执行情况(万元)(20分)`` → (预算执行情况, {scale: 万元, weight: 20});
+    ``年度指标值`` → (年度指标值, {horizon: 年度}).  Other bracketed notes go to ``note``."""
+    t = fold_label(text).rstrip(":：")
+    q: dict = {}
+    notes = []
+    for m in _PAREN.finditer(t):
+        inner = m.group(1)
+        if mw := _Q_WEIGHT.match(inner):
+            q["weight"] = Decimal(mw.group(1))
+        elif ms := _Q_SCALE.match(inner):
+            q["scale"] = ms.group(1)
+        elif _Q_LETTER.match(inner):
+            q["letter"] = inner
+        elif inner in _HORIZONS:
+            q["horizon"] = inner
+        elif inner:
+            notes.append(inner)
+    core = _PAREN.sub("", t).rstrip(":：")
+    if m := _TRAIL_LETTER.search(core):
+        q.setdefault("letter", m.group(1))
+        core = core[: m.start()]
+    for h in _HORIZONS:
+        if core.startswith(h) or core.endswith(h):
+            q.setdefault("horizon", h)
+            if core.startswith(("长期", "中期", "短期")) and len(core) > 2:
+                core = core[2:]
+            elif core.endswith(h) and len(core) > len(h):
+                core = core[: -len(h)]
+            break
+    if notes:
+        q["note"] = "；".join(notes)
+    return core, q
+
+
+def similarity(text: str, label: str) -> float:
+    """How well a (folded, qualifier-free) text matches a label, 0..1: the rapidfuzz
+    ratio, or the partial ratio discounted by how much of the text the label leaves
+    out (``1.项目年度目标完成情况`` is closer to 年度目标完成情况 than to 项目年度目标)."""
+    from rapidfuzz import fuzz
+    if not text or not label:
+        return 0.0
+    if text == label:
+        return 1.0
+    r = fuzz.ratio(text, label) / 100
+    if len(label) >= 2 and len(text) > len(label):
+        p = fuzz.partial_ratio(text, label) / 100
+        r = max(r, p * (0.75 + 0.25 * len(label) / len(text)))
+    return r
+
+
+def best_label(text: str | None, vocabulary: dict[str, list[str]], *,
+               threshold: float = 0.8) -> tuple[str | None, float]:
+    """(key, score) of the vocabulary entry whose labels best match ``text`` after its
+    qualifiers are parsed out; (None, best score) below ``threshold``.  On equal scores
+    the entry listed first wins."""
+    core, _ = split_qualifiers(text)
+    if not core:
+        return None, 0.0
+    best, best_s = None, 0.0
+    for key, labels in vocabulary.items():
+        for lab in labels:
+            s = similarity(core, _fold_cached(lab))
+            if s > best_s:
+                best, best_s = key, s
+    return (best, best_s) if best_s >= threshold else (None, best_s)
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def _fold_cached(label: str) -> str:
+    f = _FOLD_CACHE.get(label)
+    if f is None:
+        f = _FOLD_CACHE[label] = split_qualifiers(label)[0]
+    return f

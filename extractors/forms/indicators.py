@@ -13,25 +13,35 @@ from normalizers import (clean_indicator_name, normalize_level1, normalize_level
                          parse_decimal, parse_quantity)
 
 from ..model import Block
-from .common import read, Ctx, fold, match_role, vocab
+from ..tables import Header, dense_rows, find_header, is_positional
+from ..tables.align import align
+from .common import read, Ctx, fold, vocab
 
 LEVEL_ROLES = ("level1", "level2")
 
 
+def _accept(h: Header) -> bool:
+    roles = set(h.roles.values())
+    return len(roles) >= 3 and ("level1" in roles or "level2" in roles) and (
+        "name" in roles or "target" in roles)
+
+
+def indicator_header(rows: list[list[Block]], i: int) -> Header | None:
+    """The header model of an indicator table starting at ``rows[i]`` (one to three
+    header rows), or None."""
+    if not rows[i] or not any(fold(c.text) for c in rows[i]):
+        return None
+    return find_header(rows, i, vocab()["indicator_columns"], _accept)
+
+
 def header_roles(row: list[Block]) -> dict[int, str]:
-    roles: dict[int, str] = {}
-    cols = vocab()["indicator_columns"]
-    for c in row:
-        r = match_role(c.text, cols)
-        if r and r not in roles.values():
-            roles[c.col] = r
-    return roles
+    """Roles of a one-row header, by column (for callers holding one row)."""
+    h = find_header([row], 0, vocab()["indicator_columns"], lambda h: True, max_rows=1)
+    return h.roles if h else {}
 
 
 def is_indicator_header(row: list[Block]) -> bool:
-    roles = set(header_roles(row).values())
-    return len(roles) >= 3 and ("level1" in roles or "level2" in roles) and (
-        "name" in roles or "target" in roles)
+    return indicator_header([row], 0) is not None
 
 
 def is_total_row(row: list[Block]) -> bool:
@@ -44,46 +54,69 @@ def _known(res) -> bool:
 
 
 def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
-                          with_actual: bool = True) -> int:
-    """Parse the indicator table whose header is ``rows[start]``; return the index of
-    the first row after it."""
-    header = rows[start]
-    roles = header_roles(header)
-    ctx.claim(*header)
-    role_col = {r: c for c, r in roles.items()}
-    header_max = max(c.col + (c.colspan or 1) - 1 for c in header)
+                          with_actual: bool = True, header: Header | None = None) -> int:
+    """Parse the indicator table whose header starts at ``rows[start]``; return the
+    index of the first row after it."""
+    header = header or indicator_header(rows, start)
+    if header is None:
+        return start + 1
+    roles = header.roles
+    for k in range(header.start, header.end):
+        ctx.claim(*rows[k])
+    l1_col, l2_col = header.col_of("level1"), header.col_of("level2")
+    header_max = header.width
     data_roles = sorted((c, r) for c, r in roles.items() if r not in LEVEL_ROLES)
     first_data_col = data_roles[0][0] if data_roles else header_max + 1
-    l1_col, l2_col = role_col.get("level1"), role_col.get("level2")
+    long_term = [c for c in header.columns if c.role is None and c.qualifiers.get("horizon") in ("长期", "中期")]
+    if long_term:
+        ctx.notes.append("long-term columns " + ", ".join("/".join(c.path) for c in long_term)
+                         + " left for this year's")
+    dense = dense_rows(rows)
+    has_merges = any((b.rowspan or 1) > 1 for r in rows for b in r)
+    shapes = vocab().get("indicator_shapes", {})
 
     level1 = level2 = None  # (LabelResult, block)
     row_no = 0
-    i = start + 1
+    i = header.end
     while i < len(rows):
         row = rows[i]
+        if not row:
+            i += 1
+            continue
         if is_total_row(row):
-            _totals(ctx, row)
+            _totals(ctx, row, header)
             i += 1
             break
-        if is_indicator_header(row):
+        if indicator_header(rows, i) is not None:
             break
-        row_max = max(c.col + (c.colspan or 1) - 1 for c in row)
-        if row_max >= header_max:  # full width: positions are meaningful
+        positional = is_positional(row, dense[i], header_max, has_merges)
+        missing: set[str] = set()
+        if positional:
             left = [c for c in row if c.col < first_data_col]
-            right = {roles[c.col]: c for c in row if c.col in roles and roles[c.col] not in LEVEL_ROLES}
-        else:  # collapsed merge: level labels from the left by vocabulary, rest in order
+            right = {}
+            for c in row:
+                r = header.role_at(c.col)
+                if r and r not in LEVEL_ROLES and c.col >= first_data_col and r not in right:
+                    right[r] = c
+            missing = {r for _, r in data_roles if r not in right}
+        else:  # collapsed merge: level labels from the left by vocabulary, rest by shape
             left, rest = [], list(row)
             while rest and (_known(normalize_level1(rest[0].content)) or _known(normalize_level2(rest[0].content))):
                 left.append(rest.pop(0))
-            right = {r: c for (_, r), c in zip(data_roles, rest)}
+            order = [r for _, r in data_roles]
+            placed, ambiguous = align([c.content for c in rest], order, shapes)
+            right = {order[j]: c for c, j in zip(rest, placed) if j is not None}
             if len(rest) > len(data_roles):
                 ctx.notes.append(f"row {row[0].row} of table {row[0].table_no} has more cells than its header")
+            elif ambiguous and len(rest) < len(data_roles) and len(rest) > 1:
+                ctx.notes.append(f"row {row[0].row} of table {row[0].table_no}: {len(rest)} cells for "
+                                 f"{len(data_roles)} columns, placed left to right among equal readings")
         for c in left:
             if not fold(c.text):
                 ctx.claim(c)
                 continue
             r1, r2 = normalize_level1(c.content), normalize_level2(c.content)
-            if _known(r1) and _known(r2) and row_max < header_max:
+            if _known(r1) and _known(r2) and not positional:
                 # collapsed row: 成本指标 under 产出指标 is a level 2, else a level 1
                 is_l1 = not (level1 is not None and level1[0].code == "output" and c is not left[0]) \
                     and not (level1 is not None and level1[0].code == "output" and len(left) == 1)
@@ -123,11 +156,13 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
             continue
         row_no += 1
         target_raw = _combined(op_b, target_b, unit_b)
-        actual_raw = read(actual_b) if actual_b is not None else None
+        if target_raw is None and "target" in missing:
+            target_raw = ""  # a grid position with no cell: an empty cell
+        actual_raw = read(actual_b) if actual_b is not None else ("" if "actual" in missing else None)
         unit_hint = read(unit_b) if unit_b is not None and fold(unit_b.text) else None
         tq = parse_quantity(target_raw, unit_hint=None) if target_raw is not None else None
         aq = None
-        if actual_b is not None:
+        if actual_b is not None or "actual" in missing:
             aq = parse_quantity(_combined(None, actual_b, unit_b) or "", unit_hint=None)
         l1, l1b = level1 if level1 else (None, None)
         l2, l2b = level2 if level2 else (None, None)
@@ -174,10 +209,17 @@ def _combined(op_b: Block | None, value_b: Block | None, unit_b: Block | None) -
     return "".join(parts) if len(parts) > 1 else read(value_b)
 
 
-def _totals(ctx: Ctx, row: list[Block]) -> None:
+def _totals(ctx: Ctx, row: list[Block], header: Header | None = None) -> None:
     nums = [(c, parse_decimal(fold(c.text))) for c in row]
     nums = [(c, v) for c, v in nums if v is not None]
     ctx.claim(*row)
+    by_role = {header.role_at(c.col): (c, v) for c, v in nums} if header is not None else {}
+    if header is not None and set(by_role) & {"weight", "score"} and set(by_role) <= {"weight", "score", "actual", "target"}:
+        if "weight" in by_role:
+            ctx.meta["total_weight"], ctx.meta["total_weight_block"] = by_role["weight"][1], by_role["weight"][0]
+        if "score" in by_role:
+            ctx.meta["total_score"], ctx.meta["total_block"] = by_role["score"][1], by_role["score"][0]
+        return
     if len(nums) >= 2:
         ctx.meta["total_weight"], ctx.meta["total_score"] = nums[0][1], nums[1][1]
         ctx.meta["total_weight_block"], ctx.meta["total_block"] = nums[0][0], nums[1][0]

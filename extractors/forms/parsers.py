@@ -17,7 +17,7 @@ from .funds import (breakdown_headers, header_unit, is_funds_header, parse_amoun
                     parse_breakdown_row, parse_expenditure_table, parse_funds_block,
                     parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
-from .indicators import is_indicator_header, parse_indicator_table
+from .indicators import indicator_header, parse_indicator_table
 from .stream import table_rows
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
@@ -91,8 +91,8 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True) -> None:
         i = 0
         while i < len(rows):
             row = rows[i]
-            if is_indicator_header(row):
-                i = parse_indicator_table(ctx, rows, i, with_actual=with_actual)
+            if (h := indicator_header(rows, i)) is not None:
+                i = parse_indicator_table(ctx, rows, i, with_actual=with_actual, header=h)
                 continue
             if is_funds_header(row):
                 i = parse_funds_block(ctx, rows, i, year)
