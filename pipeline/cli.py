@@ -21,6 +21,11 @@ def _cmd_run(args) -> int:
           f"{s['findings']} findings")
     if s["sections_by_form_type"]:
         print("sections by form: " + ", ".join(f"{k} {v}" for k, v in s["sections_by_form_type"].items()))
+    if s.get("same_content"):
+        print(f"{len(s['same_content'])} group(s) of files with the same content, counted once "
+              f"(documents.same_content_as):")
+        for line in s["same_content"]:
+            print(f"  {line}")
     if s["failed_files"]:
         print(f"{len(s['failed_files'])} file(s) failed (see documents.error):")
         for f in s["failed_files"]:

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .duplicates import describe, mark_content_duplicates
 from .process import DATASET_NAMES, empty_records, process_file
 from .writer import write_datasets
 
@@ -194,9 +195,11 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
     files = list_inputs(raw_dir)
     results = process_all(files, raw_dir, workers=workers, timeout=timeout, progress=progress)
     records = merge(results)
+    same_content = describe(records, mark_content_duplicates(records))
     write_datasets(records, out_dir)
     summary = summarize(records)
     summary["failed_files"] = [d["source_path"] for d in records["documents"] if d["status"] == "failed"]
+    summary["same_content"] = same_content
     if metrics_path:
         Path(metrics_path).parent.mkdir(parents=True, exist_ok=True)
         Path(metrics_path).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")

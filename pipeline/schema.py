@@ -33,6 +33,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("error", STR, "Null when ok; otherwise what went wrong and what a person can do about it."),
         ("n_sections", I32, "Number of sections found."),
         ("warnings", STRLIST, "Non-fatal observations made while reading (e.g. decoded as GB18030)."),
+        ("same_content_as", STR, "Set when another file of the batch holds the same forms (same form type, year, unit, project, indicator and fund values; e.g. a .txt and the .docx of one form): the doc_id of the group's first document, that one included; null for unique content. Sum figures only where coalesce(same_content_as, doc_id) = doc_id."),
         ("text", STR, "Canonical text of the document; every char offset in other datasets indexes into it. For .txt input it equals the decoded file."),
     ],
     "sections": [

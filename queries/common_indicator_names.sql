@@ -11,12 +11,15 @@
 -- On the seeds (87 named indicators in 9 categories, 40 rows): 服务对象满意度指标 is led by 群众满意度
 -- (2 indicators, 附件2 and the 妇幼生育服务 project of seed 000, targets 大于等于95% and ≥95%);
 -- 成本指标 by 总成本控制 (4, one per self-evaluation form); 可持续影响指标 by 加强职业健康管理 (2);
--- every other name occurs once.
+-- every other name occurs once.  A document whose forms another file of the batch also holds
+-- (documents.same_content_as, e.g. the .txt and the .docx of one form) is counted once.
 WITH params AS (SELECT 5 AS top_n, 1 AS min_count
 ), ind AS (
-    SELECT level1, level2, name, target_raw, section_id, doc_id
-    FROM read_parquet('{parquet}/indicators/**/*.parquet')
-    WHERE name IS NOT NULL AND name <> '不适用'
+    SELECT i.level1, i.level2, i.name, i.target_raw, i.section_id, i.doc_id
+    FROM read_parquet('{parquet}/indicators/**/*.parquet') i
+    JOIN read_parquet('{parquet}/documents/**/*.parquet') d USING (doc_id)
+    WHERE i.name IS NOT NULL AND i.name <> '不适用'
+      AND coalesce(d.same_content_as, d.doc_id) = d.doc_id
 ), by_name AS (
     SELECT level1, level2, name,
            count(*) AS n_indicators,

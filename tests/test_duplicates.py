@@ -1,0 +1,92 @@
+"""Duplicate detection by content (pipeline.duplicates): the same form read from two files
+is flagged on both documents rows and counted once by the README's money query."""
+from __future__ import annotations
+
+import copy
+import shutil
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from pipeline.duplicates import describe, find_content_duplicates
+from pipeline.run import run
+from tests.conftest import D000, D004, SAMPLES, SEED000, SEED004
+from tests.test_readme import readme_query
+
+
+def _as_other_file(records: dict, doc_id: str, path: str) -> dict:
+    """The records of one document as if read from another file (new doc_id and path)."""
+    old = records["documents"][0]["doc_id"]
+    out = copy.deepcopy(records)
+    for rows in out.values():
+        for r in rows:
+            for k, v in list(r.items()):
+                if isinstance(v, str) and v.startswith(old):
+                    r[k] = doc_id + v[len(old):]
+    out["documents"][0]["source_path"] = path
+    return out
+
+
+def _merged(*recs: dict) -> dict:
+    return {name: [r for rec in recs for r in rec[name]] for name in recs[0]}
+
+
+def test_same_forms_in_another_file_map_to_the_first(seed000_records, seed004_records):
+    copy000 = _as_other_file(seed000_records, "0" * 16, "copy/seed000.docx")
+    recs = _merged(seed000_records, seed004_records, copy000)
+    dup = find_content_duplicates(recs)
+    # both files of seed 000 are flagged; seed 004 (other content) is not
+    assert dup == {D000: D000, "0" * 16: D000}
+    assert describe(recs, dup) == [f"{SEED000.name} = copy/seed000.docx"]
+    # independent of the order of the records
+    assert find_content_duplicates(_merged(copy000, seed004_records, seed000_records)) == dup
+
+
+def test_one_different_value_is_not_a_duplicate(seed000_records):
+    other = _as_other_file(seed000_records, "1" * 16, "other.txt")
+    # 附件3 从业人员预防性体检: 全年执行数 120 (万元) -> 119.99
+    f = next(f for f in other["funds"] if f["item"] == "年度资金总额" and f["measure"] == "executed"
+             and f["amount_yuan"] == Decimal("1200000.00"))
+    f["amount_yuan"] = Decimal("1199900.00")
+    # the other sections still match, but neither file's forms are all in the other one
+    assert find_content_duplicates(_merged(seed000_records, other)) == {}
+
+
+def test_a_file_holding_one_form_of_another_is_counted_under_the_larger(seed000_records):
+    part = _as_other_file(seed000_records, "2" * 16, "附件3.txt")
+    keep = next(s["section_id"] for s in part["sections"]
+                if (s["project_name"] or "").endswith("（从业人员预防性体检）"))
+    for name in ("sections", "indicators", "funds", "goals", "facts", "mentions", "blocks", "checks"):
+        part[name] = [r for r in part[name] if r.get("section_id") == keep]
+    assert find_content_duplicates(_merged(part, seed000_records)) == {D000: D000, "2" * 16: D000}
+
+
+def test_documents_without_values_never_match(seed004_records):
+    empty = copy.deepcopy(seed004_records)
+    empty["indicators"], empty["funds"] = [], []
+    twin = _as_other_file(empty, "3" * 16, "twin.txt")
+    assert find_content_duplicates(_merged(empty, twin)) == {}
+
+
+def test_txt_and_docx_of_seed000_in_one_folder(tmp_path):
+    docx = SAMPLES / "seed000.docx"
+    if not docx.exists():
+        pytest.skip(f"{docx} is not present (../shared/samples comes with the project's shared folder)")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED000, raw / SEED000.name)
+    shutil.copy(docx, raw / "seed000.docx")
+    shutil.copy(SEED004, raw / SEED004.name)
+    out = tmp_path / "parquet"
+    summary = run(raw, out, workers=1, timeout=0, progress=False)
+    assert summary["same_content"] == [f"{SEED000.name} = seed000.docx"]
+    docs = dict(duckdb.sql(f"SELECT source_path, same_content_as FROM read_parquet('{out}/documents/**/*.parquet')")
+                .fetchall())
+    assert docs == {SEED000.name: D000, "seed000.docx": D000, SEED004.name: None}
+    # the README's money query counts seed 000 once: 附件3 从业人员预防性体检 全年执行数 "120" 万元
+    rows = readme_query("budget execution by unit and project", out)
+    executed = {(r[1], r[2]): r[3] for r in rows}
+    assert executed[("岳阳市岳阳楼区卫生健康局综合专项（从业人员预防性体检）", "executed")] == Decimal("1200000.00")
+    # 附件2 单位整体: 年度资金总额 全年执行数 1988.88 万元
+    assert executed[(None, "executed")] == Decimal("19888800.00")
