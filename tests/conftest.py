@@ -65,3 +65,10 @@ def parquet_dir(tmp_path_factory) -> Path:
 def published(parquet_dir) -> dict[str, list[dict]]:
     """The seed datasets as published, read back from ``parquet_dir``."""
     return read_records(parquet_dir)
+
+
+def pytest_report_header(config):
+    if SHARED.is_dir():
+        return f"shared material: {SHARED}"
+    return (f"shared material: {SHARED} not found; the tests that need the corpus, gold or "
+            f"samples are skipped (README: '../shared/ and the tests that need it')")
