@@ -43,6 +43,8 @@ def process_file(data: bytes, source_path: str) -> dict[str, list[dict]]:
     except ReaderError as e:
         row["status"], row["error"] = e.status, str(e)
         return records
+    except MemoryError:
+        raise  # the pool reports it as a memory failure and replaces the worker
     except Exception as e:  # a reader bug must not stop the batch
         row["status"] = "failed"
         row["error"] = (f"reader crashed ({type(e).__name__}: {e}); please report this file "
@@ -58,6 +60,8 @@ def process_file(data: bytes, source_path: str) -> dict[str, list[dict]]:
         row["encoding"] = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     try:
         out = extract(doc, doc_id)
+    except MemoryError:
+        raise
     except Exception as e:
         row["status"] = "failed"
         row["error"] = (f"extraction crashed ({type(e).__name__}: {e}); the text was read "
@@ -83,3 +87,21 @@ def process_file(data: bytes, source_path: str) -> dict[str, list[dict]]:
     except Exception as e:
         row["warnings"].append(f"checks crashed ({type(e).__name__}: {e}); findings incomplete")
     return records
+
+
+def document_tables(data: bytes, source_path: str):
+    """``process_file`` checked against the published schema: one ``pa.Table`` per dataset
+    (``pipeline.tables.to_tables``; a value that does not fit is null and flagged).  A
+    document whose records cannot be tabulated at all is a ``failed`` documents row."""
+    from .tables import to_tables
+    records = process_file(data, source_path)
+    try:
+        return to_tables(records)
+    except MemoryError:
+        raise
+    except Exception as e:
+        row = dict(records["documents"][0])
+        row.update(status="failed", text=None, n_sections=0,
+                   error=f"the records of this file could not be written ({type(e).__name__}: {e}); "
+                         f"please report this file")
+        return to_tables({"documents": [row]})

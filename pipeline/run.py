@@ -1,126 +1,51 @@
 """Run every stage over a folder of documents and write the Parquet datasets.
 
-Documents are processed in parallel, each in a forked child process with a time limit:
-a file whose parsing hangs is stopped and reported as failed, never left hanging, and a
-crash in one child never stops the batch.  Results are collected in the order of the
-sorted file list, so the output does not depend on scheduling.
+    entries (inputs.py) ─▶ plan: failed entry | over the size limit | copy of an earlier
+    file | cached (cache.py) | to process ─▶ worker pool (pool.py) or Dask (distributed.py)
+    ─▶ per-document tables, in input order ─▶ streamed writer (writer.py), in a temporary
+    folder swapped in at the end
+
+Every input path gets a ``documents`` row.  Results are consumed in the order of the
+sorted entries, so the output does not depend on scheduling or on the worker count.
+Memory stays flat: at most a window of documents is in flight, the writer flushes in
+bounded row groups, and the documents rows (with their texts) are spooled to disk until
+the end-of-run columns (``same_content_as``) are known.
 """
 from __future__ import annotations
 
+import hashlib
 import json
-import multiprocessing as mp
 import os
-import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .duplicates import describe, mark_content_duplicates
-from .process import DATASET_NAMES, empty_records, process_file
-from .writer import write_datasets
+import pyarrow as pa
+
+from .inputs import Entry, list_entries
+from .schema import DATASETS
+from .tables import empty_tables, to_tables
+
+DATASET_NAMES = tuple(DATASETS)
+DEFAULT_MEMORY_LIMIT_MB = 1536
+DEFAULT_MAX_FILE_MB = 100
+
+
+class InputError(Exception):
+    """The raw folder cannot be run (missing, not a folder, or empty): nothing written."""
+
 
 def list_inputs(raw_dir: Path) -> list[Path]:
-    """Every file under ``raw_dir`` except hidden ones (and DVC's own ``*.dvc`` files):
-    a file the pipeline cannot read is reported as failed, never skipped."""
-    files = [p for p in raw_dir.rglob("*")
-             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-             and p.suffix.lower() != ".dvc"]
-    return sorted(files, key=lambda p: p.relative_to(raw_dir).as_posix())
+    """The readable files under ``raw_dir`` as paths (hidden and ``*.dvc`` files left out)."""
+    return [Path(e.path) for e in list_entries(raw_dir) if e.problem is None]
 
 
-def _failed(data: bytes, rel: str, message: str) -> dict[str, list[dict]]:
-    from .process import doc_id_of
-    import hashlib
-    rec = empty_records()
-    rec["documents"].append({
-        "doc_id": doc_id_of(data), "source_path": rel, "format": None, "layout": None,
-        "encoding": None, "sha256": hashlib.sha256(data).hexdigest(), "n_bytes": len(data),
-        "n_pages": None, "status": "failed", "error": message, "n_sections": 0,
-        "warnings": [], "text": None})
-    return rec
-
-
-def _child(conn, path: str, rel: str) -> None:
-    try:
-        data = Path(path).read_bytes()
-        conn.send(process_file(data, rel))
-    except BaseException as e:  # pragma: no cover - reported by the parent
-        try:
-            conn.send({"__error__": f"{type(e).__name__}: {e}"})
-        except Exception:
-            pass
-    finally:
-        conn.close()
-
-
-@dataclass
-class _Job:
-    index: int
-    path: Path
-    rel: str
-    proc: mp.Process
-    conn: object
-    started: float
-
-
-def process_all(files: list[Path], raw_dir: Path, workers: int = 1, timeout: float = 300,
-                progress: bool = True) -> list[dict[str, list[dict]]]:
-    """Process files in parallel; return their records in the order of ``files``."""
-    results: list[dict | None] = [None] * len(files)
-    rels = [f.relative_to(raw_dir).as_posix() for f in files]
-    if workers <= 1 and timeout <= 0:
-        for i, f in enumerate(files):
-            results[i] = process_file(f.read_bytes(), rels[i])
-        return results  # type: ignore[return-value]
-
-    warm_up()
-    ctx = mp.get_context("fork")
-    bar = _progress(len(files), progress)
-    pending = list(range(len(files)))
-    running: list[_Job] = []
-    while pending or running:
-        while pending and len(running) < max(1, workers):
-            i = pending.pop(0)
-            parent, child = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=_child, args=(child, str(files[i]), rels[i]), daemon=True)
-            p.start()
-            child.close()
-            running.append(_Job(i, files[i], rels[i], p, parent, time.monotonic()))
-        for job in list(running):
-            done = False
-            if job.conn.poll(0.02):
-                try:
-                    res = job.conn.recv()
-                except EOFError:
-                    res = {"__error__": f"worker exited with code {job.proc.exitcode}"}
-                if "__error__" in res:
-                    res = _failed(job.path.read_bytes(), job.rel,
-                                  f"processing crashed ({res['__error__']}); please report this file")
-                results[job.index] = res
-                done = True
-            elif not job.proc.is_alive() and not job.conn.poll(0):
-                results[job.index] = _failed(job.path.read_bytes(), job.rel,
-                                             f"worker died (exit code {job.proc.exitcode}); the file may be too large for memory")
-                done = True
-            elif timeout > 0 and time.monotonic() - job.started > timeout:
-                job.proc.kill()
-                results[job.index] = _failed(
-                    job.path.read_bytes(), job.rel,
-                    f"parsing took longer than {timeout:g} s and was stopped; raise "
-                    f"timeout_seconds in params.yaml or split the file")
-                done = True
-            if done:
-                job.proc.join(timeout=5)
-                job.conn.close()
-                running.remove(job)
-                bar.update(1)
-    bar.close()
-    return results  # type: ignore[return-value]
-
+# ---------------------------------------------------------------- per-document work
 
 def warm_up() -> None:
-    """Load what every document needs once, before forking, so that children share it
-    instead of each loading it again (spaCy + jieba take seconds to build)."""
-    import extractors.extract  # noqa: F401  (forms, normalizers, vocabularies)
+    """Load what documents need once per worker (forms, vocabularies, spaCy + jieba,
+    reader libraries), before ``gc.freeze()``."""
+    import extractors.extract  # noqa: F401
     from extractors.forms.common import vocab
     from extractors.narrative import get_nlp
     from extractors.segment import form_specs
@@ -132,6 +57,315 @@ def warm_up() -> None:
             __import__(mod)
         except ImportError:  # pragma: no cover
             pass
+
+
+def sha256_file(path: str, chunk: int = 1 << 20) -> tuple[str, int]:
+    h = hashlib.sha256()
+    n = 0
+    with open(path, "rb") as f:
+        while b := f.read(chunk):
+            h.update(b)
+            n += len(b)
+    return h.hexdigest(), n
+
+
+def process_path(path: str, rel: str, sha: str, cache=None) -> dict[str, pa.Table]:
+    """The task a worker runs: read the file, make its tables, store them in the cache."""
+    from .process import document_tables
+    with open(path, "rb") as f:
+        data = f.read()
+    if hashlib.sha256(data).hexdigest() != sha:
+        return failed_tables(rel, data, "the file changed while the batch was running; run again")
+    tables = document_tables(data, rel)
+    if cache is not None:
+        cache.put(cache_key(sha, rel), tables)
+    return tables
+
+
+def cache_key(sha: str, rel: str) -> str:
+    """Records depend on the content and, for a zip that is not a valid Office file, on
+    the extension (the message names the format), never on the rest of the name."""
+    suffix = rel.rsplit(".", 1)[-1].lower() if "." in rel.rsplit("/", 1)[-1] else ""
+    return f"{sha}-{suffix}" if suffix in ("docx", "xlsx") else sha
+
+
+def _doc_row(**kw) -> dict:
+    row = {"doc_id": None, "source_path": None, "format": None, "layout": None, "encoding": None,
+           "sha256": None, "n_bytes": None, "n_pages": None, "status": "failed", "error": None,
+           "n_sections": 0, "warnings": [], "text": None}
+    row.update(kw)
+    return row
+
+
+def failed_tables(rel: str, data: bytes | None, message: str, sha: str | None = None,
+                  n_bytes: int | None = None, rel_bytes: bytes | None = None) -> dict[str, pa.Table]:
+    """A ``failed`` documents row.  Without content (a broken link, an unreadable entry)
+    the doc_id is derived from the path: sha256("unreadable:" + raw path bytes)."""
+    if data is not None:
+        sha = hashlib.sha256(data).hexdigest()
+        n_bytes = len(data)
+    doc_id = sha[:16] if sha else hashlib.sha256(
+        b"unreadable:" + (rel_bytes or rel.encode("utf-8", "surrogateescape"))).hexdigest()[:16]
+    return to_tables({"documents": [_doc_row(doc_id=doc_id, source_path=rel, sha256=sha,
+                                             n_bytes=n_bytes, error=message)]})
+
+
+# ---------------------------------------------------------------- planning
+
+@dataclass
+class Item:
+    entry: Entry
+    kind: str                  # failed | copy | cached | pool
+    sha: str | None = None
+    message: str | None = None
+    n_bytes: int | None = None
+
+
+@dataclass
+class Options:
+    workers: int = 1
+    timeout: float = 300
+    memory_limit: int = DEFAULT_MEMORY_LIMIT_MB * 2**20
+    max_file_bytes: int = DEFAULT_MAX_FILE_MB * 2**20
+    cache: object = None
+
+
+def plan(entry: Entry, opts: Options, seen: set[str]) -> Item:
+    if entry.problem:
+        return Item(entry, "failed", message=entry.problem)
+    if opts.max_file_bytes and entry.size is not None and entry.size > opts.max_file_bytes:
+        return Item(entry, "failed", n_bytes=entry.size, message=(
+            f"file is {entry.size / 2**20:.1f} MiB, over the size limit of "
+            f"{opts.max_file_bytes / 2**20:.0f} MiB; split it, or raise max_file_mb in "
+            f"params.yaml (--max-file-mb)"))
+    try:
+        sha, n = sha256_file(entry.path)
+    except OSError as e:
+        return Item(entry, "failed", message=f"cannot be read ({e.strerror}); check the file and its permissions")
+    if sha in seen:
+        return Item(entry, "copy", sha=sha, n_bytes=n)
+    seen.add(sha)
+    if opts.cache is not None and opts.cache.exists(cache_key(sha, entry.rel)):
+        return Item(entry, "cached", sha=sha, n_bytes=n)
+    return Item(entry, "pool", sha=sha, n_bytes=n)
+
+
+def local_results(entries: list[Entry], opts: Options, progress):
+    """``(item, tables | Failure | None)`` per entry, in order (None for a copy)."""
+    from .pool import Pool
+    seen: set[str] = set()
+    planned: deque[Item] = deque()
+
+    def tasks():
+        for e in entries:
+            it = plan(e, opts, seen)
+            planned.append(it)
+            if it.kind == "pool":
+                yield (e.path, e.rel, it.sha, opts.cache)
+
+    inline = opts.workers <= 1 and opts.timeout <= 0  # in this process: no limits enforced
+    if inline:
+        gen = tasks()
+        for args in gen:
+            while planned and planned[0].kind != "pool":
+                yield _ready(planned.popleft(), opts)
+            yield planned.popleft(), process_path(*args)
+        while planned:
+            yield _ready(planned.popleft(), opts)
+        return
+    with Pool(process_path, workers=opts.workers, timeout=opts.timeout,
+              memory_limit=opts.memory_limit, init_fn=warm_up) as pool:
+        results = pool.imap(tasks())
+        waiting: deque = deque()
+        exhausted = False
+        while True:
+            while planned and (planned[0].kind != "pool" or waiting):
+                it = planned.popleft()
+                yield (it, waiting.popleft()) if it.kind == "pool" else _ready(it, opts)
+            if exhausted:
+                break
+            try:
+                waiting.append(next(results))
+            except StopIteration:
+                exhausted = True
+
+
+def _ready(it: Item, opts: Options):
+    if it.kind == "cached":
+        t = opts.cache.get(cache_key(it.sha, it.entry.rel))
+        if t is None:  # vanished or unreadable since planned: make it again
+            from .process import document_tables
+            with open(it.entry.path, "rb") as f:
+                t = document_tables(f.read(), it.entry.rel)
+        return it, t
+    return it, None
+
+
+# ---------------------------------------------------------------- merging
+
+@dataclass
+class Merger:
+    """Takes each entry's tables in input order; writes them; counts the summary."""
+    writer: object
+    spool_path: Path
+    firsts: dict[str, dict] = field(default_factory=dict)     # sha -> first copy's doc row
+    keys: dict[str, frozenset] = field(default_factory=dict)  # content keys (duplicates.py)
+    docs: list[dict] = field(default_factory=list)            # doc_id, status, source_path
+    counts: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.spool = None
+        self.counts = {"by_status": {}, "by_form": {}, "findings": {},
+                       **{n: 0 for n in DATASET_NAMES}}
+        self.failed: list[str] = []
+
+    def add(self, it: Item, result) -> None:
+        from .pool import Failure
+        e = it.entry
+        if it.kind == "failed":
+            tables = failed_tables(e.rel, None, it.message, sha=it.sha, n_bytes=it.n_bytes,
+                                   rel_bytes=e.rel_bytes)
+        elif it.kind == "copy":
+            tables = self._copy_row(it)
+        elif isinstance(result, Failure):
+            tables = failed_tables(e.rel, None, result.reason, sha=it.sha, n_bytes=it.n_bytes)
+        else:
+            tables = result
+        doc = tables["documents"].to_pylist()[0]
+        doc["source_path"], doc["source_path_bytes"] = e.rel, e.rel_bytes
+        if it.kind != "copy" and it.sha:
+            self.firsts[it.sha] = {k: v for k, v in doc.items() if k != "text"}
+        self._spool(doc)
+        self.docs.append({"doc_id": doc["doc_id"], "status": doc["status"], "source_path": e.rel})
+        c = self.counts
+        c["by_status"][doc["status"]] = c["by_status"].get(doc["status"], 0) + 1
+        if doc["status"] == "failed":
+            self.failed.append(e.rel)
+        c["documents"] += 1
+        if it.kind == "copy":
+            return
+        for name in DATASET_NAMES[1:]:
+            t = tables.get(name)
+            if t is None or t.num_rows == 0:
+                continue
+            c[name] += t.num_rows
+            self.writer.add(name, t)
+        secs = tables["sections"]
+        for ft in secs.column("form_type").to_pylist():
+            c["by_form"][ft] = c["by_form"].get(ft, 0) + 1
+        ch = tables["checks"]
+        for rule, sev in zip(ch.column("rule").to_pylist(), ch.column("severity").to_pylist()):
+            k = f"{rule}:{sev}"
+            c["findings"][k] = c["findings"].get(k, 0) + 1
+        if tables["indicators"].num_rows or tables["funds"].num_rows:
+            from .duplicates import content_keys
+            k = content_keys({n: tables[n].to_pylist() for n in ("sections", "indicators", "funds")})
+            self.keys.update(k)
+
+    def _copy_row(self, it: Item) -> dict[str, pa.Table]:
+        first = self.firsts[it.sha]
+        raw = it.entry.rel_bytes or it.entry.rel.encode("utf-8", "surrogateescape")
+        doc_id = hashlib.sha256(it.sha.encode() + b"\0" + raw).hexdigest()[:16]
+        row = dict(first, doc_id=doc_id, duplicate_of=first["doc_id"], text=None, n_sections=0,
+                   warnings=list(first.get("warnings") or []) +
+                   [f"byte-identical copy of {first['source_path']}; its records are under doc_id {first['doc_id']}"])
+        return to_tables({"documents": [row]})
+
+    def _spool(self, doc: dict) -> None:
+        t = to_tables({"documents": [doc]})["documents"]
+        if self.spool is None:
+            self.sink = pa.OSFile(str(self.spool_path), "wb")
+            self.spool = pa.ipc.new_stream(self.sink, t.schema)
+        self.spool.write_table(t)
+
+    def finish(self) -> list[str]:
+        """Write the documents rows with ``same_content_as``; the summary lines of the
+        content duplicates."""
+        from .duplicates import group_by_content
+        dup = group_by_content(self.keys, self.docs)
+        if self.spool is not None:
+            self.spool.close()
+            self.sink.close()
+            with pa.memory_map(str(self.spool_path)) as src:
+                reader = pa.ipc.open_stream(src)
+                for batch in reader:
+                    t = pa.Table.from_batches([batch])
+                    if dup:
+                        ids = t.column("doc_id").to_pylist()
+                        i = t.schema.get_field_index("same_content_as")
+                        t = t.set_column(i, t.schema.field(i), pa.array([dup.get(d) for d in ids], pa.string()))
+                    self.writer.add("documents", t)
+            os.unlink(self.spool_path)
+        path = {d["doc_id"]: d["source_path"] for d in self.docs}
+        groups: dict[str, list[str]] = {}
+        for doc, first in dup.items():
+            if doc != first:
+                groups.setdefault(first, []).append(doc)
+        return [f"{path[f]} = " + " = ".join(sorted(path[d] for d in o))
+                for f, o in sorted(groups.items(), key=lambda kv: path[kv[0]])]
+
+    def summary(self) -> dict:
+        c = self.counts
+        return {
+            "documents": c["documents"],
+            "documents_by_status": dict(sorted(c["by_status"].items())),
+            "sections": c["sections"],
+            "sections_by_form_type": dict(sorted(c["by_form"].items())),
+            "blocks": c["blocks"], "indicators": c["indicators"], "funds": c["funds"],
+            "goals": c["goals"], "facts": c["facts"], "mentions": c["mentions"],
+            "findings": c["checks"],
+            "findings_by_rule": dict(sorted(c["findings"].items())),
+        }
+
+
+# ---------------------------------------------------------------- the run
+
+def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
+        metrics_path: Path | None = None, progress: bool = True, *,
+        cache_dir: str | os.PathLike | None = None, memory_limit_mb: float = DEFAULT_MEMORY_LIMIT_MB,
+        max_file_mb: float = DEFAULT_MAX_FILE_MB, allow_empty: bool = False,
+        scheduler: str | None = None, writer_options: dict | None = None) -> dict:
+    """Process every entry of ``raw_dir`` and write the datasets to ``out_dir``.
+
+    ``workers <= 1`` with ``timeout`` 0 and ``memory_limit_mb`` 0 runs in this process;
+    otherwise in a pool of ``workers`` processes with those limits; ``scheduler`` (a Dask
+    address, or ``"local"`` for a LocalCluster of ``workers`` processes) runs on Dask.
+    Raises ``InputError`` (nothing written) for a missing or empty folder."""
+    from .cache import Cache
+    from .writer import DatasetWriter, atomic_output
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if not raw_dir.exists():
+        raise InputError(f"input folder {raw_dir} does not exist; nothing was written")
+    if not raw_dir.is_dir():
+        raise InputError(f"{raw_dir} is not a folder; give the folder holding the documents")
+    entries = list_entries(raw_dir)
+    if not entries and not allow_empty:
+        raise InputError(f"input folder {raw_dir} holds no documents; nothing was written "
+                         f"(use --allow-empty to write empty datasets)")
+    opts = Options(workers=workers, timeout=timeout, memory_limit=int(memory_limit_mb * 2**20),
+                   max_file_bytes=int(max_file_mb * 2**20),
+                   cache=Cache(cache_dir) if cache_dir else None)
+    bar = _progress(len(entries), progress)
+    with atomic_output(out_dir) as tmp:
+        merger = Merger(DatasetWriter(tmp, **(writer_options or {})), tmp / ".documents.spool")
+        if scheduler:
+            from .distributed import dask_results
+            results = dask_results(entries, opts, scheduler)
+        else:
+            results = local_results(entries, opts, progress)
+        for it, res in results:
+            merger.add(it, res)
+            bar.update(1)
+        same_content = merger.finish()
+        merger.writer.close()
+    bar.close()
+    summary = merger.summary()
+    summary["failed_files"] = merger.failed
+    summary["same_content"] = same_content
+    if metrics_path:
+        Path(metrics_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(metrics_path).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return summary
 
 
 class _NoBar:
@@ -146,65 +380,8 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="doc", desc="documents", disable=None)
 
 
-def merge(results: list[dict[str, list[dict]]]) -> dict[str, list[dict]]:
-    out = empty_records()
-    seen: set[str] = set()
-    for res in results:
-        doc = res["documents"][0]
-        if doc["doc_id"] in seen:  # the same file twice: keep the first, say so
-            first = next(d for d in out["documents"] if d["doc_id"] == doc["doc_id"])
-            first["warnings"] = first["warnings"] + [f"identical copy also at {doc['source_path']}"]
-            continue
-        seen.add(doc["doc_id"])
-        for name in DATASET_NAMES:
-            out[name].extend(res[name])
-    return out
-
-
-def summarize(records: dict[str, list[dict]]) -> dict:
-    docs = records["documents"]
-    by_status: dict[str, int] = {}
-    for d in docs:
-        by_status[d["status"]] = by_status.get(d["status"], 0) + 1
-    by_form: dict[str, int] = {}
-    for s in records["sections"]:
-        by_form[s["form_type"]] = by_form.get(s["form_type"], 0) + 1
-    findings: dict[str, int] = {}
-    for c in records["checks"]:
-        key = f"{c['rule']}:{c['severity']}"
-        findings[key] = findings.get(key, 0) + 1
-    return {
-        "documents": len(docs),
-        "documents_by_status": dict(sorted(by_status.items())),
-        "sections": len(records["sections"]),
-        "sections_by_form_type": dict(sorted(by_form.items())),
-        "blocks": len(records["blocks"]),
-        "indicators": len(records["indicators"]),
-        "funds": len(records["funds"]),
-        "goals": len(records["goals"]),
-        "facts": len(records["facts"]),
-        "mentions": len(records["mentions"]),
-        "findings": len(records["checks"]),
-        "findings_by_rule": dict(sorted(findings.items())),
-    }
-
-
-def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
-        metrics_path: Path | None = None, progress: bool = True) -> dict:
-    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    files = list_inputs(raw_dir)
-    results = process_all(files, raw_dir, workers=workers, timeout=timeout, progress=progress)
-    records = merge(results)
-    same_content = describe(records, mark_content_duplicates(records))
-    write_datasets(records, out_dir)
-    summary = summarize(records)
-    summary["failed_files"] = [d["source_path"] for d in records["documents"] if d["status"] == "failed"]
-    summary["same_content"] = same_content
-    if metrics_path:
-        Path(metrics_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(metrics_path).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    return summary
-
-
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+__all__ = ["run", "InputError", "list_inputs", "process_path", "warm_up", "empty_tables"]

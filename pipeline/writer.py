@@ -1,69 +1,226 @@
-"""Write records as Parquet datasets with their data dictionary.
+"""Write the datasets as Parquet: streamed, bounded, partitioned, atomic, deterministic.
 
-Deterministic: the same records give byte-identical files (no timestamps; row order is
-the order of the sorted input files and, within a document, reading order).
+``DatasetWriter.add(name, table)`` buffers a document's rows and writes a row group
+whenever ``row_group_rows`` rows or ``row_group_bytes`` bytes are buffered for one
+partition, so memory does not grow with the corpus.  A file is closed and the next one
+(``part-00001.parquet``…) started after ``file_rows`` rows or ``file_bytes`` bytes (sized
+for DuckDB: 100k–1M-row groups, files of hundreds of MB).  Datasets of
+``schema.PARTITION_BY`` are hive-partitioned by that column (``fiscal_year=2023/``,
+``fiscal_year=NULL/`` when unknown); the column is also kept inside the files, so a file
+read on its own is complete.  Every dataset is readable as
+``read_parquet('<out>/<dataset>/**/*.parquet')``.
+
+Deterministic: the same rows in the same order give byte-identical files (no timestamps;
+row-group and file boundaries depend only on the rows).
+
+``atomic_output(out_dir)`` gives a temporary folder beside ``out_dir`` and swaps it in
+only when the block completes; on an exception the earlier output is left as it was.
 """
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import json
-from decimal import Decimal
+import os
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import DATASETS, PRIMARY_KEYS, arrow_schema, description
+from .schema import DATASETS, PARTITION_BY, PRIMARY_KEYS, arrow_schema, description
 
-PART_NAME = "part-0.parquet"
+ROW_GROUP_ROWS = 262_144
+ROW_GROUP_BYTES = 64 * 2**20
+FILE_ROWS = 8_388_608
+FILE_BYTES = 1 * 2**30
+CONTRACT_VERSION = "1"
 
 
-def _coerce(value, typ: pa.DataType):
-    if value is None:
-        return None
-    if pa.types.is_decimal(typ):
-        if not isinstance(value, Decimal):
-            value = Decimal(str(value))
-        return value.quantize(Decimal(1).scaleb(-typ.scale))
-    if pa.types.is_date32(typ) and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    return value
+def part_name(n: int) -> str:
+    return f"part-{n:05d}.parquet"
+
+
+def partition_dir(column: str, value) -> str:
+    return f"{column}={'NULL' if value is None else value}"
+
+
+def _metadata(name: str) -> dict[bytes, bytes]:
+    cols = {col: description(name, col) for col, _, _ in DATASETS[name]}
+    meta = {
+        "dataset": name,
+        "primary_key": PRIMARY_KEYS[name],
+        "partitioned_by": PARTITION_BY.get(name, ""),
+        "contract": f"CONTRACT.md v{CONTRACT_VERSION}",
+        "column_descriptions": json.dumps(cols, ensure_ascii=False, sort_keys=True),
+    }
+    return {k.encode(): v.encode() for k, v in meta.items()}
+
+
+class _Partition:
+    def __init__(self, folder: Path, schema: pa.Schema, limits):
+        self.folder, self.schema = folder, schema
+        self.rg_rows, self.rg_bytes, self.file_rows, self.file_bytes = limits
+        self.buf: list[pa.Table] = []
+        self.buf_rows = self.buf_bytes = 0
+        self.writer: pq.ParquetWriter | None = None
+        self.n_file = 0
+        self.f_rows = self.f_bytes = 0
+        self.files: list[Path] = []
+
+    def add(self, t: pa.Table) -> None:
+        self.buf.append(t)
+        self.buf_rows += t.num_rows
+        self.buf_bytes += t.nbytes
+        if self.buf_rows >= self.rg_rows or self.buf_bytes >= self.rg_bytes:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buf:
+            return
+        t = pa.concat_tables(self.buf)
+        self.buf, self.buf_rows, self.buf_bytes = [], 0, 0
+        if self.writer is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / part_name(self.n_file)
+            self.files.append(path)
+            self.writer = pq.ParquetWriter(path, self.schema, compression="zstd",
+                                           write_statistics=True)
+        self.writer.write_table(t, row_group_size=max(t.num_rows, 1))
+        self.f_rows += t.num_rows
+        self.f_bytes += t.nbytes
+        if self.f_rows >= self.file_rows or self.f_bytes >= self.file_bytes:
+            self._close_file()
+
+    def _close_file(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+            self.n_file += 1
+            self.f_rows = self.f_bytes = 0
+
+    def close(self) -> None:
+        self.flush()
+        self._close_file()
+
+
+class DatasetWriter:
+    """Streams tables of the published schemas into ``out_dir/<dataset>/``."""
+
+    def __init__(self, out_dir: Path, row_group_rows: int = ROW_GROUP_ROWS,
+                 row_group_bytes: int = ROW_GROUP_BYTES, file_rows: int = FILE_ROWS,
+                 file_bytes: int = FILE_BYTES):
+        self.out = Path(out_dir)
+        self.limits = (row_group_rows, row_group_bytes, file_rows, file_bytes)
+        self.schemas = {name: arrow_schema(name).with_metadata(_metadata(name)) for name in DATASETS}
+        self.parts: dict[tuple[str, str], _Partition] = {}
+        self.rows = {name: 0 for name in DATASETS}
+
+    def _part(self, name: str, sub: str) -> _Partition:
+        key = (name, sub)
+        p = self.parts.get(key)
+        if p is None:
+            folder = self.out / name / sub if sub else self.out / name
+            p = self.parts[key] = _Partition(folder, self.schemas[name], self.limits)
+        return p
+
+    def add(self, name: str, table: pa.Table) -> None:
+        if table.num_rows == 0:
+            return
+        table = table.replace_schema_metadata(self.schemas[name].metadata)
+        self.rows[name] += table.num_rows
+        col = PARTITION_BY.get(name)
+        if not col:
+            self._part(name, "").add(table)
+            return
+        values = table.column(col).to_pylist()
+        if all(v == values[0] for v in values):
+            self._part(name, partition_dir(col, values[0])).add(table)
+            return
+        groups: dict[object, list[int]] = {}
+        for i, v in enumerate(values):
+            groups.setdefault(v, []).append(i)
+        for v, idx in groups.items():
+            self._part(name, partition_dir(col, v)).add(table.take(pa.array(idx, pa.int64())))
+
+    def close(self) -> dict[str, list[str]]:
+        """Write what is buffered, an empty file for an empty dataset, and
+        ``datapackage.json``; return each dataset's files (relative, sorted)."""
+        for p in self.parts.values():
+            p.close()
+        files: dict[str, list[str]] = {name: [] for name in DATASETS}
+        for (name, _), p in self.parts.items():
+            files[name] += [f.relative_to(self.out).as_posix() for f in p.files]
+        for name in DATASETS:
+            if not files[name]:
+                d = self.out / name
+                d.mkdir(parents=True, exist_ok=True)
+                pq.write_table(self.schemas[name].empty_table(), d / part_name(0), compression="zstd")
+                files[name] = [f"{name}/{part_name(0)}"]
+            files[name].sort()
+        (self.out / "datapackage.json").write_text(
+            json.dumps(datapackage(files), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        return files
 
 
 def to_table(name: str, rows: list[dict]) -> pa.Table:
-    schema = arrow_schema(name)
-    cols = {}
-    for field in schema:
-        cols[field.name] = pa.array([_coerce(r.get(field.name), field.type) for r in rows],
-                                    type=field.type)
-    return pa.table(cols, schema=schema)
+    """Rows of one dataset as a table of its schema (values that do not fit: null)."""
+    from .tables import _build
+    return _build(name, rows, [])
 
 
 def write_datasets(records: dict[str, list[dict]], out_dir: Path) -> None:
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in DATASETS:
-        d = out_dir / name
-        d.mkdir(parents=True, exist_ok=True)
-        for old in d.rglob("*.parquet"):
-            old.unlink()
-        table = to_table(name, records.get(name, []))
-        pq.write_table(table, d / PART_NAME, compression="zstd", row_group_size=100_000,
-                       write_statistics=True)
-    (out_dir / "datapackage.json").write_text(
-        json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n", "utf-8")
+    """All records at once (small batches and tests); same files as a streamed run."""
+    with atomic_output(Path(out_dir)) as tmp:
+        w = DatasetWriter(tmp)
+        for name in DATASETS:
+            w.add(name, to_table(name, records.get(name, [])))
+        w.close()
+
+
+_OURS = set(DATASETS) | {"datapackage.json"}
+
+
+@contextlib.contextmanager
+def atomic_output(out_dir: Path):
+    """A fresh temporary folder beside ``out_dir``; on success it replaces ``out_dir``
+    (entries of ``out_dir`` that are not datasets are carried over), on failure it is
+    removed and ``out_dir`` is untouched."""
+    out_dir = Path(out_dir).absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    for stale in (tmp, old):
+        if stale.exists():
+            shutil.rmtree(stale)
+    tmp.mkdir()
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if out_dir.exists():
+        for entry in out_dir.iterdir():
+            if entry.name not in _OURS:
+                os.replace(entry, tmp / entry.name)
+        os.replace(out_dir, old)
+    os.replace(tmp, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _frictionless_type(t: pa.DataType) -> dict:
     if pa.types.is_string(t):
         return {"type": "string"}
+    if pa.types.is_binary(t):
+        return {"type": "string", "format": "binary"}
+    if pa.types.is_boolean(t):
+        return {"type": "boolean"}
     if pa.types.is_integer(t):
         return {"type": "integer"}
     if pa.types.is_floating(t):
         return {"type": "number"}
     if pa.types.is_decimal(t):
         return {"type": "number", "bareNumber": True,
-                "constraints": {}, "decimal": {"precision": t.precision, "scale": t.scale}}
+                "decimal": {"precision": t.precision, "scale": t.scale}}
     if pa.types.is_date32(t):
         return {"type": "date"}
     if pa.types.is_list(t):
@@ -71,22 +228,25 @@ def _frictionless_type(t: pa.DataType) -> dict:
     return {"type": "any"}
 
 
-def datapackage() -> dict:
+def datapackage(files: dict[str, list[str]] | None = None) -> dict:
     resources = []
     for name, cols in DATASETS.items():
         fields = []
         for col, typ, _ in cols:
             f = {"name": col, "description": description(name, col)}
             f.update(_frictionless_type(typ))
-            f.pop("constraints", None)
             fields.append(f)
-        resources.append({
+        paths = (files or {}).get(name) or [f"{name}/{part_name(0)}"]
+        res = {
             "name": name,
-            "path": f"{name}/{PART_NAME}",
+            "path": paths if len(paths) > 1 else paths[0],
             "format": "parquet",
             "mediatype": "application/vnd.apache.parquet",
             "schema": {"fields": fields, "primaryKey": PRIMARY_KEYS[name]},
-        })
+        }
+        if PARTITION_BY.get(name):
+            res["partitioned_by"] = [PARTITION_BY[name]]
+        resources.append(res)
     return {
         "name": "budget-performance",
         "title": "Chinese budget-performance documents as data",
