@@ -22,7 +22,9 @@ STRLIST = pa.list_(pa.string())
 DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
     "documents": [
         ("doc_id", STR, "First 16 hex digits of the SHA-256 of the raw file bytes."),
-        ("source_path", STR, "Path of the input file relative to the raw folder (POSIX separators)."),
+        ("source_path", STR, "Path of the input file relative to the raw folder (POSIX separators); bytes of a name that is not valid UTF-8 are written \\xNN (the raw name is in source_path_bytes)."),
+        ("source_path_bytes", pa.binary(), "The raw bytes of source_path when the file name is not valid UTF-8 (e.g. a Latin-1 name), else null."),
+        ("duplicate_of", STR, "Set on a file byte-identical to an earlier one of the batch (in source_path order): the doc_id of that first copy, whose records it shares; this row has its own doc_id and no records of its own. Null otherwise."),
         ("format", STR, "File format detected from the content: txt|docx|pdf|xlsx|html (null if unrecognised)."),
         ("layout", STR, "How text and tables were recovered: tab_cells, tsv_rows, markdown_table, flat, docx_tables, pdf_tables, xlsx_cells, html_tables."),
         ("encoding", STR, "Text encoding of a .txt input (utf-8, utf-8-sig, gb18030, utf-16); null for other formats."),
@@ -183,6 +185,12 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("observed", STR, "What the document states."),
         ("refs", STRLIST, "Ids of the rows and blocks involved."),
     ],
+}
+
+# Hive partitioning of the published files (writer): dataset -> column.  The column is
+# also kept inside each file.  Other datasets are split into files by size only.
+PARTITION_BY: dict[str, str] = {
+    "sections": "fiscal_year", "indicators": "fiscal_year", "funds": "fiscal_year",
 }
 
 PRIMARY_KEYS = {
