@@ -1,5 +1,9 @@
 """Number reading: Arabic numerals (with thousands separators), Chinese
-numerals (十二, 两, 〇, 一千二百万, 三点五) and mixtures (3千万, 1.2万).
+numerals (十二, 两, 〇, 一千二百万, 三点五) and mixtures (3千万, 1.2万, 5万4千6百,
+3万4000, 1千零1, 一百点123).
+
+Mixed integers go through the maintained cn2an library (``cn2an.cn2an(s, "smart")``),
+and only when it returns an exact integer; everything else is read here.
 
 All arithmetic is :class:`decimal.Decimal`; nothing here ever touches float.
 """
@@ -8,6 +12,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
+
+import cn2an as _cn2an
 
 CN_DIGITS: dict[str, int] = {
     "零": 0, "〇": 0,
@@ -213,3 +220,63 @@ def to_cn_numeral(n: int) -> str:
     while "零零" in s:
         s = s.replace("零零", "零")
     return s
+
+
+_ARABIC_DIGITS = set("0123456789")
+_CN_ZERO_OR_DIGIT = set(CN_DIGITS)
+
+
+def _digits_any(part: str) -> str | None:
+    """A run of digits in either script (123, 一二三, 1二3) as Arabic digits."""
+    out = []
+    for c in part:
+        if c in _ARABIC_DIGITS:
+            out.append(c)
+        elif c in CN_DIGITS:
+            out.append(str(CN_DIGITS[c]))
+        else:
+            return None
+    return "".join(out) or None
+
+
+@lru_cache(maxsize=4096)
+def read_mixed(run: str) -> Decimal | None:
+    """Value of a numeral that mixes scripts, or ``None``.
+
+    ``5万4千6百`` (54600), ``3万4000`` (34000), ``1千零1`` (1001), ``100万三千``
+    (1003000), ``200亿零四千230``, ``一百点123`` (100.123). The integer forms are
+    read by cn2an (smart mode) and accepted only as an exact ``int``; a decimal
+    part after 点 is read digit by digit here, so nothing passes through a float.
+    """
+    if not run or len(run) > 40 or "," in run:
+        return None
+    if "点" in run or "點" in run:
+        parts = re.split("[点點]", run)
+        if len(parts) != 2 or not parts[1]:
+            return None
+        frac = _digits_any(parts[1])
+        if frac is None:
+            return None
+        ip_txt = parts[0]
+        if not ip_txt:
+            return None
+        if all(c in _ARABIC_DIGITS for c in ip_txt):
+            ip = Decimal(ip_txt)
+        else:
+            ip = cn_to_decimal(ip_txt)
+            if ip is None:
+                ip = read_mixed(ip_txt)
+        if ip is None or ip != ip.to_integral_value():
+            return None
+        return ip + Decimal("0." + frac)
+    if "." in run:
+        return None  # 10.1万零100: cn2an refuses it and so do we
+    if not any(c in _ARABIC_DIGITS for c in run) or not any(c in SCALE_CHARS for c in run):
+        return None  # not mixed: a pure Chinese numeral or a plain number
+    try:
+        v = _cn2an.cn2an(run, "smart")
+    except Exception:  # cn2an raises ValueError (and others) on what it cannot read
+        return None
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        return None
+    return Decimal(v)

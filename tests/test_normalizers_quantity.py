@@ -30,7 +30,8 @@ NA = ("na", None, None, None, "na")
 def test_quantity_is_frozen_dataclass_with_contract_fields():
     q = parse_quantity("95%")
     assert isinstance(q, Quantity)
-    assert [f.name for f in dataclasses.fields(q)] == ["op", "value", "upper", "unit", "kind", "raw"]
+    assert [f.name for f in dataclasses.fields(q)] == [
+        "op", "value", "upper", "unit", "kind", "raw", "subject", "direction", "date_from", "date_to"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         q.value = D(1)  # type: ignore[misc]
 
@@ -366,11 +367,11 @@ DATES = [
     ("二〇二三年", "="),
     ("3月", "="),  # March, not three months
     ("12月底", "="),
-    ("2023年1-12月", "="),
-    ("1-12月", "="),
-    ("2022.1—2022.12", "="),  # r030 项目起止时间
-    ("2020.1.1-2020.12.31", "="),
-    ("2017.01-2017.03", "="),
+    ("2023年1-12月", "range"),
+    ("1-12月", "range"),
+    ("2022.1—2022.12", "range"),  # r030 项目起止时间: a written range is op range
+    ("2020.1.1-2020.12.31", "range"),
+    ("2017.01-2017.03", "range"),
     ("2023年12月31日前", "<="),
     ("2023年12月底前", "<="),
     ("12月底前", "<="),

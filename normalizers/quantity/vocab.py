@@ -1,0 +1,61 @@
+"""Vocabularies of the quantity grammar, read once at import from normalizers/vocab/
+(units.yaml: units and their kinds; comparators.yaml: comparators, directions,
+qualifiers). Everything here is data; the rules live in grammar.py."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from importlib import resources
+
+import yaml
+
+
+def _load(name: str) -> dict:
+    with resources.files("normalizers").joinpath(f"vocab/{name}").open("r", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _by_len(words) -> list[str]:
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
+def _alt(words) -> re.Pattern:
+    """A regex alternation that finds the longest word first."""
+    return re.compile("|".join(map(re.escape, _by_len(words))))
+
+
+_UNITS = _load("units.yaml")
+PERCENT_UNITS: dict[str, Decimal] = {k: Decimal(str(v)) for k, v in _UNITS["percent"].items()}
+MONEY_UNITS: tuple[str, ...] = tuple(_UNITS["money"])
+DURATION_UNITS: tuple[str, ...] = tuple(_UNITS["duration"])
+DATE_LIKE_UNITS: tuple[str, ...] = tuple(_UNITS["date_like"])
+COUNT_UNITS: tuple[str, ...] = tuple(_UNITS["count"])
+SCALE_EXCEPTIONS: tuple[str, ...] = tuple(_UNITS["scale_exceptions"])
+DENOMINATORS: tuple[str, ...] = tuple(_UNITS.get("denominators", ()))
+
+# unit word -> kind (a later kind wins for a word listed twice)
+UNIT_KIND: dict[str, str] = {}
+for _kind, _words in (("count", COUNT_UNITS), ("date", DATE_LIKE_UNITS), ("duration", DURATION_UNITS),
+                      ("percent", PERCENT_UNITS), ("money", MONEY_UNITS)):
+    for _u in _words:
+        UNIT_KIND[_u] = _kind
+UNIT_RE = _alt(UNIT_KIND)
+DENOM_RE = _alt(set(DENOMINATORS) | set(COUNT_UNITS) | set(DURATION_UNITS))
+
+_CMP = _load("comparators.yaml")
+PREFIX_OPS: dict[str, str] = {w: op for op, ws in _CMP["prefix"].items() for w in ws}
+PREFIXES_BY_LEN = _by_len(PREFIX_OPS)
+SUFFIX_OPS: dict[str, str] = {w: op for op, ws in _CMP["suffix"].items() for w in ws}
+SUFFIXES_BY_LEN = _by_len(SUFFIX_OPS)
+DIRECTION_WORDS: dict[str, str] = {w: d for d, ws in _CMP["direction"].items() for w in ws}
+DIRECTIONS_BY_LEN = _by_len(DIRECTION_WORDS)
+DIRECTION_TO: tuple[str, ...] = tuple(_CMP["direction_to"])
+LEAD_WORDS = _by_len(_CMP["lead"])
+TRAILING_WORDS = _by_len(_CMP["trailing"])
+CURRENCY_WORDS = _by_len(_CMP["currency"])
+APPROX_WORDS: tuple[str, ...] = tuple(_CMP["approx"])
+MAX_SUBJECT = int(_CMP["max_subject_chars"])
+
+# a comparator or direction word anywhere: where a subject may end
+LABEL_END_RE = _alt(list(PREFIX_OPS) + list(DIRECTION_WORDS))
