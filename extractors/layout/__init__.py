@@ -1,0 +1,16 @@
+"""Layout inference for text: one grid contract for every text dialect.
+
+The steps, each a small module with its own tests:
+
+``lines``    lines of the text with their spans
+``tabs``     TAB dialects (``tab_cells``, ``tsv_rows``)
+``pipes``    ``|`` dialects (leading and terminated styles, pads, multi-line cells)
+``spaces``   whitespace-separated rows, only under a header of known column labels
+``streams``  rows of a cell stream rebuilt from the width of a recognised header
+``grid``     blocks from rows (explicit empty cells, ``grid`` confidence on each cell)
+``infer``    the dispatcher: dialect → cells → rows → grid
+``vocab``    what a cell is, by meaning (form vocabulary, fuzzy) and by shape
+"""
+from .infer import Inferred, detect_layout, infer
+
+__all__ = ["infer", "detect_layout", "Inferred"]

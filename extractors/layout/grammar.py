@@ -1,0 +1,337 @@
+"""Row grammar for glued cells: every way a run of glued text can be read as table rows,
+and the form's own constraints that single one reading out.
+
+A reading is a tuple of rows; a row is a tuple of cell spans ``(start, end)`` into the
+text, one per column (an empty cell is ``(p, p)``).  Nothing here decides between two
+readings that both satisfy the constraints: the caller refuses such a run.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+from decimal import Decimal
+
+from . import shapes as sh
+
+CAP = 64  # more readings than this: reported as "more than CAP"
+Span = tuple[int, int]
+Row = tuple[Span, ...]
+
+
+class Text:
+    """The text of a run with its holes (page markers, fillers) that no cell may cross."""
+
+    def __init__(self, text: str, start: int, end: int, holes: list[Span] = ()):
+        self.text, self.start, self.end = text, start, end
+        self.holes = sorted(h for h in holes if start <= h[0] < end)
+
+    def skip(self, i: int) -> int:
+        """The next position where a cell may start: whitespace and holes skipped."""
+        moved = True
+        while moved and i < self.end:
+            moved = False
+            while i < self.end and self.text[i].isspace():
+                i += 1
+                moved = True
+            for a, b in self.holes:
+                if a <= i < b:
+                    i, moved = b, True
+        return min(i, self.end)
+
+    def crosses(self, i: int, j: int) -> bool:
+        return any(i < b and a < j for a, b in self.holes)
+
+    def after_hole(self, i: int) -> bool:
+        """True if only whitespace separates ``i`` from the end of a hole or the run start."""
+        k = i
+        while k > self.start and self.text[k - 1].isspace():
+            k -= 1
+        return k == self.start or any(b == k for _, b in self.holes)
+
+    def ends(self, i: int, limit: int):
+        """Cell end positions after ``i`` (the cell ends on a non-space, crosses no hole)."""
+        for j in range(i + 1, min(self.end, i + limit) + 1):
+            if self.crosses(i, j):
+                return
+            if not self.text[j - 1].isspace() and not sh.unit_follows(self.text, j):
+                yield j
+
+
+# ---- indicator rows ----------------------------------------------------------------
+
+POINT_ROLES = ("weight", "score")
+VALUE_ROLES = ("target", "actual", "target_adjusted", "item")
+
+
+def _cell_ok(role: str, s: str, glued: bool) -> bool:
+    if role in POINT_ROLES:
+        return sh.points(s) is not None
+    if role in VALUE_ROLES:
+        return sh.is_value(s) is not None
+    if role == "unit":
+        return len(s) <= 6 and sh.is_shape(s, "text")
+    if role == "op":
+        return len(s) <= 4 and sh.is_shape(s, "text")
+    return not glued  # note / unknown roles: empty in glued text
+
+
+def _name_ok(s: str, at_start: bool) -> bool:
+    if not sh.has_han(s) or len(s) > 80:
+        return False
+    if any(c in sh.OPS or c in "%％" for c in s):
+        return False
+    if s[0].isdigit() and not at_start:
+        return False  # a name glued to the previous row's number would be ambiguous
+    return not s[0] in ")）、,，.。:：;；"
+
+
+def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None) -> bool:
+    vals = dict(zip(roles, cells))
+    w, s = sh.points(vals.get("weight") or ""), sh.points(vals.get("score") or "")
+    if "weight" in vals and w is None:
+        return False
+    if w is not None and s is not None and s > w:
+        return False
+    if w is not None and l1_weight is not None and w > l1_weight:
+        return False
+    t, a = vals.get("target"), vals.get("actual")
+    if t and a and sh.is_value(t) == "text" and sh.is_value(a) != "text":
+        return False  # a qualitative target is met qualitatively, not by a bare figure
+    if t and a and sh.is_value(t) == "text" and sh.is_value(a) == "text":
+        # two qualitative cells glued: only a restatement (显著提升显著提升) is separable
+        if roles.index("actual") == roles.index("target") + 1 and t.strip() != a.strip():
+            return False
+    return True
+
+
+def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
+                       l1_weight: Decimal | None) -> list[tuple[Row, ...]] | None:
+    """Every reading of ``run`` as indicator rows ``name, *roles``; None if more than CAP."""
+    text = run.text
+    over = [False]
+
+    @functools.lru_cache(maxsize=None)
+    def cells_from(i: int, r: int) -> tuple[tuple[tuple[Span, ...], int], ...]:
+        if r == len(roles):
+            return (((), i),)
+        role = roles[r]
+        out = []
+        if role not in POINT_ROLES + VALUE_ROLES + ("unit", "op") and glued:
+            for rest, end in cells_from(i, r + 1):
+                out.append((((i, i),) + rest, end))
+            return tuple(out)
+        k = run.skip(i)
+        for j in run.ends(k, 40):
+            if not _cell_ok(role, text[k:j], glued):
+                continue
+            for rest, end in cells_from(j, r + 1):
+                out.append((((k, j),) + rest, end))
+        return tuple(out)
+
+    @functools.lru_cache(maxsize=None)
+    def rows_from(i: int) -> tuple[tuple[Row, ...], ...]:
+        k = run.skip(i)
+        if k >= run.end:
+            return ((),)
+        out: list[tuple[Row, ...]] = []
+        at_start = run.after_hole(k)
+        for j in run.ends(k, 80):
+            name = text[k:j]
+            if not _name_ok(name, at_start):
+                continue
+            for cells, end in cells_from(j, 0):
+                strs = [text[a:b] for a, b in cells]
+                if not _row_ok(roles, strs, l1_weight):
+                    continue
+                for rest in rows_from(end):
+                    out.append((((k, j),) + cells,) + rest)
+                    if len(out) > CAP:
+                        over[0] = True
+                        return tuple(out)
+        return tuple(out)
+
+    res = rows_from(run.start)
+    if over[0]:
+        return None
+    return list(dict.fromkeys(res))
+
+
+def weight_of(text: str, row: Row, roles: tuple[str, ...]) -> Decimal | None:
+    if "weight" not in roles:
+        return None
+    a, b = row[1 + roles.index("weight")]
+    return sh.points(text[a:b])
+
+
+def group_filter(text: str, readings: list[list[tuple[Row, ...]]], roles: tuple[str, ...],
+                 l1_weight: Decimal | None, limit: int = 100000) -> list[list[tuple[Row, ...]]]:
+    """Keep the readings of each run that take part in some combination whose weights sum
+    to the level-1 weight (Σ 分值 under 产出指标(70分) = 70).  Without a stated weight, or
+    when no combination sums (the form's own figures disagree), readings are kept as they are."""
+    if l1_weight is None or "weight" not in roles or any(not r for r in readings):
+        return readings
+    n = 1
+    for r in readings:
+        n *= len(r)
+    if n > limit:
+        return readings
+    sums = [[sum((weight_of(text, row, roles) or Decimal(0)) for row in rd) for rd in r] for r in readings]
+    keep = [set() for _ in readings]
+    for combo in itertools.product(*[range(len(r)) for r in readings]):
+        if sum(sums[i][c] for i, c in enumerate(combo)) == l1_weight:
+            for i, c in enumerate(combo):
+                keep[i].add(c)
+    if not any(keep):
+        return readings
+    return [[rd for c, rd in enumerate(r) if c in keep[i]] for i, r in enumerate(readings)]
+
+
+# ---- fund rows ---------------------------------------------------------------------
+
+MONEY = ("budget_initial", "budget", "budget_full_year", "executed")
+
+
+def _fund_cell_ok(role: str, s: str) -> bool:
+    if role in MONEY:
+        return sh.money(s) is not None
+    if role == "execution_rate":
+        return sh.percent(s) is not None
+    return sh.points(s) is not None
+
+
+def fund_readings(run: Text, roles: tuple[str, ...]) -> list[tuple[Span, ...]] | None:
+    """Every reading of a fund line's glued figures as cells under ``roles`` (money columns
+    filled from the left, then any of 分值 / 执行率 / 得分), checked by 执行率 = B/A and
+    得分 = 分值 × 执行率.  A cell not present is ``(p, p)``."""
+    text = run.text
+    out: list[tuple[Span, ...]] = []
+
+    def walk(i: int, r: int, acc: tuple[Span, ...], money_open: bool):
+        if len(out) > CAP:
+            return
+        k = run.skip(i)
+        if r == len(roles):
+            if k >= run.end:
+                out.append(acc)
+            return
+        role = roles[r]
+        walk(i, r + 1, acc + ((k, k),), money_open and role not in MONEY)  # left empty
+        if role in MONEY and not money_open:
+            return
+        for j in run.ends(k, 24):
+            if _fund_cell_ok(role, text[k:j]):
+                walk(j, r + 1, acc + ((k, j),), money_open)
+
+    walk(run.start, 0, (), True)
+    good = [rd for rd in dict.fromkeys(out) if _fund_row_ok(text, roles, rd)]
+    return None if len(good) > CAP else good
+
+
+def fund_values(text: str, roles: tuple[str, ...], rd: tuple[Span, ...]) -> dict[str, str]:
+    return {role: text[a:b] for role, (a, b) in zip(roles, rd) if b > a}
+
+
+def _fund_row_ok(text: str, roles: tuple[str, ...], rd: tuple[Span, ...]) -> bool:
+    v = fund_values(text, roles, rd)
+    budget = next((sh.money(v[r]) for r in ("budget_full_year", "budget", "budget_initial") if r in v), None)
+    executed = sh.money(v["executed"]) if "executed" in v else None
+    rate = sh.percent(v["execution_rate"]) if "execution_rate" in v else None
+    weight = sh.points(v["budget_weight"]) if "budget_weight" in v else None
+    score = sh.points(v["budget_score"]) if "budget_score" in v else None
+    if score is not None and weight is None:
+        return False
+    if rate is not None:
+        if budget is None or executed is None:
+            return False  # a rate with nothing to check it against cannot be placed
+        if budget:
+            tol = Decimal("0.6") * Decimal(10) ** -sh.decimals(v["execution_rate"])
+            if abs(executed / budget * 100 - rate) > tol:
+                return False
+    if weight is not None and score is not None:
+        if score > weight:
+            return False
+        if rate is not None and abs(weight * rate / 100 - score) > 1:
+            return False
+    if (weight is not None or score is not None) and rate is None:
+        return False
+    return True
+
+
+def fund_block_filter(text: str, roles: tuple[str, ...], lines: list[tuple[bool, list]]) -> list[list]:
+    """Σ of the 其中 lines = the total line, per money column: keep the readings of each line
+    that take part in a consistent combination (if any).  ``lines`` is (is_sub, readings)."""
+    if not lines or lines[0][0] or not any(s for s, _ in lines[1:]):
+        return [r for _, r in lines]
+    readings = [r for _, r in lines]
+    if any(not r for r in readings):
+        return readings
+    n = 1
+    for r in readings:
+        n *= len(r)
+    if n > 100000:
+        return readings
+    keep = [set() for _ in readings]
+
+    def amount(rd, role):
+        v = fund_values(text, roles, rd).get(role)
+        return sh.money(v) if v else None
+    for combo in itertools.product(*[range(len(r)) for r in readings]):
+        total = readings[0][combo[0]]
+        ok = True
+        for role in MONEY:
+            if role not in roles:
+                continue
+            t = amount(total, role)
+            subs = [amount(readings[i][c], role) for i, c in enumerate(combo) if i and lines[i][0]]
+            if t is None:
+                if any(s is not None for s in subs):
+                    ok = False
+                continue
+            if sum((s or Decimal(0)) for s in subs) != t:
+                ok = False
+        if ok:
+            for i, c in enumerate(combo):
+                keep[i].add(c)
+    if not any(keep):
+        return readings
+    return [[rd for c, rd in enumerate(r) if c in keep[i]] for i, r in enumerate(readings)]
+
+
+class Spaced(Text):
+    """A run whose cells are separated by whitespace: a cell is one token."""
+
+    def ends(self, i: int, limit: int):
+        j = i
+        while j < self.end and not self.text[j].isspace() and not self.crosses(i, j + 1):
+            j += 1
+        if j > i:
+            yield j
+
+
+def points_readings(run: Text, roles: tuple[str, ...]) -> list[tuple[Span, ...]] | None:
+    """Readings of a 总分 line's glued figures as points under ``roles`` (weight, score)."""
+    text = run.text
+    out: list[tuple[Span, ...]] = []
+
+    def walk(i: int, r: int, acc: tuple[Span, ...]):
+        k = run.skip(i)
+        if r == len(roles):
+            if k >= run.end:
+                out.append(acc)
+            return
+        for j in run.ends(k, 12):
+            if sh.points(text[k:j]) is not None:
+                walk(j, r + 1, acc + ((k, j),))
+        walk(i, r + 1, acc + ((k, k),))
+
+    walk(run.start, 0, ())
+    good = []
+    for rd in dict.fromkeys(out):
+        v = {role: sh.points(text[a:b]) for role, (a, b) in zip(roles, rd) if b > a}
+        if "score" in v and "weight" in v and v["score"] > v["weight"]:
+            continue
+        good.append(rd)
+    if len(good) > 1:  # a figure left out is a reading only when no reading places them all
+        full = [rd for rd in good if all(b > a for a, b in rd)]
+        good = full or good
+    return None if len(good) > CAP else good

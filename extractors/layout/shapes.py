@@ -1,0 +1,235 @@
+"""Shape typing for glued cells: form labels found in running text, and the shapes a cell
+value can take (points, money, percent, comparator + value + unit, qualitative text).
+
+Labels come from the form vocabularies (``extractors/forms/columns.yaml``,
+``normalizers/vocab/indicators.yaml``) and ``glued.yaml``; each is matched with whitespace
+allowed between its characters and full/half width folded, so ``数量 指标`` and
+``全年预算数（A）`` are found in the glued text.  Pure functions over strings.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+
+import regex as re
+import yaml
+
+# roles of a label: header cells of indicator / fund tables, categories, rows
+HEADER, FUND_CORNER, FUND_COL, FUND_ITEM, LEVEL1, LEVEL2, META, GOAL, TOTAL, ROW_LABEL, END = (
+    "header", "fund_corner", "fund_col", "fund_item", "level1", "level2", "meta", "goal",
+    "total", "row_label", "end")
+
+
+def _yaml(pkg: str, path: str) -> dict:
+    return yaml.safe_load(resources.files(pkg).joinpath(path).read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def vocab() -> dict:
+    cols = _yaml("extractors", "forms/columns.yaml")
+    ind = _yaml("normalizers", "vocab/indicators.yaml")
+    own = _yaml("extractors", "layout/glued.yaml")
+    units = _yaml("normalizers", "vocab/units.yaml")
+    header: dict[str, str] = {}
+    for src in (cols["indicator_columns"], own["indicator_columns"]):
+        for role, labels in src.items():
+            for lab in labels:
+                header.setdefault(lab, role)
+    fund_cols: dict[str, str] = {}
+    for key in ("fund_columns", "fund_fact_columns"):
+        for role, labels in cols[key].items():
+            for lab in labels:
+                fund_cols.setdefault(lab, role)
+    fund_items = {lab: canon for canon, labs in cols["fund_items"].items() for lab in [canon, *labs]}
+
+    def categories(table: dict) -> dict[str, str]:
+        # in glued text only labels that end in 指标 are safe: a bare 满意度 or 数量 occurs
+        # inside indicator names
+        return {lab: canon for canon, spec in table.items()
+                for lab in [canon, *spec.get("variants", [])] if lab.endswith("指标")}
+    unit_words: set[str] = set()
+
+    def walk(v):
+        if isinstance(v, str):
+            unit_words.add(v)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                if isinstance(x, (int, float)):
+                    unit_words.add(str(k))
+                else:
+                    walk(x)
+    for k, v in units.items():
+        if k not in ("scale_exceptions", "date_like"):
+            walk(v)
+    return {
+        "header": header, "fund_cols": fund_cols, "fund_items": fund_items,
+        "fund_corner": own["fund_corner"], "level1": categories(ind["level1"]),
+        "level2": categories(ind["level2"]), "meta": own["meta_labels"],
+        "goal": own["goal_labels"] + [lab for labs in cols["goal_rows"].values() for lab in labs],
+        "total": cols["total_labels"], "row_label": own["indicator_row_label"],
+        "end": own["table_end"], "filler": own["filler"], "page_marker": own["page_marker"],
+        "max_points": Decimal(str(own["max_points"])),
+        "units": sorted({u for u in unit_words if u and not u.isdigit()}, key=len, reverse=True),
+    }
+
+
+_FOLD = str.maketrans("（）：，；％＜＞＝", "():,;%<>=")
+
+
+def fold(s: str) -> str:
+    return s.translate(_FOLD)
+
+
+def _char_re(c: str) -> str:
+    alt = {"(": "[(（]", ")": "[)）]", ":": "[:：]", "/": "[/／]"}
+    return alt.get(c, re.escape(c))
+
+
+def label_re(label: str) -> str:
+    """A label's pattern: any whitespace between its characters, width folded."""
+    return r"\s*".join(_char_re(c) for c in label if not c.isspace())
+
+
+_NOTE = r"(?:\s*[(（][^()（）\n]{0,14}[)）])?"
+_POINTS_NOTE = r"(?:\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?"
+
+
+@dataclass(frozen=True)
+class Label:
+    start: int
+    end: int
+    kind: str
+    role: str  # the column role / canonical name
+    text: str
+
+
+@functools.lru_cache(maxsize=None)
+def _lexer(kinds: tuple[str, ...]) -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
+    v = vocab()
+    parts: list[tuple[str, str, str, str]] = []  # (label, kind, role, suffix)
+    src = {
+        HEADER: [(lab, role, _NOTE) for lab, role in v["header"].items()],
+        FUND_CORNER: [(lab, "corner", _NOTE) for lab in v["fund_corner"]],
+        FUND_COL: [(lab, role, _NOTE) for lab, role in v["fund_cols"].items()],
+        FUND_ITEM: [(lab, canon, "") for lab, canon in v["fund_items"].items()],
+        LEVEL1: [(lab, canon, _POINTS_NOTE) for lab, canon in v["level1"].items()],
+        LEVEL2: [(lab, canon, _POINTS_NOTE) for lab, canon in v["level2"].items()],
+        META: [(lab, lab, "") for lab in v["meta"]],
+        GOAL: [(lab, lab, "") for lab in v["goal"]],
+        TOTAL: [(lab, lab, "") for lab in v["total"]],
+        ROW_LABEL: [(lab, lab, "") for lab in v["row_label"]],
+        END: [(lab, lab, "") for lab in v["end"]],
+    }
+    for k in kinds:
+        parts += [(lab, k, role, suf) for lab, role, suf in src[k]]
+    # longest label first, so 年度指标值 wins over 指标值 and 社会效益指标 over 效益指标;
+    # between equal labels the kind listed first wins
+    parts.sort(key=lambda p: (-len(p[0]), kinds.index(p[1]), p[0]))
+    names, alts = {}, []
+    for i, (lab, kind, role, suf) in enumerate(parts):
+        g = f"g{i}"
+        names[g] = (kind, role)
+        prefix = r"(?:其中\s*[:：]?\s*)?" if kind == FUND_ITEM else ""
+        colon = r"(?:\s*[:：])?" if kind in (FUND_ITEM, META, GOAL, TOTAL) else ""
+        alts.append(f"(?P<{g}>{prefix}{label_re(lab)}{suf}{colon})")
+    return re.compile("|".join(alts)), names
+
+
+def find_labels(text: str, start: int, end: int, kinds: tuple[str, ...]) -> list[Label]:
+    """Every label of the given kinds in ``text[start:end]``, leftmost-longest, no overlaps."""
+    pat, names = _lexer(tuple(kinds))
+    out = []
+    for m in pat.finditer(text, start, end):
+        g = m.lastgroup
+        kind, role = names[g]
+        out.append(Label(m.start(), m.end(), kind, role, m.group()))
+    return out
+
+
+# ---- cell shapes -----------------------------------------------------------------
+
+_NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
+OPS = "≥≤><=＞＜≧≦"
+_OP = r"(?:[≥≤><=＞＜≧≦]|不低于|不少于|不高于|不超过|不多于|大于等于|小于等于|大于|小于|达到)"
+_PCT = r"[%％‰]"
+
+
+@functools.lru_cache(maxsize=1)
+def _shape_res() -> dict[str, re.Pattern]:
+    units = "|".join(re.escape(u) for u in vocab()["units"] if u not in ("%", "‰"))
+    unit = rf"(?:[万亿千]?(?:{units})(?:/(?:{units}))?)"
+    tail = r"(?:以上|以下|以内|及以上|及以下)?"
+    return {
+        "unit_start": re.compile(rf"\s*(?:{_PCT}|{unit})"),
+        "points": re.compile(rf"{_NUM}(?:分)?"),
+        "money": re.compile(rf"{_NUM}(?:万元|万|元)?"),
+        "percent": re.compile(rf"{_NUM}\s*{_PCT}"),
+        "quantity": re.compile(rf"{_OP}?\s*{_NUM}\s*(?:{_PCT}|{unit})?{tail}"),
+        "date": re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:[底前内]|以前)?(?:[^\d≥≤><=%]{0,6})"),
+        # qualitative: no digit, no comparator, at least one Chinese character
+        "text": re.compile(r"(?=[^\d]*\p{Han})[^\d≥≤><=＞＜%％]+"),
+    }
+
+
+def unit_follows(text: str, j: int) -> bool:
+    """True if a unit word (or %) starts at ``text[j]`` right after a digit: the number and
+    its unit are one token, no cell boundary falls between them."""
+    return j > 0 and text[j - 1].isdigit() and bool(_shape_res()["unit_start"].match(text, j))
+
+
+def is_shape(s: str, shape: str) -> bool:
+    return bool(_shape_res()[shape].fullmatch(s))
+
+
+def is_value(s: str) -> str | None:
+    """The shape of a target / actual cell: quantity, date or text (None if none fits)."""
+    s = s.strip()
+    if not s:
+        return None
+    for k in ("quantity", "date", "text"):
+        if is_shape(s, k):
+            return k
+    return None
+
+
+def number(s: str) -> Decimal | None:
+    m = re.search(_NUM, s)
+    if not m:
+        return None
+    try:
+        return Decimal(m.group())
+    except InvalidOperation:
+        return None
+
+
+def points(s: str) -> Decimal | None:
+    """The value of a points cell (``10``, ``8.5分``), None if it is not one."""
+    s = s.strip()
+    if not is_shape(s, "points"):
+        return None
+    v = number(s)
+    return v if v is not None and v <= vocab()["max_points"] else None
+
+
+def money(s: str) -> Decimal | None:
+    s = s.strip()
+    return number(s) if is_shape(s, "money") else None
+
+
+def percent(s: str) -> Decimal | None:
+    s = s.strip()
+    return number(s) if is_shape(s, "percent") else None
+
+
+def decimals(s: str) -> int:
+    m = re.search(r"\.(\d+)", s)
+    return len(m.group(1)) if m else 0
+
+
+def has_han(s: str) -> bool:
+    return bool(re.search(r"\p{Han}", s))
