@@ -14,8 +14,9 @@ from .forms.parsers import parse_section
 from .model import CELL, HEADING, Block, Document
 from .segment import UNKNOWN, segment
 
-SECTION_META = ("unit_name", "project_name", "competent_dept", "implementing_unit",
-                "preparer", "phone", "filled_date")
+SECTION_META = ("unit_name", "unit_code", "project_name", "project_code", "competent_dept",
+                "competent_dept_code", "central_competent_dept", "implementing_unit",
+                "implementing_unit_code", "preparer", "phone", "filled_date")
 
 
 def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:

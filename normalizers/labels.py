@@ -241,7 +241,7 @@ def split_qualifiers(text: str | None) -> tuple[str, dict]:
 
 def similarity(text: str, label: str) -> float:
     """How well a (folded, qualifier-free) text matches a label, 0..1: the rapidfuzz
-    ratio, or the partial ratio discounted by how much of the text the label leaves
+    ratio, or (for labels of three or more characters) the partial ratio discounted by how much of the text the label leaves
     out (``1.项目年度目标完成情况`` is closer to 年度目标完成情况 than to 项目年度目标)."""
     from rapidfuzz import fuzz
     if not text or not label:
@@ -249,7 +249,7 @@ def similarity(text: str, label: str) -> float:
     if text == label:
         return 1.0
     r = fuzz.ratio(text, label) / 100
-    if len(label) >= 2 and len(text) > len(label):
+    if len(label) >= 3 and len(text) > len(label):
         p = fuzz.partial_ratio(text, label) / 100
         r = max(r, p * (0.75 + 0.25 * len(label) / len(text)))
     return r

@@ -18,46 +18,18 @@ from .funds import (breakdown_headers, header_unit, is_funds_header, parse_amoun
                     parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
 from .indicators import indicator_header, parse_indicator_table
+from .metadata import read_metadata
 from .stream import table_rows
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
 
 
-def _labels() -> dict[str, list[str]]:
-    from ..segment import form_specs
-    return form_specs()["header_labels"]
-
-
 def section_meta(ctx: Ctx) -> None:
-    """Unit, project, 主管部门, 实施单位, 填表人, phone, date, fiscal year."""
+    """Unit, project, 主管部门, 实施单位, 填表人, phone, date (forms/metadata.py), fiscal year."""
     sec = ctx.section
-    labels = _labels()
+    read_metadata(ctx, lambda t: t.rows())
     meta = ctx.meta
-    for t in sec.tables():
-        rows = t.rows()
-        if t.n_cols == 1:  # a stream of cells: a label's value is the next cell
-            cells = [r[0] for r in rows]
-            rows = [cells[i:i + 2] for i in range(len(cells) - 1)]
-        for row in rows:
-            for k, c in enumerate(row):
-                f = fold(c.text).rstrip(":：")
-                if not f or len(f) > 12:
-                    continue
-                key = next((key for key, labs in labels.items() if f in {fold(x) for x in labs}), None)
-                if key and key not in meta and k + 1 < len(row) and fold(row[k + 1].text):
-                    meta[key] = read(row[k + 1])
-                    meta[key + "_block"] = row[k + 1]
-                    ctx.claim(c, row[k + 1])
-    for p in sec.paragraphs():
-        for key, labs in labels.items():
-            for lab in labs:
-                m = re.search(re.escape(lab) + r"\s*[:：]\s*(?P<v>[^\s:：]+(?:\s[^\s:：]+)*?)(?=\s{2,}|\s*$|\s+\S+[:：])", p.text)
-                if m and key not in meta:
-                    v = m.group("v").strip()
-                    if v and not v.startswith(("（", "(")):
-                        meta[key] = v
-    if "filled_date" in meta:
-        meta["filled_date"] = parse_date(meta["filled_date"])
+
     # a report's date line (2024年06月04日) near its title
     if sec.form_type == "self_eval_report" and not meta.get("filled_date"):
         for p in sec.paragraphs()[:6]:

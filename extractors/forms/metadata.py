@@ -1,0 +1,152 @@
+"""Key:value metadata of a form, wherever it is written: a label cell and the next
+cell of its row, a ``label:value`` cell, or header lines (``单位名称:X  填报日期:Y``),
+with or without colons.
+
+Labels are matched by meaning (``normalizers.best_label`` over ``header_labels`` in
+``forms.yaml``: 预算单位 / 单位名称 / 部门名称, 实施单位 / 项目实施单位 / 资金使用单位, 主管部门 /
+主管部门及编码 / 地方主管部门, …).  A code written in front of a name (``219-``,
+``[105]``, ``51000021R000000019951-``) goes to ``<key>_code``; a trailing 本级 is dropped
+from unit names.  ``unit_name`` falls back to 主管部门, then to the 实施单位.
+"""
+from __future__ import annotations
+
+import regex as re
+
+from normalizers import parse_date
+from normalizers.labels import best_label, split_qualifiers
+
+from ..model import Block
+from .common import Ctx, fold, read
+
+LABEL_THRESHOLD = 0.85
+MAX_LABEL = 14
+CODED = ("unit_name", "competent_dept", "implementing_unit", "project_name", "central_competent_dept")
+UNIT_KEYS = ("unit_name", "competent_dept", "implementing_unit", "central_competent_dept")
+_CODE = re.compile(r"^\s*(?:[\[【(（]\s*(?P<b>[0-9A-Za-z]{2,}(?:[-_.][0-9A-Za-z]+)*)\s*[\]】)）]"
+                   r"|(?P<d>(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{3,})\s*[-—_－])\s*(?=\S)")
+_SUFFIX = re.compile(r"(?:[(（]?本级[)）]?)$")
+_PLACEHOLDER = {"", "/", "-", "—", "无"}
+
+
+def _labels() -> dict[str, list[str]]:
+    from ..segment import form_specs
+    return form_specs()["header_labels"]
+
+
+def meta_key(text: str, threshold: float = LABEL_THRESHOLD) -> str | None:
+    """The metadata field a label cell names, or None (``实施单位 (盖章)`` → implementing_unit)."""
+    core, _ = split_qualifiers(text)
+    if not core or len(core) > MAX_LABEL or re.search(r"\d{3,}", core):
+        return None
+    key, _ = best_label(core, _labels(), threshold=threshold)
+    return key
+
+
+def split_code(value: str) -> tuple[str | None, str]:
+    """(code, name): ``219001-池州市贵池区棠溪镇人民政府`` → (219001, 池州市贵池区棠溪镇人民政府)."""
+    m = _CODE.match(value)
+    if not m:
+        return None, value
+    rest = value[m.end():].strip()
+    if not rest or rest[0].isdigit():
+        return None, value
+    return m.group("b") or m.group("d"), rest
+
+
+def _store(ctx: Ctx, key: str, value: str, block: Block | None) -> bool:
+    value = value.strip().strip(":：").strip()
+    if fold(value) in _PLACEHOLDER or value.startswith(("(", "（")) or key in ctx.meta:
+        return False
+    if meta_key(value) or (key in CODED and re.fullmatch(r"[-\d.,，%％万元]+", fold(value))):
+        return False  # the next cell is a label (the field is empty) or a figure
+    if key in CODED:
+        code, value = split_code(value)
+        if code:
+            ctx.meta[key + "_code"] = code
+    if key in UNIT_KEYS:
+        value = _SUFFIX.sub("", value).strip() or value
+    ctx.meta[key] = value
+    ctx.meta[key + "_block"] = block
+    return True
+
+
+def _label_values(text: str):
+    """(label, value) pairs of a ``label:value  label:value`` line; where no space
+    separates a value from the next label (``填表人:李静云联系电话:8866813``) the label is
+    the longest tail the vocabulary knows."""
+    parts = re.split(r"\s*[:：]\s*", fold_line(text).strip())
+    if len(parts) < 2:
+        return
+    label = _tail_label(parts[0])
+    for k in range(1, len(parts)):
+        seg = parts[k]
+        if k + 1 < len(parts):
+            nxt = _tail_label(seg)
+            value = seg[: len(seg) - len(nxt)].strip() if nxt else seg
+        else:
+            nxt, value = None, seg
+        if label:
+            yield label, value
+        label = nxt
+
+
+def _tail_label(seg: str) -> str | None:
+    seg = seg.rstrip()
+    if re.search(r"\s", seg):
+        tail = re.split(r"\s+", seg)[-1]
+        if meta_key(tail, 0.99):
+            return tail
+        seg_tail = tail
+    else:
+        seg_tail = seg
+    for n in range(min(MAX_LABEL, len(seg_tail)), 1, -1):
+        if meta_key(seg_tail[-n:], 0.99):
+            return seg_tail[-n:]
+    return None
+
+
+def fold_line(text: str) -> str:
+    from normalizers import to_halfwidth
+    return to_halfwidth(text).replace("\n", " ")
+
+
+def read_metadata(ctx: Ctx, rows_of) -> None:
+    """Fill ``ctx.meta`` from every table (``rows_of(table)`` gives its rows) and paragraph."""
+    sec = ctx.section
+    for t in sec.tables():
+        rows = rows_of(t)
+        if t.n_cols == 1:  # a stream of cells: a label's value is the next cell
+            cells = [r[0] for r in rows]
+            rows = [cells[i:i + 2] for i in range(len(cells) - 1)]
+        for row in rows:
+            for k, c in enumerate(row):
+                text = c.content
+                if not fold(text):
+                    continue
+                key = meta_key(text)
+                if key:
+                    nxt = next((x for x in row[k + 1:] if fold(x.text)), None)
+                    if nxt is not None and row.index(nxt) == k + 1 and _store(ctx, key, read(nxt), nxt):
+                        ctx.claim(c, nxt)
+                    continue
+                if ":" in fold_line(text) or "：" in text:
+                    for lab, val in _label_values(text):
+                        key = meta_key(lab)
+                        if key and _store(ctx, key, val, c):
+                            ctx.claim(c)
+    for p in sec.paragraphs():
+        if len(p.text) > 200:
+            continue
+        for lab, val in _label_values(p.text):
+            key = meta_key(lab)
+            if key:
+                _store(ctx, key, val, p)
+    if "filled_date" in ctx.meta:
+        ctx.meta["filled_date"] = parse_date(ctx.meta["filled_date"])
+    if not ctx.meta.get("unit_name"):
+        for k in ("competent_dept", "implementing_unit", "central_competent_dept"):
+            if ctx.meta.get(k):
+                ctx.meta["unit_name"] = ctx.meta[k]
+                if ctx.meta.get(k + "_code"):
+                    ctx.meta["unit_code"] = ctx.meta[k + "_code"]
+                break
