@@ -36,8 +36,9 @@ def _section_key(section: dict, indicators: list[dict], funds: list[dict]):
     if not indicators and not funds:
         return None
     head = tuple(_norm(section.get(k)) for k in ("form_type", "fiscal_year", "unit_name", "project_name"))
-    ind = tuple(sorted(tuple(_norm(i.get(k)) for k in IND_FIELDS) for i in indicators))
-    fund = tuple(sorted(tuple(_norm(f.get(k)) for k in FUND_FIELDS) for f in funds))
+    # repr orders rows whose fields mix None and text (a missing name, an empty unit)
+    ind = tuple(sorted((tuple(_norm(i.get(k)) for k in IND_FIELDS) for i in indicators), key=repr))
+    fund = tuple(sorted((tuple(_norm(f.get(k)) for k in FUND_FIELDS) for f in funds), key=repr))
     return head, repr(ind), repr(fund)
 
 
