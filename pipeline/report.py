@@ -146,13 +146,22 @@ def _render_text(text: str, spans: list[Span], known: set[str]) -> str:
 
 # ---------------------------------------------------------------------------- page
 
+# Font stacks naming the CJK families of common desktops (Linux: Noto/Source Han,
+# WenQuanYi; macOS: PingFang, Hiragino; Windows: Microsoft YaHei, SimSun), so that Chinese
+# is drawn wherever one of them is installed, whatever the system UI font is.
+CJK_SANS = ('"Noto Sans CJK SC","Source Han Sans SC","Source Han Sans CN","PingFang SC",'
+            '"Hiragino Sans GB","Microsoft YaHei","WenQuanYi Micro Hei","WenQuanYi Zen Hei",'
+            '"Droid Sans Fallback","SimSun",sans-serif')
+CJK_MONO = ('ui-monospace,SFMono-Regular,Menlo,Consolas,"Noto Sans Mono CJK SC",'
+            '"WenQuanYi Micro Hei Mono",' + CJK_SANS.replace(",sans-serif", ",monospace"))
+
 CSS = """
 :root{--err:#b3261e;--warn:#9a6700;--info:#0b57d0;--bd:#d0d7de;--bg2:#f6f8fa}
 *{box-sizing:border-box}
-body{font:14px/1.5 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;color:#1f2328}
+body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",""" + CJK_SANS + """;margin:0;color:#1f2328}
 header,section.block{padding:12px 20px;border-bottom:1px solid var(--bd)}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:17px;margin:8px 0}h3{font-size:15px;margin:14px 0 6px}
-code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+code,.mono{font-family:""" + CJK_MONO + """;font-size:12px}
 nav a{margin-right:12px}
 .meta{color:#57606a}
 ol.findings{padding-left:22px}ol.findings li{margin:6px 0 10px}
@@ -166,7 +175,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0}
 .pane{max-height:100vh;overflow:auto;padding:12px 20px;border-right:1px solid var(--bd)}
 @media (max-width:1100px){.layout{display:block}.pane{max-height:none}}
-pre.src{white-space:pre-wrap;word-break:break-all;tab-size:4;font-size:13px;line-height:1.6;margin:0}
+pre.src{font-family:""" + CJK_SANS + """;white-space:pre-wrap;word-break:break-all;tab-size:4;font-size:13px;line-height:1.6;margin:0}
 mark.v{border-radius:2px;padding:0 1px}
 mark.v a{color:inherit;text-decoration:none}
 mark.v-ind{background:#fff3b0}mark.v-fund{background:#c8f0d0}mark.v-fact{background:#d6e9ff}
@@ -253,8 +262,12 @@ def render_document(doc: dict, rows: dict[str, list[dict]]) -> str:
                '</header>\n')
 
     # ---- findings
+    failed = doc.get("status") == "failed"
     p.append(f'<section class="block" id="findings"><h2>Findings ({len(checks)})</h2>')
-    if not checks:
+    if not checks and failed:
+        p.append('<p class="status-failed">Not checked: nothing could be read from this file '
+                 '(the error is above).</p>')
+    elif not checks:
         p.append("<p>No inconsistencies found by the checks.</p>")
     else:
         p.append('<ol class="findings">')
@@ -303,10 +316,14 @@ def render_document(doc: dict, rows: dict[str, list[dict]]) -> str:
     p.append("</table>")
     unparsed = [s for s in sections if s.get("status") != "ok"]
     p.append('<h3 id="unparsed">Left unparsed</h3>')
-    if not unparsed and not doc.get("warnings"):
+    if failed:
+        p.append(f'<p class="status-failed">Nothing was extracted: {esc(doc.get("error"))}</p>')
+    elif not unparsed and not doc.get("warnings") and doc.get("status") == "ok":
         p.append("<p>Every section was parsed completely (status ok).</p>")
     else:
         p.append("<ul>")
+        if doc.get("status") != "ok" and doc.get("error"):
+            p.append(f'<li class="status-{esc(doc.get("status"))}">{esc(doc.get("error"))}</li>')
         for s in unparsed:
             p.append(f'<li>{_a(s["section_id"], _short(s["section_id"], doc_id), known)} '
                      f'{esc(s.get("attachment_label"))} {esc(s.get("form_type"))} 「{esc(s.get("title"))}」: '
@@ -412,7 +429,7 @@ def render_index(docs: list[dict], data: dict[str, dict[str, list[dict]]]) -> st
          f'<header><h1>Audit reports</h1><div class="meta">{len(docs)} document(s)</div></header>\n'
          f'<section class="block"><table><tr><th>document</th><th>doc_id</th><th>format</th><th>layout</th>'
          f'<th>status</th><th>sections</th><th>indicators</th><th>funds</th><th>goals</th><th>facts</th>'
-         f'<th>mentions</th><th>findings</th></tr>']
+         f'<th>mentions</th><th>findings</th><th>problem</th></tr>']
     for d in docs:
         did = d["doc_id"]
         checks = data["checks"].get(did, [])
@@ -425,7 +442,8 @@ def render_index(docs: list[dict], data: dict[str, dict[str, list[dict]]]) -> st
                  f'<td class="status-{esc(d.get("status"))}">{esc(d.get("status"))}</td>'
                  + "".join(f'<td class="num">{len(data[n].get(did, []))}</td>'
                            for n in ("sections", "indicators", "funds", "goals", "facts", "mentions"))
-                 + f'<td>{len(checks)}{" (" + esc(sev_s) + ")" if sev_s else ""}</td></tr>')
+                 + f'<td>{len(checks)}{" (" + esc(sev_s) + ")" if sev_s else ""}</td>'
+                 f'<td class="status-{esc(d.get("status"))}">{esc(d.get("error"))}</td></tr>')
     p.append("</table></section>\n</body>\n</html>\n")
     return "".join(p)
 

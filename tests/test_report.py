@@ -1,7 +1,8 @@
 """HTML audit reports (pipeline.report): self-contained, escaped, linked, deterministic,
-and rendered by a real headless browser."""
+and rendered by a real headless browser, Chinese glyphs drawn (not tofu boxes)."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,11 +10,17 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipeline.report import write_reports
-from tests.conftest import D000, D004
+from pipeline.report import CSS, write_reports
+from pipeline.run import run
+from tests.conftest import D000, D004, SEED000
+from tests.screenshot import (CHROMIUM, chromium, glyph_report, glyphs_drawn, no_cjk_fontconfig,
+                              probe_page, screenshot)
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "",
-                             shutil.which("chromium-browser") or "") if p and Path(p).exists()), None)
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt); "
+                             "the browser rendering tests are skipped")
+# a source cell with markup in it: seed 000's 附件2 indicator cell 国家免疫规划类疫苗接种
+HOSTILE = '<script>document.title="pwned"</script><a href="javascript:alert(1)">点此</a>'
 
 
 @pytest.fixture(scope="session")
@@ -107,8 +114,7 @@ def test_summary_lists_sections_and_what_was_left(reports, published):
     assert "Left unparsed" in summary
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt); "
-                                             "the browser rendering test is skipped")
+@needs_chromium
 def test_report_renders_in_headless_chromium(reports, tmp_path):
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
            "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -124,3 +130,104 @@ def test_report_renders_in_headless_chromium(reports, tmp_path):
     assert href.startswith("#") and href[1:] in ids
     local = [h for h in dom.xpath("//a/@href") if h.startswith("#")]
     assert len(local) > 500 and all(h[1:] in ids for h in local)
+
+
+# ---------------------------------------------------------------------------- bad input
+
+@pytest.fixture(scope="module")
+def bad_reports(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Seed 000 with markup written into one of its cells, and a file that cannot be read."""
+    raw = tmp_path_factory.mktemp("bad_raw")
+    text = SEED000.read_text("utf-8")
+    cell = "\t国家免疫规划类疫苗接种\n"
+    assert cell in text
+    (raw / "hostile.txt").write_text(text.replace(cell, cell[:-1] + HOSTILE + "\n", 1), "utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    out = tmp_path_factory.mktemp("bad_parquet")
+    run(raw, out, workers=1, timeout=0, progress=False)
+    reports = tmp_path_factory.mktemp("bad_reports")
+    write_reports(out, reports)
+    index = parse(reports / "index.html")
+    pages = {a.text_content(): a.get("href") for a in index.xpath("//a")}
+    return reports, pages
+
+
+def test_failed_document_page_shows_its_error_and_no_all_clear(bad_reports):
+    reports, pages = bad_reports
+    raw = (reports / pages["empty.txt"]).read_text("utf-8")
+    page = lxml.html.fromstring(raw).text_content()
+    assert "status failed" in page and "empty" in page.lower()
+    assert "No inconsistencies found" not in page and "Every section was parsed completely" not in page
+    assert "Not checked" in page and "Nothing was extracted" in page
+
+
+def test_index_shows_the_failure_reason(bad_reports, tmp_path):
+    reports, pages = bad_reports
+    index = parse(reports / "index.html")
+    [row] = [tr for tr in index.xpath("//tr") if "empty.txt" in tr.text_content()]
+    cells = [td.text_content() for td in row.xpath("td")]
+    assert cells[4] == "failed" and "empty" in cells[-1].lower()
+    [ok] = [tr for tr in index.xpath("//tr") if "hostile.txt" in tr.text_content()]
+    assert ok.xpath("td")[-1].text_content() == ""
+
+
+def test_markup_in_a_source_cell_is_escaped(bad_reports):
+    reports, pages = bad_reports
+    raw = (reports / pages["hostile.txt"]).read_text("utf-8")
+    assert "<script" not in raw and 'href="javascript:' not in raw
+    assert "&lt;script&gt;document.title=&quot;pwned&quot;&lt;/script&gt;" in raw
+
+
+@needs_chromium
+def test_markup_in_a_source_cell_is_shown_as_text_in_the_browser(bad_reports, tmp_path):
+    reports, pages = bad_reports
+    dom = lxml.html.fromstring(chromium(["--dump-dom", (reports / pages["hostile.txt"]).as_uri()],
+                                        tmp_path / "profile").decode("utf-8"))
+    assert dom.xpath("//script") == []
+    assert [h for h in dom.xpath("//@href") if h.strip().lower().startswith("javascript:")] == []
+    assert dom.findtext(".//title") != "pwned"
+    [pre] = dom.xpath("//pre[@class='src']")
+    assert "国家免疫规划类疫苗接种" + HOSTILE in pre.text_content()
+
+
+# ---------------------------------------------------------------------------- Chinese glyphs
+
+def probe_chars(published) -> str:
+    """Eight distinct Chinese characters of seed 000's text, in order of appearance (口, a
+    hollow square like a tofu box, is left out)."""
+    text = next(d["text"] for d in published["documents"] if d["doc_id"] == D000)
+    chars = "".join(dict.fromkeys(c for c in text if re.match(r"[\u4e00-\u9fff]", c) and c != "口"))
+    return chars[:8]
+
+
+def probe(tmp_path: Path, chars: str, env: dict | None = None) -> tuple[list[dict], list[dict]]:
+    page = tmp_path / "probe.html"
+    page.write_text(probe_page(CSS, chars), "utf-8")
+    png = screenshot(page, tmp_path / "probe.png", tmp_path / "profile", size=(900, 400), env=env)
+    return glyph_report(png, len(chars), 100, top=0), glyph_report(png, len(chars), 100, top=100)
+
+
+@needs_chromium
+def test_report_fonts_draw_chinese_in_a_screenshot(published, reports, tmp_path):
+    """The report's font stacks (body and text pane) draw seed 000's characters as glyphs;
+    this fails where no CJK font is installed (the next test shows the checker catching it)."""
+    chars = probe_chars(published)
+    assert len(chars) == 8 and chars.startswith("附件")
+    body, pane = probe(tmp_path, chars)
+    for where, cells in (("body font", body), ("text pane font", pane)):
+        ok, why = glyphs_drawn(cells)
+        assert ok, f"{where}: {why}; install a CJK font (fonts-noto-cjk or fonts-wqy-microhei)"
+    # and the real report page renders (a screenshot with ink in its header)
+    png = screenshot(reports / f"{D000}.html", tmp_path / "report.png", tmp_path / "profile2",
+                     size=(1200, 900))
+    assert glyph_report(png, 1, 600, top=0)[0]["ink"] > 1000
+
+
+@needs_chromium
+def test_glyph_checker_fails_when_chinese_renders_as_boxes(published, tmp_path):
+    """The same probe with the CJK fonts hidden from fontconfig: tofu, and the checker says so."""
+    conf = no_cjk_fontconfig(tmp_path / "fc")
+    body, pane = probe(tmp_path, probe_chars(published), env={"FONTCONFIG_FILE": str(conf)})
+    for cells in (body, pane):
+        ok, why = glyphs_drawn(cells)
+        assert not ok and ("tofu" in why or "nothing drawn" in why), why
