@@ -68,34 +68,66 @@ def _clean(text: str) -> str:
     return fold_ws(markup_to_lines(text))
 
 
+def goal_columns(row: list[Block]) -> dict[str, Block]:
+    """expected / actual header cells of a goal block header (预期目标 | 实际完成情况,
+    项目年度目标 | 年度目标完成情况, 总体目标 | 全年实际完成情况), each role to the cell
+    that matches it best; {} unless every cell of the row is a short label."""
+    from normalizers.labels import similarity, split_qualifiers
+    cells = [c for c in row if fold(c.text)]
+    if not cells or any(len(split_qualifiers(c.content)[0]) > 16 for c in cells):
+        return {}
+    cands = []
+    for c in cells:
+        core = split_qualifiers(c.content)[0]
+        for role, labels in vocab()["goal_headers"].items():
+            score = max(similarity(core, split_qualifiers(lab)[0]) for lab in labels)
+            if score >= 0.85:
+                cands.append((score, c.col, role, c))
+    # on equal scores the cell further right: the left one is the block's row label
+    cands.sort(key=lambda x: (x[0], x[1]), reverse=True)
+    out: dict[str, Block] = {}
+    used: set[int] = set()
+    for _, _, role, c in cands:
+        if role not in out and id(c) not in used:
+            out[role] = c
+            used.add(id(c))
+    return out if "expected" in out else {}
+
+
 def is_goal_header(row: list[Block]) -> bool:
-    """A row with a cell that is exactly an expected-goal header (预期目标)."""
-    labels = {fold(x) for x in vocab()["goal_headers"]["expected"]}
-    texts = [fold(c.text) for c in row if fold(c.text)]
-    return any(t in labels for t in texts) and all(len(t) <= 12 for t in texts)
+    return bool(goal_columns(row))
+
+
+def is_placeholder(text: str) -> bool:
+    """A cell that still holds the template's instruction (``…(100字以内)``)."""
+    t = fold(text)
+    return any(re.search(p, t) for p in vocab().get("template_instructions", []))
 
 
 def parse_goal_block(ctx: Ctx, rows: list[list[Block]], start: int) -> int:
     header = rows[start]
+    cols = goal_columns(header)
     ctx.claim(*header)
-    cols = {}
-    for c in header:
-        if len(fold(c.text)) <= 12:
-            r = match_role(c.text, vocab()["goal_headers"])
-            if r and r not in cols:
-                cols[r] = c.col
     i = start + 1
     if i >= len(rows):
         return i
     row = rows[i]
-    from .indicators import is_indicator_header
-    if is_indicator_header(row):
+    from .indicators import indicator_header
+    if indicator_header(rows, i) is not None or goal_columns(row):
         return i
     by_col = {c.col: c for c in row}
-    exp_b = by_col.get(cols.get("expected"))
-    act_b = by_col.get(cols.get("actual")) if "actual" in cols else None
-    if exp_b is None or not fold(exp_b.text):
+    exp_b = by_col.get(cols["expected"].col)
+    act_b = by_col.get(cols["actual"].col) if "actual" in cols else None
+    filled = [c for c in row if fold(c.text)]
+    if exp_b is None and len(filled) == len(cols):  # a row packed to the left
+        ordered = sorted(cols, key=lambda r: cols[r].col)
+        placed = dict(zip(ordered, filled))
+        exp_b, act_b = placed.get("expected"), placed.get("actual")
+    if exp_b is None or not fold(exp_b.text) or is_placeholder(exp_b.text):
         return i
+    if act_b is not None and is_placeholder(act_b.text):
+        ctx.claim(act_b)
+        act_b = None
     pair_items(ctx, "goal", exp_b, act_b)
     ctx.claim(*row)
     return i + 1

@@ -85,23 +85,21 @@ def _label_values(text: str):
             value = seg[: len(seg) - len(nxt)].strip() if nxt else seg
         else:
             nxt, value = None, seg
-        if label:
+        if label and meta_key(label):
             yield label, value
         label = nxt
 
 
 def _tail_label(seg: str) -> str | None:
+    """The label that ends ``seg`` (the text before a colon): its last space-separated
+    word, known or not (``黄石市图书馆 主要领导签字``), else its longest tail the
+    vocabulary knows."""
     seg = seg.rstrip()
     if re.search(r"\s", seg):
-        tail = re.split(r"\s+", seg)[-1]
-        if meta_key(tail, 0.99):
-            return tail
-        seg_tail = tail
-    else:
-        seg_tail = seg
-    for n in range(min(MAX_LABEL, len(seg_tail)), 1, -1):
-        if meta_key(seg_tail[-n:], 0.99):
-            return seg_tail[-n:]
+        return re.split(r"\s+", seg)[-1]
+    for n in range(min(MAX_LABEL, len(seg)), 1, -1):
+        if meta_key(seg[-n:], 0.99):
+            return seg[-n:]
     return None
 
 
