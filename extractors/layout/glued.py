@@ -27,7 +27,7 @@ from . import shapes as sh
 
 GRID = "shape_grammar"
 _TOP = (sh.META, sh.FUND_CORNER, sh.ROW_LABEL, sh.HEADER, sh.GOAL, sh.END)
-_BODY = (sh.LEVEL1, sh.LEVEL2, sh.TOTAL, sh.ROW_LABEL, sh.END)
+_BODY = (sh.LEVEL1, sh.LEVEL2, sh.TOTAL, sh.ROW_LABEL, sh.END, sh.META)
 _HAS_GRID = "grid" in {f.name for f in dataclasses.fields(Block)}
 
 
@@ -44,6 +44,7 @@ def _titles() -> list[re.Pattern]:
 
 
 _YEAR_SUFFIX = re.compile(r"\s*[(（]\s*\d{4}\s*年度?\s*[)）]")
+_ATTACHMENT = re.compile(r"(?<![(（\p{Han}])附件\s*\d{1,2}(?![)）\d])|(?<=\p{Han})(?<![(（])附件\s*\d{1,2}(?=\d{4}|\p{Han})")
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _SENTENCE_END = "。，,：:；;\n!！?？"
 
@@ -86,9 +87,14 @@ class _Builder:
         return a, b
 
     def para(self, a: int, b: int) -> None:
-        a, b = self._trim(a, b)
-        if b > a:
-            self.blocks.append(Block(PARAGRAPH, self.text[a:b], a, b))
+        cuts = []
+        for m in _ATTACHMENT.finditer(self.text, a, b):
+            cuts += [m.start()] + ([m.end()] if self.text[m.end():m.end() + 1].isdigit() else [])
+        cuts = sorted(c for c in set(cuts) if a < c < b)
+        for x, y in zip([a] + cuts, cuts + [b]):
+            x, y = self._trim(x, y)
+            if y > x:
+                self.blocks.append(Block(PARAGRAPH, self.text[x:y], x, y))
 
     def cells(self, spans: list[tuple[int, int]], first_col: int = 1) -> None:
         if self.n_tables == 0 or self.row == 0 and not any(b.kind == CELL and b.table_no == self.table_no
@@ -122,25 +128,35 @@ class _Builder:
         labels = sh.find_labels(text, self.start, self.end, _TOP)
         runs = _header_runs(labels, text)
         fund_corners = [lab for lab in labels if lab.kind == sh.FUND_CORNER]
-        first = min([r[0].start for r in runs] + [c.start for c in fund_corners], default=None)
+        lists = {m.start(): m for m in sh.list_header_re().finditer(text, self.start, self.end)
+                 if not sh.find_labels(m.group("amount"), 0, len(m.group("amount")), (sh.FUND_CORNER,))
+                 and _list_rows(text, m.end(), self.end, 2)}
+        first = min([r[0].start for r in runs] + [c.start for c in fund_corners] + list(lists), default=None)
         if first is None:
             return None
         run_at = {r[0].start: r for r in runs}
         pos = self._preamble(labels, first)
-        stops = sorted({lab.start for lab in labels if lab.kind != sh.HEADER} | set(run_at))
+        stops = sorted({lab.start for lab in labels if lab.kind != sh.HEADER} | set(run_at) | set(lists))
         while pos < self.end:
             pos = self._skip_ws(pos)
             if pos >= self.end:
                 break
             lab = next((x for x in labels if x.start == pos and (x.kind != sh.HEADER or pos in run_at)), None)
             nxt = next((s for s in stops if s > pos), self.end)
-            if lab is None:
+            if pos in lists:
+                pos = self._list(lists[pos])
+                stops = [s for s in stops if s >= pos]
+            elif lab is None:
                 self.para(pos, nxt)
                 pos = nxt
-            elif lab.kind == sh.END:
+            elif lab.kind == sh.END:  # a note after the table: up to the next form title
                 self.close_table()
-                self.para(pos, self.end)
-                pos = self.end
+                nxt_title = min([self._title_start(m.start()) for p in _titles()
+                                 for m in p.finditer(text, lab.end, self.end)]
+                                + [m.start() for m in _ATTACHMENT.finditer(text, lab.end, self.end)]
+                                + [self.end])
+                self.para(pos, nxt_title)
+                pos = nxt_title
             elif lab.kind == sh.META:
                 self.cells([(lab.start, lab.end), (lab.end, nxt)])
                 pos = nxt
@@ -161,6 +177,17 @@ class _Builder:
             return None
         return GluedResult(self.blocks, self.notes)
 
+    def _title_start(self, a: int) -> int:
+        """Where the title whose form word starts at ``a`` begins: back to the sentence
+        start if that is near, never into an earlier title or date."""
+        text = self.text
+        floor = max([m.end() for pat in _titles() for m in pat.finditer(text, self.start, a)]
+                    + [m.end() for m in _DATE.finditer(text, self.start, a)] + [self.start])
+        back = a
+        while back > floor and a - back < 40 and text[back - 1] not in _SENTENCE_END:
+            back -= 1
+        return back if back == floor or text[back - 1] in _SENTENCE_END else a
+
     def _skip_ws(self, i: int) -> int:
         while i < self.end and self.text[i].isspace():
             i += 1
@@ -172,19 +199,18 @@ class _Builder:
         starts: the first key/value label after the title."""
         text = self.text
         title = None
+        cand = [x.start for x in labels if self.start <= x.start <= first and x.kind in (sh.META, sh.FUND_CORNER)]
         for pat in _titles():
             for m in pat.finditer(text, self.start, first):
+                y = _YEAR_SUFFIX.match(text, m.end())
+                after = y.end() if y else m.end()
+                # a title heads the table: the table's first label follows it closely
+                if not any(0 <= c - after <= 20 for c in cand + [first]):
+                    continue
                 if title is None or m.start() > title[0]:
                     title = (m.start(), m.end())
         if title:
-            a, b = title
-            floor = max([m.end() for pat in _titles() for m in pat.finditer(text, self.start, a)]
-                        + [m.end() for m in _DATE.finditer(text, self.start, a)] + [self.start])
-            back = a
-            while back > floor and a - back < 40 and text[back - 1] not in _SENTENCE_END:
-                back -= 1
-            if back == floor or text[back - 1] in _SENTENCE_END:
-                a = back
+            a, b = self._title_start(title[0]), title[1]
             m = _YEAR_SUFFIX.match(text, b)
             b = m.end() if m else b
             self.para(self.start, a)
@@ -197,6 +223,29 @@ class _Builder:
         if table > tstart:
             self.para(tstart, table)
         return table
+
+    # ---- allocation lists ---------------------------------------------------------
+    def _list(self, m) -> int:
+        """乡镇 | 补助经费(万元) | 备注 and glued name + amount pairs up to the total line."""
+        self.close_table()
+        head = [m.span("entity"), m.span("amount")] + ([m.span("remark")] if m.group("remark") else [])
+        self.cells(head)
+        pos, total, items = m.end(), None, []
+        while True:
+            r = sh.list_row_re().match(self.text, pos, self.end)
+            if r is None:
+                break
+            row = [r.span("name"), r.span("amount")] + ([(r.end(), r.end())] if len(head) == 3 else [])
+            self.cells(row)
+            pos = r.end()
+            if r.group("total"):
+                total = sh.number(r.group("amount"))
+                break
+            items.append(sh.number(r.group("amount")))
+        if total is not None and sum(items) != total:
+            self.notes.append(f"allocation list at {m.start()}: items sum to {sum(items)}, total line says {total}")
+        self.close_table()
+        return pos
 
     # ---- funds --------------------------------------------------------------------
     def _funds(self, corner: sh.Label, stops: list[int]) -> int:
@@ -221,6 +270,8 @@ class _Builder:
                 break
             nxt_item = sh.find_labels(text, item[1], self.end, (sh.FUND_ITEM,) + _TOP)
             run_end = nxt_item[0].start if nxt_item else self.end
+            m = self._SUB_ITEM.search(text, item[1], run_end)
+            run_end = m.start() if m else run_end
             sub = lines != [] and True
             lines.append(((item[0], item[1]), (item[1], run_end), sub))
             pos = run_end
@@ -262,7 +313,7 @@ class _Builder:
         col_of = {r: i for i, r in enumerate(roles_all)}
         body_start = header[-1].end
         labs = sh.find_labels(text, body_start, self.end, _BODY)
-        end_lab = next((x for x in labs if x.kind == sh.END), None)
+        end_lab = next((x for x in labs if x.kind in (sh.END, sh.META)), None)
         body_end = end_lab.start if end_lab else self.end
         labs = [x for x in labs if x.start < body_end]
         holes = self._holes(body_start, body_end)
@@ -319,8 +370,8 @@ class _Builder:
         width = len(roles_all)
         total_w = Decimal(0)
         for n, (k, a1, a2, s, e) in enumerate(segs):
-            if k == "row_label":
-                self.cells([(a2.start, a2.end)])
+            if k == "row_label":  # repeated at a page break: not a row
+                self.para(a2.start, a2.end)
                 continue
             if k == "total":
                 self._total(a2, s, e, roles_all, col_of, spaced)
@@ -357,6 +408,7 @@ class _Builder:
                     row[col_of[r]] = span
                 self.cells(row)
                 total_w += gr.weight_of(text, row_cells, roles) or 0
+        self.close_table()
         return body_end
 
     def _total(self, lab, s, e, roles_all, col_of, spaced) -> None:
@@ -384,6 +436,16 @@ class _Builder:
                     out.append((i, i + len(f)))
                 i = self.text.find(f, i + len(f), b)
         return sorted(out)
+
+
+def _list_rows(text: str, pos: int, end: int, n: int) -> bool:
+    """True if ``n`` name + amount pairs follow ``pos``."""
+    for _ in range(n):
+        r = sh.list_row_re().match(text, pos, end)
+        if r is None:
+            return False
+        pos = r.end()
+    return True
 
 
 def _l1_weight(lab: sh.Label | None) -> Decimal | None:

@@ -78,15 +78,21 @@ def _cell_ok(role: str, s: str, glued: bool) -> bool:
 def _name_ok(s: str, at_start: bool) -> bool:
     if not sh.has_han(s) or len(s) > 80:
         return False
-    if any(c in sh.OPS or c in "%％" for c in s):
+    if any(c in sh.OPS or c in "%％" for c in s) or sh.has_glued_figures(s):
         return False
     if s[0].isdigit() and not at_start:
         return False  # a name glued to the previous row's number would be ambiguous
-    return not s[0] in ")）、,，.。:：;；"
+    return s[0] not in ")）、,，.。:：;；" and s[-1] not in "(（、,，:：;；"
 
 
-def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None) -> bool:
+def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
+            glued: bool = True) -> bool:
     vals = dict(zip(roles, cells))
+    if glued:
+        for k, role in enumerate(roles[:-1]):
+            if roles[k + 1] == "note" and role in VALUE_ROLES and sh.is_value(cells[k]) == "text" and not (
+                    role == "actual" and (vals.get("target") or "").strip() == cells[k].strip()):
+                return False  # where a glued text ends and the (unseen) note begins is unknown
     w, s = sh.points(vals.get("weight") or ""), sh.points(vals.get("score") or "")
     if "weight" in vals and w is None:
         return False
@@ -139,9 +145,11 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
             name = text[k:j]
             if not _name_ok(name, at_start):
                 continue
+            if j < run.end and (text[j].isdigit() or text[j] in sh.OPS) and sh.ends_in_figure(name):
+                continue  # a run of glued figures is split only between figures, never off a name
             for cells, end in cells_from(j, 0):
                 strs = [text[a:b] for a, b in cells]
-                if not _row_ok(roles, strs, l1_weight):
+                if not _row_ok(roles, strs, l1_weight, glued):
                     continue
                 for rest in rows_from(end):
                     out.append((((k, j),) + cells,) + rest)

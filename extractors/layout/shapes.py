@@ -74,6 +74,7 @@ def vocab() -> dict:
         "total": cols["total_labels"], "row_label": own["indicator_row_label"],
         "end": own["table_end"], "filler": own["filler"], "page_marker": own["page_marker"],
         "max_points": Decimal(str(own["max_points"])),
+        "list_tables": own["list_tables"],
         "units": sorted({u for u in unit_words if u and not u.isdigit()}, key=len, reverse=True),
     }
 
@@ -136,7 +137,8 @@ def _lexer(kinds: tuple[str, ...]) -> tuple[re.Pattern, dict[str, tuple[str, str
         names[g] = (kind, role)
         prefix = r"(?:其中\s*[:：]?\s*)?" if kind == FUND_ITEM else ""
         colon = r"(?:\s*[:：])?" if kind in (FUND_ITEM, META, GOAL, TOTAL) else ""
-        alts.append(f"(?P<{g}>{prefix}{label_re(lab)}{suf}{colon})")
+        # a label followed by 表 is part of a title (绩效目标表), not a cell
+        alts.append(f"(?P<{g}>{prefix}{label_re(lab)}(?!\\s*表){suf}{colon})")
     return re.compile("|".join(alts)), names
 
 
@@ -166,6 +168,7 @@ def _shape_res() -> dict[str, re.Pattern]:
     tail = r"(?:以上|以下|以内|及以上|及以下)?"
     return {
         "unit_start": re.compile(rf"\s*(?:{_PCT}|{unit})"),
+        "glued_figures": re.compile(rf"\d\s*(?:{_PCT}|{unit})\s*{_OP}?\s*\d"),
         "points": re.compile(rf"{_NUM}(?:分)?"),
         "money": re.compile(rf"{_NUM}(?:万元|万|元)?"),
         "percent": re.compile(rf"{_NUM}\s*{_PCT}"),
@@ -180,6 +183,21 @@ def unit_follows(text: str, j: int) -> bool:
     """True if a unit word (or %) starts at ``text[j]`` right after a digit: the number and
     its unit are one token, no cell boundary falls between them."""
     return j > 0 and text[j - 1].isdigit() and bool(_shape_res()["unit_start"].match(text, j))
+
+
+def ends_in_figure(s: str) -> bool:
+    """True if ``s`` ends in a digit, or in a digit and its unit word (``…发生数0起``)."""
+    s = s.rstrip()
+    if s and s[-1].isdigit():
+        return True
+    m = re.search(r"\d\s*(?:%s)$" % "|".join(re.escape(u) for u in vocab()["units"] if u), s)
+    return bool(m) or bool(re.search(r"\d\s*[%％‰]$", s))
+
+
+def has_glued_figures(s: str) -> bool:
+    """True if ``s`` holds two figures glued together (``0起0起``, ``100%100%``): in a
+    table those are two cells, never the inside of a name."""
+    return bool(_shape_res()["glued_figures"].search(s))
 
 
 def is_shape(s: str, shape: str) -> bool:
@@ -233,3 +251,17 @@ def decimals(s: str) -> int:
 
 def has_han(s: str) -> bool:
     return bool(re.search(r"\p{Han}", s))
+
+
+@functools.lru_cache(maxsize=1)
+def list_header_re() -> re.Pattern:
+    lt = vocab()["list_tables"]
+    alt = lambda labs: "|".join(label_re(x) for x in sorted(labs, key=len, reverse=True))
+    return re.compile(rf"(?P<entity>{alt(lt['entity'])})\s*(?P<amount>\p{{Han}}{{1,10}}\s*[(（]\s*[万亿]?元\s*[)）])"
+                      rf"\s*(?P<remark>{alt(lt['remark'])})?")
+
+
+@functools.lru_cache(maxsize=1)
+def list_row_re() -> re.Pattern:
+    total = "|".join(label_re(x) for x in sorted(vocab()["list_tables"]["total"], key=len, reverse=True))
+    return re.compile(rf"\s*(?P<name>(?P<total>{total})|[\p{{Han}}][^\d\s:：,，。;；()（）]{{0,15}}?)\s*(?P<amount>{_NUM})(?![\d.%])")
