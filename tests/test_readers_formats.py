@@ -580,3 +580,85 @@ def test_docx_grid_before():
     doc = read_docx(_docx_bytes(build))
     got = [(c.row, c.col, c.text) for c in cells(doc)]
     assert got == [(1, 1, "A"), (1, 2, "B"), (1, 3, "C"), (2, 2, "E"), (2, 3, "F")]
+
+
+# ---------------------------------------------------------------------------------------
+# decoding, entity bombs, formulas never calculated
+# ---------------------------------------------------------------------------------------
+
+def test_html_declaring_latin1_but_holding_utf8_gives_its_24_indicators():
+    """seed004.html with its <meta charset="UTF-8"> changed to iso-8859-1 (a CMS template
+    that never updated the header): read as Latin-1 it is mojibake, and 0 indicators."""
+    from pipeline.process import process_file
+    path = SAMPLES / "seed004.html"
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    good = path.read_bytes()
+    assert good.count(b'<meta charset="UTF-8">') == 1
+    bad = good.replace(b'<meta charset="UTF-8">', b'<meta charset="iso-8859-1">')
+    rec = process_file(bad, "seed004.html")
+    want = process_file(good, "seed004.html")
+    assert len(rec["indicators"]) == len(want["indicators"]) == 24
+    strip = lambda rows: [{k: v for k, v in r.items() if k not in ("doc_id",) and not k.endswith(("_id", "_block"))} for r in rows]  # noqa: E731
+    assert strip(rec["indicators"]) == strip(want["indicators"])
+    assert any("declares iso8859-1 but holds UTF-8" in w for w in rec["documents"][0]["warnings"])
+    # a page that really is GBK and says so is still read as GBK
+    gbk = good.decode("utf-8").replace('charset="UTF-8"', 'charset="gbk"').encode("gb18030")
+    assert read_html(gbk).text == read_html(good).text
+
+
+def test_utf8_bom_before_gb18030_bytes_is_read_as_gb18030():
+    text = seed_text("000")
+    doc = read_document(b"\xef\xbb\xbf" + text.encode("gb18030"))
+    assert doc.text == text and doc.warnings == ["decoded as gb18030"]
+    with pytest.raises(ReaderError) as e:
+        read_document(b"\xef\xbb\xbf" + bytes(range(128, 256)) * 4)
+    assert "byte-order mark" in str(e.value)
+
+
+def test_xml_entity_bomb_is_refused_with_its_name():
+    data = (SAMPLES / "seed000.docx")
+    if not data.exists():
+        pytest.skip("seed000.docx not available")
+    zin = zipfile.ZipFile(io.BytesIO(data.read_bytes()))
+    lol = b"".join(b'<!ENTITY e%d "%s">' % (i, (b"&e%d;" % (i - 1)) * 10 if i else b"ha")
+                   for i in range(10))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for n in zin.namelist():
+            b = zin.read(n)
+            if n == "word/document.xml":
+                end = b.find(b"?>") + 2
+                b = b[:end] + b"<!DOCTYPE x [" + lol + b"]>" + b[end:].replace(b"<w:t>", b"<w:t>&e9;", 1)
+            zout.writestr(n, b)
+    with pytest.raises(ReaderError) as e:
+        read_docx(out.getvalue())
+    assert "billion laughs" in str(e.value)
+
+
+def test_xlsx_formulas_without_cached_values_are_named():
+    """openpyxl (like most programs that write workbooks) stores formulas without their
+    results: the cells have nothing to show until Excel or LibreOffice computes them."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件2"
+    ws.append(["项目", "预算数", "执行数", "执行率"])
+    ws.append(["年度资金总额", 1988.88, 1900, "=C2/B2"])
+    ws.append(["合计", "=SUM(B2:B2)", "=SUM(C2:C2)", None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = read_xlsx(buf.getvalue())
+    assert [b.text for b in doc.blocks if b.address == "附件2!B2"] == ["1988.88"]
+    assert not [b for b in doc.blocks if b.address in ("附件2!D2", "附件2!B3", "附件2!C3")]
+    (w,) = doc.warnings
+    assert "3 formula cell(s) have no calculated value (D2, B3, C3)" in w
+    assert "open and save it in Excel or LibreOffice" in w
+    # a workbook of nothing but such formulas cannot be read at all: the error says why
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=1+1"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ReaderError) as e:
+        read_xlsx(buf.getvalue())
+    assert "(A1)" in str(e.value) and "LibreOffice" in str(e.value)

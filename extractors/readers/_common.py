@@ -192,3 +192,17 @@ def _decode_text(data: bytes) -> tuple[str, str, list[str]]:
     what = "after its UTF-8 byte-order mark " if bom else ""
     raise ReaderError(f"unknown text encoding: the file {what}is neither UTF-8 nor GB18030; "
                       "re-save it as UTF-8")
+
+
+_BOMB = re.compile(r"amplification|entity|entities|huge input|excessive depth", re.I)
+
+
+def parse_failure(e: BaseException, ext: str, fix: str) -> ReaderError:
+    """The ReaderError for a library that failed on a damaged ``.{ext}``; XML entity bombs
+    ("billion laughs", which the parsers refuse to expand) are named as such."""
+    msg = str(e)[:300]
+    if _BOMB.search(msg) and ("XML" in type(e).__name__ or "Parse" in type(e).__name__):
+        return ReaderError(f".{ext} refused: its XML declares entities that would expand "
+                           f"enormously (a 'billion laughs' file; {type(e).__name__}: {msg}): "
+                           f"{fix}")
+    return ReaderError(f"corrupt .{ext} ({type(e).__name__}: {msg}): {fix}")

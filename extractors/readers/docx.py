@@ -29,7 +29,7 @@ import io
 import re
 
 from ..model import Document, ReaderError, TextBuilder
-from ._common import cell_text, open_zip, para_text
+from ._common import cell_text, open_zip, para_text, parse_failure
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -269,14 +269,15 @@ def read_docx(data: bytes) -> Document:
     except ReaderError:
         raise
     except Exception as e:  # python-docx raises assorted errors on damaged packages
-        raise ReaderError(f"corrupt .docx ({type(e).__name__}: {e}): re-save the file in Word "
-                          "or re-download it") from e
+        raise parse_failure(e, "docx", "re-save the file in Word or re-download it") from e
     reader = _Reader(d)
     try:
         reader.read_body(d.element.body)
     except RecursionError as e:
         raise ReaderError(".docx nested too deeply to read (tables or fields inside each other "
                           "thousands of levels): re-save the file in Word") from e
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as e:  # damaged parts
+        raise parse_failure(e, "docx", "re-save the file in Word or re-download it") from e
     if reader.n_textboxes:
         reader.warnings.append(f"{reader.n_textboxes} text box(es) ignored")
     return reader.tb.build(format="docx", layout="docx_tables", warnings=reader.warnings)

@@ -34,7 +34,7 @@ import io
 import warnings as _warnings
 
 from ..model import Document, ReaderError, TextBuilder
-from ._common import open_zip
+from ._common import open_zip, parse_failure
 from ._numfmt import display_value, format_date, format_number  # noqa: F401  (re-exported)
 from ._sheet import emit_sheet
 
@@ -138,8 +138,7 @@ def read_xlsx(data: bytes) -> Document:
     except ReaderError:
         raise
     except Exception as e:  # openpyxl / the XML parser raise assorted errors on damaged workbooks
-        raise ReaderError(f"corrupt .xlsx ({type(e).__name__}: {e}): re-save the workbook in "
-                          "Excel or re-download it") from e
+        raise parse_failure(e, "xlsx", "re-save the workbook in Excel or re-download it") from e
     if n_uncached and not any(b.text.strip() for b in tb.blocks):
         raise ReaderError(warnings[-1])
     return tb.build(format="xlsx", layout="xlsx_cells", warnings=warnings)
