@@ -137,8 +137,14 @@ class QuantityMatcher:
         AFTER_GE = {"TEXT": {"IN": lx["after_ge"]}}
         nums = [[NUM], [NUM, SP, SEP, SP, NUM]]
         pats = []
+        MONEY = {"TEXT": {"REGEX": r"^(?:[多余])?(?:万|亿|千|百)*(?:[多余])?元$"}}
+        SLASH = {"TEXT": {"IN": ["/", "／"]}}
+        PER = {"TEXT": {"IN": lx["per_units"]}}
+        STAR = {"TEXT": {"IN": ["*", "×"]}}
         for n in nums:
             pats.append([CMP, SP] + n + [SP, PRE, SP, UNIT])
+            pats.append([CMP, SP] + n + [SP, PRE, SP, MONEY, SLASH, PER])  # 300元/年
+            pats.append([CMP, SP] + n + [SP, PRE, SP, MONEY, SLASH, PER, STAR, PER])
             pats.append([CMP, SP] + n + [SP, PCT])
             pats.append([CMP, SP] + n + [SP, GE, AFTER_GE])
         pats.append([CMP, SP, NUMPCT])
@@ -178,6 +184,6 @@ class QuantityMatcher:
 def _unit_kind(compact: str, lx: dict) -> str:
     if re.search(r"[%％‰]|百分点$", compact):
         return "percent"
-    if compact.endswith("元"):
+    if compact.endswith("元") or re.search(r"元[/／]", compact):
         return "money"
     return "count"

@@ -37,8 +37,18 @@ def _lex() -> dict[str, Any]:
         "ordinal_prefixes": tuple(p["ordinal_prefixes"]),
         "strip_prefix_tokens": set(p["label_strip_prefix_tokens"]),
         "strip_prefix_regex": [re.compile(r) for r in p["label_strip_prefix_regex"]],
+        "heading_prefix_regex": [re.compile(r) for r in p["heading_prefix_regex"]],
         "strip_suffix_tokens": set(p["label_strip_suffix_tokens"]),
         "boundary_tokens": set(p["label_boundary_tokens"]),
+        "links": set(p["label_links"]),
+        "prepositions": set(p["label_prepositions"]),
+        "passive": set(p["label_passive"]),
+        "verb_adverbs": set(p["label_verb_adverbs"]),
+        "generic_heads": set(p["label_generic_heads"]),
+        "allocation_verbs": set(p["label_allocation_verbs"]),
+        "recipient_suffixes": tuple(p["label_recipient_suffixes"]),
+        "subject_labels": set(p["subject_labels"]),
+        "money_heads": tuple(p["money_heads"]),
         "follow_stop": set(p["follow_stop_tokens"]),
         "follow_heads": tuple(sorted(p["follow_head_suffixes"], key=len, reverse=True)),
         "follow_max": int(p["follow_max_tokens"]),
@@ -50,8 +60,11 @@ def _lex() -> dict[str, Any]:
         "comparators": list(u["comparators"]),
         "range_seps": list(u["range_separators"]),
         "after_ge": list(u["after_ge"]),
+        "per_units": list(u["per_units"]),
         "no_split": set(p.get("no_split_words") or ()),
     }
+    lex["verbs"] = (lex["boundary_tokens"] - lex["links"] - lex["prepositions"]
+                    - lex["passive"])
     approx, scales, unit_alt = _alt(u["approx"]), _alt(u["scales"]), _alt(units_all)
     lex["piece_re"] = rf"^(?:{approx})?(?:{scales})?(?:{approx})?(?:{unit_alt})$"
     lex["scale_only_re"] = rf"^(?:(?:{approx})?(?:{scales})(?:{approx})?|(?:{approx}))$"
@@ -62,7 +75,8 @@ def _lex() -> dict[str, Any]:
     lex["full_re"] = re.compile(
         rf"^(?:{cmp_alt})?{num}(?:(?:{sep_alt}){num})?"
         rf"(?:(?:{approx})?(?:{scales})?(?:{approx})?(?:{unit_alt}|{pct})"
-        rf"|个(?:{_alt(u['after_ge'])}))$")
+        rf"|个(?:{_alt(u['after_ge'])}))"
+        rf"(?:(?<=元)[/／](?:{_alt(u['per_units'])})(?:[*×](?:{_alt(u['per_units'])}))?)?$")
     lex["unit_tail_re"] = re.compile(rf"(?:{unit_alt}|{pct}|个(?:{_alt(u['after_ge'])}))$")
     return lex
 
@@ -72,6 +86,8 @@ def _nfkc(s: str) -> str:
 
 
 _DELIMS = set("，,、；;：:。！？!?\n\r\t")
+# a label may list things (建厂房、酒窖及基础设施建设12.08万元): 、 does not end it
+_LABEL_DELIMS = _DELIMS - {"、"}
 _OPEN = "（(【[《“‘〔"
 _CLOSE = "）)】]》”’〕"
 _MAJOR_END = set("。！？!?")
@@ -124,7 +140,7 @@ def _locate(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return (0, 0) if not spans else spans[-1]
 
 
-def _chunk_back(text: str, pos: int, lower: int) -> tuple[int, str | None]:
+def _chunk_back(text: str, pos: int, lower: int, delims: set[str] = _DELIMS) -> tuple[int, str | None]:
     """Start of the clause that ends at ``pos`` (parentheses opaque) and the delimiter
     before it (None when the clause starts at ``lower`` or an opening bracket)."""
     depth = 0
@@ -137,7 +153,7 @@ def _chunk_back(text: str, pos: int, lower: int) -> tuple[int, str | None]:
             if depth == 0:
                 return i + 1, c
             depth -= 1
-        elif depth == 0 and c in _DELIMS:
+        elif depth == 0 and c in delims:
             return i + 1, c
         i -= 1
     return lower, None
