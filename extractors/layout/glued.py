@@ -127,7 +127,8 @@ class _Builder:
         text = self.text
         labels = sh.find_labels(text, self.start, self.end, _TOP)
         runs = _header_runs(labels, text)
-        fund_corners = [lab for lab in labels if lab.kind == sh.FUND_CORNER]
+        fund_corners = [lab for lab in labels if lab.kind == sh.FUND_CORNER and self._fund_lines_follow(lab)]
+        labels = [lab for lab in labels if lab.kind != sh.FUND_CORNER or lab in fund_corners]
         lists = {m.start(): m for m in sh.list_header_re().finditer(text, self.start, self.end)
                  if not sh.find_labels(m.group("amount"), 0, len(m.group("amount")), (sh.FUND_CORNER,))
                  and _list_rows(text, m.end(), self.end, 2)}
@@ -157,9 +158,11 @@ class _Builder:
                                 + [self.end])
                 self.para(pos, nxt_title)
                 pos = nxt_title
-            elif lab.kind == sh.META:
-                self.cells([(lab.start, lab.end), (lab.end, nxt)])
-                pos = nxt
+            elif lab.kind == sh.META:  # the value runs to the next label or line break
+                nl = text.find("\n", lab.end, nxt)
+                stop = nxt if nl < 0 or not text[lab.end:nl].strip() else nl
+                self.cells([(lab.start, lab.end), (lab.end, stop)])
+                pos = stop
             elif lab.kind == sh.GOAL:
                 stop = next((s for s in stops if s > pos and not any(
                     x.start == s and x.kind == sh.GOAL for x in labels)), self.end)
@@ -250,14 +253,7 @@ class _Builder:
     # ---- funds --------------------------------------------------------------------
     def _funds(self, corner: sh.Label, stops: list[int]) -> int:
         text = self.text
-        cols = []
-        pos = corner.end
-        while True:
-            labs = sh.find_labels(text, self._skip_ws(pos), min(self.end, pos + 40), (sh.FUND_COL,))
-            if not labs or labs[0].start != self._skip_ws(pos):
-                break
-            cols.append(labs[0])
-            pos = labs[0].end
+        cols, pos = self._fund_header(corner)
         roles = tuple(c.role for c in cols) or ("budget",)
         self.cells([(corner.start, corner.end)] + [(c.start, c.end) for c in cols])
         spaced = len(cols) > 1 and all(text[a.end:b.start].strip() == "" and a.end < b.start
@@ -292,6 +288,21 @@ class _Builder:
                 self.cells([(la, lb)])
                 self.refuse(ra, rb, f"figures: {len(rds)} readings")
         return pos
+
+    def _fund_header(self, corner: sh.Label) -> tuple[list[sh.Label], int]:
+        cols, pos = [], corner.end
+        while True:
+            p = self._skip_ws(pos)
+            labs = sh.find_labels(self.text, p, min(self.end, p + 40), (sh.FUND_COL,))
+            if not labs or labs[0].start != p:
+                return cols, pos
+            cols.append(labs[0])
+            pos = labs[0].end
+
+    def _fund_lines_follow(self, corner: sh.Label) -> bool:
+        """A funds block is a corner label, its column labels, then a fund line label."""
+        _, pos = self._fund_header(corner)
+        return self._fund_item(self._skip_ws(pos)) is not None
 
     _SUB_ITEM = re.compile(r"其中\s*[:：]\s*[^\d\s≥≤%:：]{1,24}?(?=[\d\s]|$)")
 

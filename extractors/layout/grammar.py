@@ -101,6 +101,8 @@ def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
     if w is not None and l1_weight is not None and w > l1_weight:
         return False
     t, a = vals.get("target"), vals.get("actual")
+    if not glued:
+        return True
     if t and a and sh.is_value(t) == "text" and sh.is_value(a) != "text":
         return False  # a qualitative target is met qualitatively, not by a bare figure
     if t and a and sh.is_value(t) == "text" and sh.is_value(a) == "text":
@@ -122,7 +124,7 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
             return (((), i),)
         role = roles[r]
         out = []
-        if role not in POINT_ROLES + VALUE_ROLES + ("unit", "op") and glued:
+        if role not in POINT_ROLES + VALUE_ROLES + ("unit", "op"):  # note: left empty
             for rest, end in cells_from(i, r + 1):
                 out.append((((i, i),) + rest, end))
             return tuple(out)
@@ -213,6 +215,14 @@ def fund_readings(run: Text, roles: tuple[str, ...]) -> list[tuple[Span, ...]] |
     得分 = 分值 × 执行率.  A cell not present is ``(p, p)``."""
     text = run.text
     out: list[tuple[Span, ...]] = []
+    if isinstance(run, Spaced):
+        toks, k = [], run.skip(run.start)
+        while k < run.end:
+            j = next(run.ends(k, 0))
+            toks.append((k, j))
+            k = run.skip(j)
+        if len(toks) == len(roles):  # one figure under each header cell: placed by layout
+            return [tuple(toks)]
 
     def walk(i: int, r: int, acc: tuple[Span, ...], money_open: bool):
         if len(out) > CAP:
