@@ -272,3 +272,20 @@ def test_soffice_is_found_where_ci_installs_it():
     if shutil.which("apt-get") and not Path("/usr/bin/soffice").exists():
         pytest.skip("LibreOffice is not installed here (.ci/run installs it)")
     assert legacy.soffice_path() is not None
+
+
+def test_xls_that_xlrd_cannot_read_goes_through_libreoffice(monkeypatch, attachment2_xls):
+    need_soffice()
+    from extractors.readers import xls as xls_mod
+    data, docx_rec, sid = attachment2_xls
+
+    def refuse(_data):
+        raise ReaderError("corrupt or unreadable .xls (XLRDError: simulated)")
+    monkeypatch.setattr(xls_mod, "read_xls", refuse)
+    rec = process_file(data, "附件2.xls")
+    doc = rec["documents"][0]
+    assert doc["format"] == "xls" and doc["status"] == "ok", doc["error"]
+    assert doc["warnings"][:2] == ["converted from .xls by " + legacy.soffice_version(legacy.soffice_path()),
+                                   "xlrd could not read the .xls (corrupt or unreadable .xls "
+                                   "(XLRDError: simulated))"]
+    assert values(rec["indicators"]) == values([i for i in docx_rec["indicators"] if i["section_id"] == sid])

@@ -100,7 +100,7 @@ def _read_ole(data: bytes, name: str) -> Document:
                 doc = _converted(data, "xls", "xls")
             except ReaderError as e:
                 raise ReaderError(f"{first}; LibreOffice could not read it either ({e})") from e
-            doc.warnings.insert(0, f"xlrd could not read the .xls ({first})")
+            doc.warnings.insert(1, f"xlrd could not read the .xls ({first})")
             return doc
     if kind == "word":
         ext = _suffix(name)
