@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+DEFAULT_PARQUET = Path("data/parquet")
 
 
 def dataset_glob(parquet_dir: Path, name: str) -> str:
@@ -49,7 +50,7 @@ def print_checks(parquet_dir: Path, severity: str | None = None, rule: str | Non
     parquet_dir = Path(parquet_dir)
     if not parquet_dir.is_dir() or not has_dataset(parquet_dir, "checks"):
         print(f"error: no checks dataset under {parquet_dir}/checks/; run "
-              f"`python -m pipeline run <raw dir> --out {parquet_dir}` (or `dvc repro`) first",
+              f"`uv run python -m pipeline run data/raw --out {parquet_dir}` (or `uv run dvc repro`) first",
               file=sys.stderr)
         return 1
     rows = load_findings(parquet_dir, severity, rule)
@@ -75,6 +76,9 @@ def print_checks(parquet_dir: Path, severity: str | None = None, rule: str | Non
     n_docs = len({r["doc_id"] for r in rows})
     print(f"\n{len(rows)} finding{'s' if len(rows) != 1 else ''}"
           f"{' (' + summary + ')' if summary else ''} in {n_docs} of {docs_total} document(s)"
-          f"{' matching ' + filt if filt else ''}; trace any id with `python -m pipeline trace ID`",
-          file=out)
+          f"{' matching ' + filt if filt else ''}", file=out)
+    if rows:
+        where = "" if parquet_dir == DEFAULT_PARQUET else f" {parquet_dir}"
+        print(f"trace any id (finding, row or cell) with: "
+              f"uv run python -m pipeline trace {rows[0]['check_id']}{where}", file=out)
     return 0

@@ -1,10 +1,24 @@
-"""Command line: ``python -m pipeline run|check|trace|report``."""
+"""Command line: ``uv run python -m pipeline run|check|trace|report``.
+
+Every failure a user can cause (a missing folder, an unknown id or rule, a wrong
+argument) is one line on stderr starting ``error:`` and an exit status: 1 when the work
+cannot be done, 2 for a wrong argument or id; never a traceback.
+"""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 DEFAULT_PARQUET = Path("data/parquet")
+PROG = "uv run python -m pipeline"   # how the README and every printed hint call it
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a wrong argument reported in one line (and where to find help)."""
+
+    def error(self, message: str):  # noqa: D102
+        self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
 
 
 def _cmd_run(args) -> int:
@@ -30,12 +44,18 @@ def _cmd_run(args) -> int:
         print(f"{len(s['failed_files'])} file(s) failed (see documents.error):")
         for f in s["failed_files"]:
             print(f"  {f}")
-        return 1 if args.strict else 0
-    return 0
+    where = "" if Path(args.out) == DEFAULT_PARQUET else f" {args.out}"
+    print(f"next: {PROG} check{where}   (the findings)\n      {PROG} report{where}   (HTML audit reports)")
+    return 1 if s["failed_files"] and args.strict else 0
 
 
 def _cmd_check(args) -> int:
+    from .checks import RULES
     from .checks_cli import print_checks
+    known = [r.name for r in RULES]
+    if args.rule and args.rule not in known:
+        print(f"error: unknown rule {args.rule!r}; known rules: {', '.join(known)}", file=sys.stderr)
+        return 2
     return print_checks(Path(args.parquet_dir), severity=args.severity, rule=args.rule)
 
 
@@ -46,18 +66,44 @@ def _cmd_trace(args) -> int:
 
 def _cmd_report(args) -> int:
     from .report import write_reports
-    n = write_reports(Path(args.parquet_dir), Path(args.out))
+    try:
+        n = write_reports(Path(args.parquet_dir), Path(args.out))
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     print(f"wrote {n} report(s) to {args.out}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m pipeline",
-                                description="Budget-performance documents to traceable Parquet datasets.")
-    sub = p.add_subparsers(dest="cmd", required=True)
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `… | head`: the reader has gone, nothing left to say
+        _quiet_stdout()
+        return 0
+    except Exception as e:  # a bug: one line, and what to do, instead of a traceback
+        print(f"error: {type(e).__name__}: {e} (please report this; PIPELINE_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        import os
+        if os.environ.get("PIPELINE_DEBUG"):
+            raise
+        return 1
 
-    r = sub.add_parser("run", help="process every document in RAW_DIR and write the datasets")
-    r.add_argument("raw_dir")
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="Budget-performance documents to traceable Parquet datasets. "
+                                        "Run a command with --help for its arguments.")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    r = sub.add_parser("run", help="process every document in RAW_DIR and write the datasets",
+                       description="Read every document under RAW_DIR (subfolders too) and write the "
+                                   "Parquet datasets; a file that cannot be read gets a documents row "
+                                   "with status failed and never stops the batch.")
+    r.add_argument("raw_dir", metavar="RAW_DIR", help="folder of documents (.txt .docx .pdf .xlsx .html …)")
     r.add_argument("--out", default=str(DEFAULT_PARQUET), help="output folder (default data/parquet)")
     r.add_argument("--workers", type=int, default=0, help="parallel workers (default: cores)")
     r.add_argument("--timeout", type=float, default=300, help="seconds allowed per file (0: no limit)")
@@ -66,22 +112,44 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_run)
 
-    c = sub.add_parser("check", help="print the audit findings")
-    c.add_argument("parquet_dir", nargs="?", default=str(DEFAULT_PARQUET))
-    c.add_argument("--severity", choices=["error", "warning", "info"], default=None)
-    c.add_argument("--rule", default=None)
+    parquet_help = f"folder of the datasets written by run (default {DEFAULT_PARQUET})"
+    c = sub.add_parser("check", help="print the audit findings",
+                       description="Print the inconsistencies the checks found, grouped by document.")
+    c.add_argument("parquet_dir", metavar="PARQUET_DIR", nargs="?", default=str(DEFAULT_PARQUET),
+                   help=parquet_help)
+    c.add_argument("--severity", choices=["error", "warning", "info"], default=None,
+                   help="only findings of this severity")
+    c.add_argument("--rule", default=None, metavar="RULE",
+                   help="only findings of this rule (e.g. funds_sum); an unknown name is refused "
+                        "with the list of rules")
     c.set_defaults(func=_cmd_check)
 
-    t = sub.add_parser("trace", help="show where any id comes from")
-    t.add_argument("id")
-    t.add_argument("parquet_dir", nargs="?", default=str(DEFAULT_PARQUET))
-    t.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    t = sub.add_parser("trace", help="show where any id comes from",
+                       description="Print the file, page or cell, and the source characters behind "
+                                   "any id of any dataset.")
+    t.add_argument("id", metavar="ID", help="any id: a doc_id, section, block (:b), indicator (:i), "
+                                            "fund (:f), goal (:g/:d), fact (:k), mention (:m) or finding (:c)")
+    t.add_argument("parquet_dir", metavar="PARQUET_DIR", nargs="?", default=str(DEFAULT_PARQUET),
+                   help=parquet_help)
+    t.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                   help="mark the value in colour (auto: when printing to a terminal)")
     t.set_defaults(func=_cmd_trace)
 
-    rep = sub.add_parser("report", help="write one self-contained HTML audit report per document")
-    rep.add_argument("parquet_dir", nargs="?", default=str(DEFAULT_PARQUET))
-    rep.add_argument("--out", default="data/reports")
+    rep = sub.add_parser("report", help="write one self-contained HTML audit report per document",
+                         description="Write {doc_id}.html per document and index.html: findings, "
+                                     "what was extracted, and the text with every value highlighted.")
+    rep.add_argument("parquet_dir", metavar="PARQUET_DIR", nargs="?", default=str(DEFAULT_PARQUET),
+                     help=parquet_help)
+    rep.add_argument("--out", default="data/reports", help="folder for the HTML files (default data/reports)")
     rep.set_defaults(func=_cmd_report)
+    return p
 
-    args = p.parse_args(argv)
-    return args.func(args)
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

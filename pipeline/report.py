@@ -454,7 +454,7 @@ def write_reports(parquet_dir: Path, out_dir: Path) -> int:
     parquet_dir, out_dir = Path(parquet_dir), Path(out_dir)
     if not (parquet_dir / "documents").is_dir():
         raise FileNotFoundError(f"no documents dataset under {parquet_dir}; run "
-                                f"`python -m pipeline run <raw dir> --out {parquet_dir}` first")
+                                f"`uv run python -m pipeline run data/raw --out {parquet_dir}` first")
     data = _load(parquet_dir)
     docs = sorted((r for rs in data["documents"].values() for r in rs),
                   key=lambda d: (d.get("source_path") or "", d["doc_id"]))

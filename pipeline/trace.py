@@ -73,7 +73,7 @@ class Store:
         self.dir = Path(parquet_dir)
         if not self.dir.is_dir() or not any((self.dir / "documents").rglob("*.parquet")):
             raise MissingData(f"no datasets under {self.dir} (expected {self.dir}/documents/*.parquet); "
-                              f"run `python -m pipeline run <raw dir> --out {self.dir}` first")
+                              f"run `uv run python -m pipeline run data/raw --out {self.dir}` first")
         self.con = duckdb.connect()
         self._rows: dict[str, dict[str, dict]] = {}
         self._text: dict[str, str | None] = {}

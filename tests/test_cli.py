@@ -1,0 +1,120 @@
+"""The command line as a user meets it: help for every argument, one-line errors with an
+exit status (never a traceback), and printed hints that run as printed."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.cli import PROG, build_parser, main
+from pipeline.metrics import metrics_of
+from tests.conftest import D000, ROOT
+
+
+def cli(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    """``python -m pipeline ARGS`` in a child process, as a user runs it."""
+    env = {k: v for k, v in os.environ.items() if k != "PIPELINE_DEBUG"}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env | {"PYTHONPATH": str(ROOT)}, timeout=300)
+
+
+def one_line_error(res: subprocess.CompletedProcess, code: int) -> str:
+    assert res.returncode == code, (res.returncode, res.stderr)
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
+    assert "Traceback" not in res.stderr + res.stdout
+    return lines[0]
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    [sub] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def test_every_argument_of_every_command_is_described():
+    subs = subcommands()
+    assert set(subs) == {"run", "check", "trace", "report"}
+    for name, p in subs.items():
+        assert p.description, name
+        for a in p._actions:
+            assert a.help and a.help != argparse.SUPPRESS, (name, a.dest)
+
+
+def test_help_names_the_command_as_the_readme_runs_it(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["check", "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: {PROG} check") and PROG == "uv run python -m pipeline"
+    assert "--rule RULE" in out and "only findings of this rule" in out
+
+
+def test_report_on_a_missing_folder(tmp_path):
+    line = one_line_error(cli("report", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r")), 1)
+    assert "no documents dataset" in line and "uv run python -m pipeline run data/raw" in line
+
+
+def test_trace_of_an_unknown_id(parquet_dir):
+    line = one_line_error(cli("trace", f"{D000}:2:i999", str(parquet_dir)), 2)
+    assert f"{D000}:2:i999" in line
+    line = one_line_error(cli("trace", "nosuch", str(parquet_dir)), 2)
+    assert "ids look like" in line
+
+
+def test_check_with_an_unknown_rule_lists_the_known_ones(parquet_dir):
+    line = one_line_error(cli("check", str(parquet_dir), "--rule", "nosuch"), 2)
+    assert "unknown rule 'nosuch'" in line and "funds_sum" in line and "goal_vs_indicator" in line
+    # a known rule filters: seed 000's 附件1 row 11 项目支出 2385.39 vs its lines
+    res = cli("check", str(parquet_dir), "--rule", "funds_sum")
+    assert res.returncode == 0 and "funds_sum" in res.stdout and "goal_vs_indicator" not in res.stdout
+
+
+def test_a_wrong_argument_is_one_line(tmp_path):
+    line = one_line_error(cli("check", "--severity", "fatal"), 2)
+    assert "invalid choice: 'fatal'" in line and "--help" in line
+    one_line_error(cli("frobnicate"), 2)
+
+
+def test_the_trace_hint_printed_by_check_runs_as_printed(parquet_dir):
+    res = cli("check", str(parquet_dir))
+    assert res.returncode == 0
+    [hint] = [line for line in res.stdout.splitlines() if "pipeline trace" in line]
+    cmd = hint.split("with: ", 1)[1]
+    assert cmd == f"{PROG} trace {D000}:c1 {parquet_dir}"
+    again = cli(*cmd.removeprefix(PROG + " ").split())
+    assert again.returncode == 0, again.stderr
+    assert "funds_sum" in again.stdout and "2385.39" in again.stdout
+
+
+def test_run_prints_next_steps_that_run(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "seed000.txt").write_bytes((ROOT / "data" / "raw" / "000_dbacab0dbc49b42b.txt").read_bytes())
+    out = tmp_path / "pq"
+    res = cli("run", str(raw), "--out", str(out), "--workers", "1", "--quiet", "--metrics",
+              str(tmp_path / "metrics.json"))
+    assert res.returncode == 0, res.stderr
+    nexts = [line.split("next:")[-1].split("(")[0].strip() for line in res.stdout.splitlines()
+             if line.lstrip().startswith((f"next: {PROG}", PROG))]
+    assert nexts == [f"{PROG} check {out}", f"{PROG} report {out}"]
+    ran = cli(*nexts[0].removeprefix(PROG + " ").split())
+    assert ran.returncode == 0 and "4 findings" in ran.stdout
+    # data/metrics.json: nested, few numbers (dvc metrics show / diff)
+    m = json.loads((tmp_path / "metrics.json").read_text("utf-8"))
+    assert m == {"documents": {"ok": 1, "partial": 0, "failed": 0, "same_content": 0},
+                 "rows": m["rows"], "findings": {"error": 1, "warning": 3, "info": 0}}
+    assert m["rows"]["indicators"] == 69 and m["rows"]["funds"] == 87
+
+
+def test_metrics_of_a_summary():
+    summary = {"documents_by_status": {"ok": 3, "failed": 1}, "sections": 9, "indicators": 4,
+               "findings_by_rule": {"funds_sum:error": 2, "narrative_vs_table:warning": 1},
+               "same_content": ["a.txt = a.docx = a.pdf"]}
+    m = metrics_of(summary)
+    assert m["documents"] == {"ok": 3, "partial": 0, "failed": 1, "same_content": 2}
+    assert m["findings"] == {"error": 2, "warning": 1, "info": 0}
+    assert m["rows"]["sections"] == 9 and m["rows"]["funds"] == 0
