@@ -140,8 +140,12 @@ def segment(doc: Document) -> list[Section]:
         _classify(sec)
         sections.append(sec)
     # a leading section with no form and no table is a cover note: fold it forward
-    if len(sections) > 1 and sections[0].form_type == UNKNOWN and sections[0].attachment_label is None \
-            and (not sections[0].tables() or len(sections[0].blocks) <= 3):
+    # (or a one-line page teaser that opens with the next section's own title)
+    teaser = len(sections) > 1 and len(sections[0].blocks) == 1 and sections[0].title \
+        and (sections[0].form_type, sections[0].title) == (sections[1].form_type, sections[1].title)
+    if len(sections) > 1 and sections[0].attachment_label is None and (teaser or (
+            sections[0].form_type == UNKNOWN
+            and (not sections[0].tables() or len(sections[0].blocks) <= 3))):
         first, second = sections[0], sections[1]
         second.blocks = first.blocks + second.blocks
         second.char_start = first.char_start
