@@ -3,6 +3,7 @@
     uv run python queries/run.py queries/execution_rate.sql                 # data/parquet
     uv run python queries/run.py queries/execution_rate.sql /tmp/pq_seed    # any output folder
     uv run python queries/run.py queries/findings.sql --csv > findings.csv
+    uv run python queries/run.py queries/money_by_hierarchy.sql | head     # (no BrokenPipeError)
 
 The SQL files read the datasets as ``read_parquet('{parquet}/<dataset>/**/*.parquet')``;
 ``{parquet}`` is replaced by the Parquet folder given (default ``data/parquet``, the
@@ -72,7 +73,18 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, duckdb.Error) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `… | head`: the reader has what it wanted
+        _quiet_stdout()
     return 0
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    import os
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -233,3 +233,28 @@ def test_full_score_missed_target_on_altered_seeds(published, tmp_path):
     # the figures compared with the target cell are exactly the check's findings
     check_ids = {c["refs"][0] for c in rec["checks"] if c["rule"] == "full_score_missed_target"}
     assert {i for i, r in got.items() if r["target_from"] == "target"} == check_ids
+
+
+# ---------------------------------------------------------------------------- the runner in a pipe
+
+@pytest.mark.parametrize("fmt", [[], ["--csv"]], ids=["table", "csv"])
+def test_runner_piped_into_head_ends_quietly(parquet_dir, fmt):
+    """`uv run python queries/run.py queries/money_by_hierarchy.sql | head`: the reader goes
+    away before the 92 figures are written (here: the pipe is closed before the query has
+    run), and the runner stops without a BrokenPipeError traceback."""
+    import subprocess
+    import sys
+    cmd = [sys.executable, str(QUERIES / "run.py"), str(QUERIES / "money_by_hierarchy.sql"),
+           str(parquet_dir), *fmt]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    err = p.stderr.read().decode("utf-8", "replace")
+    assert p.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_runner_on_a_missing_folder_is_one_line(tmp_path, capsys):
+    assert runner.main([str(QUERIES / "findings.sql"), str(tmp_path / "nowhere")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: no datasets under")
+    assert "uv run python -m pipeline run data/raw" in err[0]
