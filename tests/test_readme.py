@@ -60,7 +60,7 @@ def test_readme_queries_run_on_the_seeds(parquet_dir):
 
 def test_the_example_id_is_what_the_readme_says(published):
     """'`806e84d27ac093d9:2:i2` is the second indicator (国家免疫规划类疫苗接种, 108389人次 → 108526人次)'."""
-    m = re.search(r"`(\w{16}:2:i2)` is the second indicator \((\S+), (\S+) → (\S+)\)", README)
+    m = re.search(r"`(\w{16}:2:i2)` is the second indicator \((\S+),\s+(\S+)\s+→\s+(\S+)\)", README)
     assert m, "the README explains an example id"
     [ind] = [i for i in published["indicators"] if i["indicator_id"] == m.group(1)]
     assert (ind["name"], ind["target_raw"].strip(), ind["actual_raw"].strip()) == m.group(2, 3, 4)
@@ -85,3 +85,18 @@ def test_layout_names_in_the_readme_are_the_published_ones():
     known = set(re.findall(r"[a-z]+(?:_[a-z]+)+|flat", description("documents", "layout")))
     named = set(re.findall(r"`([a-z_]+)` (?:pages|layout)", README))
     assert named and named <= known, (named, known)
+
+
+def test_the_duckdb_command_line_runs_a_query_file(parquet_dir):
+    """`sed 's#{parquet}#data/parquet#g' queries/execution_rate.sql | uv run duckdb`, as shown."""
+    import subprocess
+    import sys
+    m = re.search(r"`sed 's#\{parquet\}#data/parquet#g' (queries/\S+\.sql) \| uv run duckdb`", README)
+    assert m, "the README shows how to run a query file with the duckdb CLI"
+    duckdb_cli = Path(sys.executable).parent / "duckdb"
+    assert duckdb_cli.exists(), "the duckdb CLI (PyPI duckdb-cli) is a runtime dependency"
+    sql = (ROOT / m.group(1)).read_text("utf-8").replace("{parquet}", parquet_dir.as_posix())
+    res = subprocess.run([str(duckdb_cli), "-csv"], input=sql, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    # seed 000 附件3 从业人员预防性体检: 120 of 120万元, 执行率 100%
+    assert "从业人员预防性体检" in res.stdout and "100.00" in res.stdout
