@@ -11,7 +11,8 @@
   (``-env:UserInstallation=file:///tmp/...``, so it neither touches nor waits on a
   desktop LibreOffice), and a time limit (:data:`CONVERT_TIMEOUT` seconds; the whole
   process group is killed when it passes).  It returns the converted bytes and the
-  converter's name and version for the provenance warning.  Where LibreOffice is not
+  converter's name and version for the provenance warning (as the converted package's
+  ``docProps/app.xml`` states it, else from ``soffice --version``).  Where LibreOffice is not
   installed, the :class:`~extractors.model.ReaderError` says what to install.
 """
 from __future__ import annotations
@@ -150,4 +151,17 @@ def convert(data: bytes, src_ext: str, target: str, timeout: float | None = None
                               f"): open it in Word/Excel/LibreOffice, save it as .{target} and "
                               "add it again")
         converted = out.read_bytes()
-    return converted, soffice_version(path)
+    return converted, _written_by(converted) or soffice_version(path)
+
+
+def _written_by(package: bytes) -> str | None:
+    """``LibreOffice 7.4`` from the converted package's ``docProps/app.xml``
+    (``<Application>LibreOffice/7.4.7.2$Linux_X86_64 ...``), the exact converter."""
+    import io
+    import zipfile
+    try:
+        app = zipfile.ZipFile(io.BytesIO(package)).read("docProps/app.xml")[:4096]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    m = re.search(rb"<Application>\s*(LibreOffice\w*)/(\d+)\.(\d+)", app)
+    return f"{m.group(1).decode()} {m.group(2).decode()}.{m.group(3).decode()}" if m else None
