@@ -101,8 +101,18 @@ class _Builder:
                                                               for b in self.blocks):
             self.n_tables = max(self.n_tables, 1)
         self.row += 1
-        for k, (a, b) in enumerate(spans):
-            a, b = self._trim(a, b) if b > a else (a, a)
+        spans = [self._trim(a, b) if b > a else (a, a) for a, b in spans]
+        # an empty cell sits where the row's previous cell ends (reading order)
+        filled = [sp for sp in spans if sp[1] > sp[0]]
+        at = filled[0][0] if filled else (spans[0][0] if spans else 0)
+        placed = []
+        for a, b in spans:
+            if b > a:
+                at = b
+                placed.append((a, b))
+            else:
+                placed.append((at, at))
+        for k, (a, b) in enumerate(placed):
             blk = Block(CELL, self.text[a:b], a, b, table_no=self.table_no, row=self.row,
                         col=first_col + k, rowspan=1, colspan=1)
             if _HAS_GRID:
@@ -393,7 +403,7 @@ class _Builder:
                 shown.add(id(lab))
                 return (lab.start, lab.end)
             rds = readings.get(n)
-            if e == s or rds is None or len(rds) != 1:
+            if e == s or not gr.publishable(rds):
                 c1, c2 = cat(a1, shown_l1), cat(a2, shown_l2)
                 if c1 or c2:
                     row = [(s, s)] * width
@@ -404,7 +414,9 @@ class _Builder:
                     self.cells(row)
                 if e > s:
                     why = (f"row: more than {gr.CAP} readings" if rds is None else
-                           f"row: {len(rds)} readings" if rds else "row: no reading")
+                           f"row: {len(rds)} readings" if len(rds) > 1 else
+                           "row: a cell boundary not written" if rds else
+                           "row: no reading agrees with the shapes and the level-1 weight")
                     self.refuse(s, e, why)
                 continue
             for row_cells in rds[0]:

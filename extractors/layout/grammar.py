@@ -11,6 +11,8 @@ import functools
 import itertools
 from decimal import Decimal
 
+import regex as re
+
 from . import shapes as sh
 
 CAP = 64  # more readings than this: reported as "more than CAP"
@@ -53,8 +55,12 @@ class Text:
         for j in range(i + 1, min(self.end, i + limit) + 1):
             if self.crosses(i, j):
                 return
-            if not self.text[j - 1].isspace() and not sh.unit_follows(self.text, j):
+            if not self.text[j - 1].isspace():
                 yield j
+
+    def unsure_end(self, j: int) -> bool:
+        """A cell ending here cuts a number from the unit word after it (``0|人产``)."""
+        return j < self.end and sh.unit_follows(self.text, j)
 
 
 # ---- indicator rows ----------------------------------------------------------------
@@ -78,21 +84,27 @@ def _cell_ok(role: str, s: str, glued: bool) -> bool:
 def _name_ok(s: str, at_start: bool) -> bool:
     if not sh.has_han(s) or len(s) > 80:
         return False
-    if any(c in sh.OPS or c in "%％" for c in s) or sh.has_glued_figures(s):
+    if any(c in sh.OPS or c in "%％" for c in s) or sh.has_glued_figures(s) or sh.has_bare_number(s):
         return False
     if s[0].isdigit() and not at_start:
         return False  # a name glued to the previous row's number would be ambiguous
     return s[0] not in ")）、,，.。:：;；" and s[-1] not in "(（、,，:：;；"
 
 
+AMBIGUOUS = "ambiguous"
+
+
+def _restates(t: str, a: str) -> bool:
+    """True if the glued text ``t + a`` is one phrase written twice (显著提升显著提升)."""
+    c = re.sub(r"\s+", "", t + a)
+    return len(c) % 2 == 0 and c[: len(c) // 2] == c[len(c) // 2:]
+
+
 def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
-            glued: bool = True) -> bool:
+            glued: bool = True) -> bool | str:
+    """True, False, or AMBIGUOUS: the row fits, but a boundary inside it is not written
+    (a reading that counts, and can never be published)."""
     vals = dict(zip(roles, cells))
-    if glued:
-        for k, role in enumerate(roles[:-1]):
-            if roles[k + 1] == "note" and role in VALUE_ROLES and sh.is_value(cells[k]) == "text" and not (
-                    role == "actual" and (vals.get("target") or "").strip() == cells[k].strip()):
-                return False  # where a glued text ends and the (unseen) note begins is unknown
     w, s = sh.points(vals.get("weight") or ""), sh.points(vals.get("score") or "")
     if "weight" in vals and w is None:
         return False
@@ -100,16 +112,27 @@ def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
         return False
     if w is not None and l1_weight is not None and w > l1_weight:
         return False
-    t, a = vals.get("target"), vals.get("actual")
     if not glued:
         return True
-    if t and a and sh.is_value(t) == "text" and sh.is_value(a) != "text":
+    t, a = vals.get("target"), vals.get("actual")
+    kt, ka = (sh.is_value(t) if t else None), (sh.is_value(a) if a else None)
+    if kt == "text" and ka not in (None, "text"):
         return False  # a qualitative target is met qualitatively, not by a bare figure
-    if t and a and sh.is_value(t) == "text" and sh.is_value(a) == "text":
+    verdict: bool | str = True
+    # a row with no figure has no written boundary at all: any Han run could be cut into
+    # such rows, so they are no reading; a row held by a figure whose text cells cannot be
+    # told apart is a reading that can never be published (AMBIGUOUS)
+    unsure = False if not any(c.strip() and (r in POINT_ROLES or sh.is_value(c) in ("quantity", "date"))
+                              for r, c in zip(roles, cells)) else AMBIGUOUS
+    if kt == ka == "text" and roles.index("actual") == roles.index("target") + 1:
         # two qualitative cells glued: only a restatement (显著提升显著提升) is separable
-        if roles.index("actual") == roles.index("target") + 1 and t.strip() != a.strip():
-            return False
-    return True
+        if t.strip() != a.strip():
+            return False if _restates(t, a) else unsure
+    for k, role in enumerate(roles[:-1]):
+        if roles[k + 1] == "note" and role in VALUE_ROLES and sh.is_value(cells[k]) == "text" and not (
+                role == "actual" and (t or "").strip() == cells[k].strip()):
+            verdict = unsure  # where a glued text ends and the (unseen) note begins
+    return verdict
 
 
 def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
@@ -151,10 +174,14 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
                 continue  # a run of glued figures is split only between figures, never off a name
             for cells, end in cells_from(j, 0):
                 strs = [text[a:b] for a, b in cells]
-                if not _row_ok(roles, strs, l1_weight, glued):
+                ok = _row_ok(roles, strs, l1_weight, glued)
+                if not ok:
                     continue
+                if any(b > a and run.unsure_end(b) for a, b in ((k, j),) + cells):
+                    ok = AMBIGUOUS
+                row = ((k, j),) + cells + ((AMBIGUOUS,) if ok == AMBIGUOUS else ())
                 for rest in rows_from(end):
-                    out.append((((k, j),) + cells,) + rest)
+                    out.append((row,) + rest)
                     if len(out) > CAP:
                         over[0] = True
                         return tuple(out)
@@ -169,7 +196,7 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
 def weight_of(text: str, row: Row, roles: tuple[str, ...]) -> Decimal | None:
     if "weight" not in roles:
         return None
-    a, b = row[1 + roles.index("weight")]
+    a, b = row[1 + roles.index("weight")]  # (a trailing AMBIGUOUS mark is past the cells)
     return sh.points(text[a:b])
 
 
@@ -192,8 +219,14 @@ def group_filter(text: str, readings: list[list[tuple[Row, ...]]], roles: tuple[
             for i, c in enumerate(combo):
                 keep[i].add(c)
     if not any(keep):
-        return readings
+        return [[] for _ in readings]  # no reading agrees with the stated weight: none is sure
     return [[rd for c, rd in enumerate(r) if c in keep[i]] for i, r in enumerate(readings)]
+
+
+def publishable(readings: list | None) -> bool:
+    """Exactly one reading, and no boundary in it left unwritten."""
+    return readings is not None and len(readings) == 1 and not any(
+        row and row[-1] == AMBIGUOUS for row in readings[0])
 
 
 # ---- fund rows ---------------------------------------------------------------------

@@ -169,6 +169,7 @@ def _shape_res() -> dict[str, re.Pattern]:
     return {
         "unit_start": re.compile(rf"\s*(?:{_PCT}|{unit})"),
         "glued_figures": re.compile(rf"\d\s*(?:{_PCT}|{unit})\s*{_OP}?\s*\d"),
+        "bare_number": re.compile(rf"\d(?![\d.])(?!\s*(?:{_PCT}|{unit}))(?=\s*\p{{Han}})"),
         "points": re.compile(rf"{_NUM}(?:分)?"),
         "money": re.compile(rf"{_NUM}(?:万元|万|元)?"),
         "percent": re.compile(rf"{_NUM}\s*{_PCT}"),
@@ -198,6 +199,12 @@ def has_glued_figures(s: str) -> bool:
     """True if ``s`` holds two figures glued together (``0起0起``, ``100%100%``): in a
     table those are two cells, never the inside of a name."""
     return bool(_shape_res()["glued_figures"].search(s))
+
+
+def has_bare_number(s: str) -> bool:
+    """True if a number inside ``s`` runs straight into a Chinese character that is not a
+    unit word (``产产1显著提升``): in glued text that number is a cell, not part of a name."""
+    return bool(_shape_res()["bare_number"].search(s))
 
 
 def is_shape(s: str, shape: str) -> bool:
