@@ -1,7 +1,7 @@
 """``data/metrics.json``: the run summary as a small nested JSON for ``dvc metrics``.
 
 DVC shows every leaf number as a column (``documents.ok``, ``rows.indicators``,
-``findings.error``…), so the file holds only the few counts worth comparing between
+``findings.errors``…), so the file holds only the few counts worth comparing between
 commits (``dvc metrics diff``); the per-rule and per-form counts and the file lists stay
 in the printed summary.  Deterministic: sorted keys, no timestamps.
 """
@@ -15,14 +15,16 @@ SEVERITIES = ("error", "warning", "info")
 
 
 def metrics_of(summary: dict) -> dict:
-    """{"documents": {ok, partial, failed, same_content}, "rows": {...}, "findings": {error,
-    warning, info}}; ``same_content`` counts the files left out of sums because another file
+    """{"documents": {ok, partial, failed, same_content}, "rows": {...}, "findings": {errors,
+    warnings, info}}; ``same_content`` counts the files left out of sums because another file
     of the batch holds the same forms (documents.same_content_as)."""
     by_status = summary.get("documents_by_status") or {}
     findings = {s: 0 for s in SEVERITIES}
     for key, n in (summary.get("findings_by_rule") or {}).items():
         sev = key.rsplit(":", 1)[-1]
         findings[sev] = findings.get(sev, 0) + n
+    # plural keys: DVC takes a key named "error" for a failure to load the file
+    findings = {f"{s}s" if s in ("error", "warning") else s: n for s, n in findings.items()}
     return {
         "documents": {"ok": by_status.get("ok", 0), "partial": by_status.get("partial", 0),
                       "failed": by_status.get("failed", 0),

@@ -106,7 +106,7 @@ def test_run_prints_next_steps_that_run(tmp_path):
     # data/metrics.json: nested, few numbers (dvc metrics show / diff)
     m = json.loads((tmp_path / "metrics.json").read_text("utf-8"))
     assert m == {"documents": {"ok": 1, "partial": 0, "failed": 0, "same_content": 0},
-                 "rows": m["rows"], "findings": {"error": 1, "warning": 3, "info": 0}}
+                 "rows": m["rows"], "findings": {"errors": 1, "warnings": 3, "info": 0}}
     assert m["rows"]["indicators"] == 69 and m["rows"]["funds"] == 87
 
 
@@ -116,5 +116,5 @@ def test_metrics_of_a_summary():
                "same_content": ["a.txt = a.docx = a.pdf"]}
     m = metrics_of(summary)
     assert m["documents"] == {"ok": 3, "partial": 0, "failed": 1, "same_content": 2}
-    assert m["findings"] == {"error": 2, "warning": 1, "info": 0}
+    assert m["findings"] == {"errors": 2, "warnings": 1, "info": 0}  # ("error" would be DVC's)
     assert m["rows"]["sections"] == 9 and m["rows"]["funds"] == 0
