@@ -36,7 +36,7 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
 
     def ref(b: Block | None) -> str | None:
         return bid.get(id(alias.get(id(b), b))) if b is not None else None
-    mentions_by_sec, headings = _narrative(sections, doc)
+    mentions_by_sec, headings = _narrative(sections, doc, ctxs)
 
     doc_unit = next((c.meta["unit_name"] for c in ctxs if c.meta.get("unit_name")), None)
     years = Counter(c.meta["fiscal_year"] for c in ctxs if c.meta.get("fiscal_year"))
@@ -124,12 +124,15 @@ def report_paragraphs(sections) -> list[tuple[object, list[Block]]]:
             for s in sections if s.form_type == "self_eval_report"]
 
 
-def _narrative(sections, doc: Document) -> tuple[dict[int, list[dict]], dict[int, int]]:
-    """Mentions and heading levels of report sections (extractors.narrative)."""
+def _narrative(sections, doc: Document, ctxs=None) -> tuple[dict[int, list[dict]], dict[int, int]]:
+    """Mentions and heading levels of report sections (extractors.narrative); the
+    report's duty and goal items go to its section's goals (``ctxs``), unless the
+    section's tables already gave goals of that kind."""
     reports = report_paragraphs(sections)
     if not reports:
         return {}, {}
     from .narrative import analyze_report
+    ctx_of = {s.ordinal: c for s, c in zip(sections, ctxs or [])}
     mentions: dict[int, list[dict]] = {}
     headings: dict[int, int] = {}
     for sec, paras in reports:
@@ -143,9 +146,20 @@ def _narrative(sections, doc: Document) -> tuple[dict[int, list[dict]], dict[int
         for m in analysis.mentions:
             rows.append({
                 "_block": paras[m.paragraph_index], "heading_path": list(m.heading_path),
-                "label": m.label, "parent_label": m.parent_label, "value_raw": m.value_raw,
+                "label": m.label, "subject": m.subject, "parent_label": m.parent_label,
+                "value_raw": m.value_raw,
                 "value": m.value, "unit": m.unit, "kind": m.kind, "share_of": m.share_of,
                 "char_start": m.char_start, "char_end": m.char_end, "sentence": m.sentence,
             })
         mentions[sec.ordinal] = rows
+        ctx = ctx_of.get(sec.ordinal)
+        if ctx is not None:
+            have = {g["kind"] for g in ctx.goals}
+            for g in analysis.goals:
+                if g["kind"] in have:
+                    continue
+                ctx.goals.append({
+                    **{k: v for k, v in g.items() if k not in ("expected_para", "actual_para")},
+                    "expected_block": paras[g["expected_para"]],
+                    "actual_block": paras[g["actual_para"]] if g["actual_para"] is not None else None})
     return mentions, headings

@@ -179,6 +179,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("block_id", STR, "Paragraph block holding the mention."),
         ("heading_path", STRLIST, "Headings above the paragraph, outermost first."),
         ("label", STR, "What the number is about (人员经费, 项目咨询费, 门诊服务)."),
+        ("subject", STR, "What a generic label (执行率, 年初目标值, **县2023年资金) is about: the indicator or fund named before it."),
         ("parent_label", STR, "The total a listed item belongs to (项目支出)."),
         ("value_raw", STR, "The number as written, with its unit."),
         ("value", QTY, "Normalised value."), ("unit", STR, ""), ("kind", STR, ""),

@@ -8,6 +8,7 @@ from typing import Sequence
 from .figures import get_nlp
 from .headings import _context_levels, _heading_title, _heading_topic
 from .labels import _Q
+from .goals import report_goals
 from .model import Mention, ParagraphInfo, ReportAnalysis
 
 
@@ -88,10 +89,11 @@ def analyze_report(paragraphs: Sequence[tuple[str, int]]) -> ReportAnalysis:
                 share_of=q.share_of, parent_label=None,
                 char_start=starts[i] + q.start, char_end=starts[i] + q.end,
                 sentence=s_text.strip(), heading_path=list(path), op=op, upper=upper,
-                parent_index=None, sentence_start=starts[i] + q.sent_start + lead))
+                parent_index=None, sentence_start=starts[i] + q.sent_start + lead,
+                subject=q.subject))
         for k, q in enumerate(qs):
             if q.parent is not None:
                 mentions[base + k].parent_index = base + q.parent
                 mentions[base + k].parent_label = qs[q.parent].label
-    return ReportAnalysis(infos, mentions, warnings)
+    return ReportAnalysis(infos, mentions, warnings, report_goals(texts, starts, levels))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .breakdowns import group_breakdowns
-from .phrase import noun_phrase
+from .phrase import noun_phrase, subject_of
 from .text import (_CLOSE, _DELIMS, _LABEL_DELIMS, _MAJOR_END, _MINOR_END, _OPEN,
                    _boundaries, _chunk_back, _fold, _lex, _locate, _strip_quotes,
                    _unit_word)
@@ -28,6 +28,7 @@ class _Q:
     sent_end: int = 0
     cstart: int = 0  # start of the clause the label was read from
     follow: bool = False  # label read after a measure word (43名专业技术人员)
+    subject: str | None = None  # what a generic label (执行率, 年初目标值) is about
 
 
 class _Tok(NamedTuple):
@@ -180,6 +181,8 @@ class QuantityLabeler:
             prev_end = q.end
 
         group_breakdowns(text, qs, majors, minors, lx)
+        for q in qs:
+            q.subject = subject_of(text, q, lx)
         doc._.narr_quantities = qs
         return doc
 

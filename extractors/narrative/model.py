@@ -28,6 +28,7 @@ class Mention:
     upper: Decimal | None = None
     parent_index: int | None = None  # index in ReportAnalysis.mentions of the total
     sentence_start: int | None = None  # document offset of ``sentence``
+    subject: str | None = None  # what a generic label (执行率, 年初目标值) is about
 
 
 @dataclass
@@ -45,6 +46,7 @@ class ReportAnalysis:
     paragraphs: list[ParagraphInfo]
     mentions: list[Mention]
     warnings: list[str] = field(default_factory=list)
+    goals: list[dict] = field(default_factory=list)  # duty and goal items (narrative.goals)
 
     def mentions_under(self, *path: str) -> list[Mention]:
         """Mentions whose heading path starts with ``path`` (compared whitespace-folded)."""

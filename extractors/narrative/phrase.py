@@ -245,3 +245,35 @@ def noun_phrase(words: list[str], lx: dict) -> str | None:
             kept.insert(0, x)
         text = _strip_quotes(_fold("".join(kept))) or None
     return text
+
+
+_CLAUSE_SPLIT = re.compile(r"[，,：:；;]")
+_PLACE_YEAR = re.compile(r"^.*?\d{4}\s*年(?:度)?")
+
+
+def is_generic(label: str | None, lx: dict) -> bool:
+    """A label that does not say what it is about: 执行率, 年初目标值, **河县2023年资金."""
+    if not label:
+        return False
+    return label in lx["subject_labels"] or _PLACE_YEAR.sub("", label) in lx["generic_heads"]
+
+
+def subject_of(text: str, q, lx: dict) -> str | None:
+    """What a figure with a generic label is about: the clause before it in its sentence
+    that is not itself a generic figure (``1.重大动物强制免疫病种群体免疫密度,年初目标值
+    ≥90%`` -> ``重大动物强制免疫病种群体免疫密度``), or the fund a cited notice names
+    (``《关于下达2023年自治区水利发展资金预算的通知》,下达**河县2023年资金5万元``)."""
+    if not is_generic(q.label, lx):
+        return None
+    before = text[q.sent_start:q.cstart]
+    titles = list(lx["subject_title_re"].finditer(text, 0, q.cstart))
+    if titles and _PLACE_YEAR.sub("", q.label or "") in lx["generic_heads"]:
+        return _fold(titles[-1].group("s")) or None
+    for part in reversed(_CLAUSE_SPLIT.split(before)):
+        p = _fold(part)
+        if not p or any(p.startswith(g) for g in lx["subject_labels"]):
+            continue
+        for rx in lx["heading_prefix_regex"][1:]:
+            p = rx.sub("", p, count=1)
+        return p.strip() or None
+    return None

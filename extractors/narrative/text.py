@@ -49,6 +49,7 @@ def _lex() -> dict[str, Any]:
         "recipient_suffixes": tuple(p["label_recipient_suffixes"]),
         "subject_labels": set(p["subject_labels"]),
         "money_heads": tuple(p["money_heads"]),
+        "subject_title_re": re.compile(p["subject_title_regex"]),
         "follow_stop": set(p["follow_stop_tokens"]),
         "follow_heads": tuple(sorted(p["follow_head_suffixes"], key=len, reverse=True)),
         "follow_max": int(p["follow_max_tokens"]),
