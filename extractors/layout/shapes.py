@@ -167,7 +167,7 @@ def _shape_res() -> dict[str, re.Pattern]:
     unit = rf"(?:[万亿千]?(?:{units})(?:/(?:{units}))?)"
     tail = r"(?:以上|以下|以内|及以上|及以下)?"
     return {
-        "unit_start": re.compile(rf"\s*(?:{_PCT}|{unit})"),
+        "unit_start": re.compile(rf"(?:{_PCT}|{unit})"),
         "glued_figures": re.compile(rf"\d\s*(?:{_PCT}|{unit})\s*{_OP}?\s*\d"),
         "bare_number": re.compile(rf"\d(?![\d.])(?!\s*(?:{_PCT}|{unit}))(?=\s*\p{{Han}})"),
         "points": re.compile(rf"{_NUM}(?:分)?"),
