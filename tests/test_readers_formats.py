@@ -636,7 +636,7 @@ def test_xml_entity_bomb_is_refused_with_its_name():
     assert "billion laughs" in str(e.value)
 
 
-def test_xlsx_formulas_without_cached_values_are_named():
+def _uncalculated_workbook() -> bytes:
     """openpyxl (like most programs that write workbooks) stores formulas without their
     results: the cells have nothing to show until Excel or LibreOffice computes them."""
     import openpyxl
@@ -648,7 +648,26 @@ def test_xlsx_formulas_without_cached_values_are_named():
     ws.append(["合计", "=SUM(B2:B2)", "=SUM(C2:C2)", None])
     buf = io.BytesIO()
     wb.save(buf)
-    doc = read_xlsx(buf.getvalue())
+    return buf.getvalue()
+
+
+def test_xlsx_formulas_without_cached_values_are_computed_by_libreoffice():
+    from extractors.readers import legacy
+    if legacy.soffice_path() is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs it)")
+    doc = read_xlsx(_uncalculated_workbook())
+    shown = {b.address: b.text for b in doc.blocks}
+    assert (shown["附件2!B3"], shown["附件2!C3"]) == ("1988.88", "1900")
+    assert shown["附件2!D2"].startswith("0.9553")  # 1900 / 1988.88
+    assert re.fullmatch(r"3 formula cell\(s\) had no calculated value: computed by LibreOffice "
+                        r"\d+\.\d+ \(the workbook converted to \.xlsx and read again\)", doc.warnings[0])
+    assert "(D2, B3, C3)" in doc.warnings[1]
+
+
+def test_xlsx_formulas_without_cached_values_are_named(monkeypatch):
+    from extractors.readers import legacy
+    monkeypatch.setattr(legacy, "soffice_path", lambda: None)  # LibreOffice not installed
+    doc = read_xlsx(_uncalculated_workbook())
     assert [b.text for b in doc.blocks if b.address == "附件2!B2"] == ["1988.88"]
     assert not [b for b in doc.blocks if b.address in ("附件2!D2", "附件2!B3", "附件2!C3")]
     (w,) = doc.warnings

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,9 @@ SLOW = settings(FUZZ, max_examples=int(os.environ.get("FUZZ_SLOW_EXAMPLES", max(
 
 MAGIC = {"txt": b"", "docx": b"PK\x03\x04", "xlsx": b"PK\x03\x04", "pdf": b"%PDF-1.7\n",
          "html": b"<html><meta charset=gbk>", "xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}
-READERS = {"txt": read_txt, "docx": read_docx, "xlsx": read_xlsx, "pdf": read_pdf,
-           "html": read_html, "xls": read_xls}
+# (workbooks whose formulas lack cached values are not sent to LibreOffice while fuzzing)
+READERS = {"txt": read_txt, "docx": read_docx, "xlsx": partial(read_xlsx, compute_formulas=False),
+           "pdf": read_pdf, "html": read_html, "xls": read_xls}
 
 
 def check(reader, data: bytes) -> None:

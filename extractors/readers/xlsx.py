@@ -17,8 +17,10 @@ What it produces (layout ``xlsx_cells``):
   ``<mergeCells>`` element; no Cell objects or styles are built for the whole sheet.
 * Values are written as the sheet displays them (:mod:`._numfmt`): the cached result of
   formulas (``data_only``); a formula never calculated (no cached value: the file was
-  written by a program, not saved by Excel/LibreOffice) has nothing to show, and a
-  warning names those cells and says how to get their values,
+  written by a program, not saved by Excel/LibreOffice) has nothing to show: where
+  LibreOffice is installed the workbook is converted by it (which computes them) and read
+  again, with warnings naming the cells and the converter; otherwise a warning names the
+  cells and says how to get their values,
   numbers through their ``number_format`` (decimals, thousands separators, percent,
   scaling commas, literal text, sections for negatives; ``General`` prints at most 15
   significant digits so float artefacts such as ``0.30000000000000004`` disappear),
@@ -114,7 +116,10 @@ def _uncached_warning(title: str, cells: list[str]) -> str:
             "xlsx) so that the values are stored, then add it again")
 
 
-def read_xlsx(data: bytes) -> Document:
+def read_xlsx(data: bytes, compute_formulas: bool = True) -> Document:
+    """Read a workbook; formulas without cached values are computed by LibreOffice when it
+    is installed and ``compute_formulas`` (the workbook converted to .xlsx and read again,
+    with a warning naming the cells), else named in a warning."""
     open_zip(data, "xlsx")
     import openpyxl
 
@@ -139,6 +144,28 @@ def read_xlsx(data: bytes) -> Document:
         raise
     except Exception as e:  # openpyxl / the XML parser raise assorted errors on damaged workbooks
         raise parse_failure(e, "xlsx", "re-save the workbook in Excel or re-download it") from e
+    if n_uncached and compute_formulas:
+        computed = _computed_by_libreoffice(data, n_uncached, warnings)
+        if computed is not None:
+            return computed
     if n_uncached and not any(b.text.strip() for b in tb.blocks):
         raise ReaderError(warnings[-1])
     return tb.build(format="xlsx", layout="xlsx_cells", warnings=warnings)
+
+
+def _computed_by_libreoffice(data: bytes, n_uncached: int, warnings: list[str]) -> Document | None:
+    """The workbook re-saved by LibreOffice (which calculates every formula on the way),
+    or None when LibreOffice is not installed or fails (the caller keeps its warnings)."""
+    from .legacy import convert, soffice_path
+    if soffice_path() is None:
+        return None
+    try:
+        converted, tool = convert(data, "xlsx", "xlsx")
+        doc = read_xlsx(converted, compute_formulas=False)
+    except ReaderError as e:
+        warnings.append(f"LibreOffice could not compute the formulas ({e})")
+        return None
+    doc.warnings[:0] = [f"{n_uncached} formula cell(s) had no calculated value: computed by "
+                        f"{tool} (the workbook converted to .xlsx and read again)"] + [
+        w for w in warnings if "formula cell(s) have no calculated value" in w]
+    return doc
