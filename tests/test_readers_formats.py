@@ -674,6 +674,7 @@ def test_xlsx_formulas_without_cached_values_are_named(monkeypatch):
     assert "3 formula cell(s) have no calculated value (D2, B3, C3)" in w
     assert "open and save it in Excel or LibreOffice" in w
     # a workbook of nothing but such formulas cannot be read at all: the error says why
+    import openpyxl
     wb = openpyxl.Workbook()
     wb.active["A1"] = "=1+1"
     buf = io.BytesIO()
