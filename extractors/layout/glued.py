@@ -176,7 +176,8 @@ class _Builder:
             elif lab.kind == sh.GOAL:
                 stop = next((s for s in stops if s > pos and not any(
                     x.start == s and x.kind == sh.GOAL for x in labels)), self.end)
-                self.para(pos, stop)
+                if not self._goals(labels, pos, stop):
+                    self.para(pos, stop)
                 pos = stop
             elif lab.kind == sh.ROW_LABEL:
                 self.cells([(lab.start, lab.end)])
@@ -236,6 +237,29 @@ class _Builder:
         if table > tstart:
             self.para(tstart, table)
         return table
+
+    def _goals(self, labels: list[sh.Label], pos: int, stop: int) -> bool:
+        """A spaced goal block: its labels (年度总体目标 预期目标 实际完成情况) and one
+        whitespace-free text under each column label after the first.  Glued goal texts
+        run together and stay a paragraph."""
+        text = self.text
+        heads = []
+        for x in labels:
+            if x.start < pos or x.start >= stop or x.kind != sh.GOAL:
+                continue
+            if heads and (x.start == heads[-1].end or text[heads[-1].end:x.start].strip()):
+                break
+            if not heads and x.start != pos:
+                break
+            heads.append(x)
+        if len(heads) < 2:
+            return False
+        toks = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[:stop], pos=heads[-1].end)]
+        if len(toks) != len(heads) - 1:
+            return False
+        self.cells([(x.start, x.end) for x in heads])
+        self.cells([(heads[0].end, heads[0].end)] + toks)
+        return True
 
     # ---- allocation lists ---------------------------------------------------------
     def _list(self, m) -> int:
