@@ -43,6 +43,7 @@ class LabelResult:
     weight: Decimal | None
     known: bool
     raw: str | None
+    other_scheme: bool = False  # a category label of another scheme, kept as written
 
 
 def _load() -> dict:
@@ -77,6 +78,8 @@ def _build(table: dict) -> tuple[dict[str, str], dict[str, str]]:
 
 _L1_EXACT, _L1_KEY = _build(_VOCAB["level1"])
 _L2_EXACT, _L2_KEY = _build(_VOCAB["level2"])
+_OTHER1 = frozenset(_VOCAB.get("other_schemes", {}).get("level1", []))
+_OTHER2 = frozenset(_VOCAB.get("other_schemes", {}).get("level2", []))
 
 _WEIGHT_RE = re.compile(
     r"[(\[【〔]?\s*(?:权重|分值)?[:]?\s*(?P<w>\d+(?:\.\d+)?)\s*分\s*[)\]】〕]?\s*$"
@@ -107,7 +110,7 @@ def _clean_label(raw: str) -> tuple[str, Decimal | None]:
     return s, w
 
 
-def _normalize(raw, exact, keyed, codes) -> LabelResult:
+def _normalize(raw, exact, keyed, codes, other=frozenset()) -> LabelResult:
     if raw is None:
         return LabelResult(None, None, None, False, None)
     cleaned, weight = _clean_label(raw)
@@ -123,18 +126,18 @@ def _normalize(raw, exact, keyed, codes) -> LabelResult:
             head = m.group(1).strip(_TRIM)
             name = exact.get(head) or keyed.get(_key(head))
     if name is None:
-        return LabelResult(cleaned, None, weight, False, raw)
+        return LabelResult(cleaned, None, weight, False, raw, simp in other)
     return LabelResult(name, codes[name], weight, True, raw)
 
 
 def normalize_level1(raw: str | None) -> LabelResult:
     """Normalise a 一级指标 label: ``产出指标\\n(50 分)`` → 产出指标 / output / 50."""
-    return _normalize(raw, _L1_EXACT, _L1_KEY, LEVEL1)
+    return _normalize(raw, _L1_EXACT, _L1_KEY, LEVEL1, _OTHER1)
 
 
 def normalize_level2(raw: str | None) -> LabelResult:
     """Normalise a 二级指标 label: ``经济效\\n益指标`` → 经济效益指标 / economic."""
-    return _normalize(raw, _L2_EXACT, _L2_KEY, LEVEL2)
+    return _normalize(raw, _L2_EXACT, _L2_KEY, LEVEL2, _OTHER2)
 
 
 # --------------------------------------------------------------------------

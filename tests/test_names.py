@@ -27,7 +27,7 @@ def test_vocabulary_has_the_contract_codes():
 def test_label_result_is_frozen():
     r = normalize_level1("产出指标")
     assert isinstance(r, LabelResult)
-    assert [f.name for f in dataclasses.fields(r)] == ["name", "code", "weight", "known", "raw"]
+    assert [f.name for f in dataclasses.fields(r)] == ["name", "code", "weight", "known", "raw", "other_scheme"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.name = "x"  # type: ignore[misc]
 
@@ -49,7 +49,6 @@ LEVEL1_CASES = [
     ("成本指标", "成本指标", "cost", None),
     ("成本指标(20分)", "成本指标", "cost", D("20")),
     ("效益性指标", "效益指标", "outcome", None),
-    ("效果指标", "效益指标", "outcome", None),  # r026 variant
     ("产出", "产出指标", "output", None),
     ("效益", "效益指标", "outcome", None),
     ("满意度", "满意度指标", "satisfaction", None),
@@ -96,7 +95,7 @@ LEVEL2_CASES = [
     ("社会公众或服务对象满意度指标", "服务对象满意度指标", "beneficiary_satisfaction"),
     ("经济效益", "经济效益指标", "economic"),  # r053 Hubei
     ("社会效益", "社会效益指标", "social"),
-    ("环境效益", "生态效益指标", "ecological"),  # r053 older name
+    ("社会效益效益指标", "社会效益指标", "social"),  # damaged form (gold convention)
     ("可持续性影响指标", "可持续影响指标", "sustainability"),
     ("可持续影响", "可持续影响指标", "sustainability"),
     ("數量指標", "数量指标", "quantity"),
@@ -118,6 +117,15 @@ LEVEL2_CASES = [
 def test_level2(raw, name, code):
     r = normalize_level2(raw)
     assert (r.name, r.code, r.known) == (name, code, True), raw
+
+
+@pytest.mark.parametrize("raw,level", [
+    ("效果指 标", 1),  # r026 '效果指 标 | 社会效益 指标': another scheme's label
+    ("环境效益", 2),  # r053 Hubei '效益指标(30分) | 环境效益 | 数字图书馆环境优良无污染'
+])
+def test_other_scheme_labels_kept_as_written(raw, level):
+    r = (normalize_level1 if level == 1 else normalize_level2)(raw)
+    assert (r.name, r.code, r.known) == (raw.replace(" ", ""), None, False)
 
 
 def test_level2_weight():

@@ -100,3 +100,19 @@ def test_the_duckdb_command_line_runs_a_query_file(parquet_dir):
     assert res.returncode == 0, res.stderr
     # seed 000 附件3 从业人员预防性体检: 120 of 120万元, 执行率 100%
     assert "从业人员预防性体检" in res.stdout and "100.00" in res.stdout
+
+
+def test_results_md_states_what_the_pipeline_gives_on_the_seeds(published):
+    """benchmarks/RESULTS.md's table from benchmarks/figures.py: its seeds row is today's output
+    (regenerate with `uv run python benchmarks/figures.py` when this fails)."""
+    results = (ROOT / "benchmarks" / "RESULTS.md").read_text("utf-8")
+    head = "| workload | docs | ok | partial | failed | sections | indicators | funds | findings |"
+    assert head in results
+    [seeds] = [line for line in results.splitlines() if line.startswith("| seeds | 2 | ")
+               and results.index(line) > results.index(head)][:1]
+    cells = [c.strip() for c in seeds.strip("|").split("|")]
+    docs = published["documents"]
+    want = ["seeds", len(docs), sum(d["status"] == "ok" for d in docs), sum(d["status"] == "partial" for d in docs),
+            sum(d["status"] == "failed" for d in docs), len(published["sections"]), len(published["indicators"]),
+            len(published["funds"]), len(published["checks"])]
+    assert cells[:9] == [str(w) for w in want]

@@ -9,6 +9,7 @@ import regex as re
 from normalizers import parse_decimal, parse_quantity
 
 from ..model import Block
+from ..tables import Header, find_header
 from .common import read, Ctx, match_header_exact, amount, clean_label, fold, match_role, vocab
 
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -70,9 +71,38 @@ def _fund(ctx: Ctx, *, item_block: Block, item: str, item_raw: str, parent: str 
     ctx.claim(item_block, value_block)
 
 
+def _fund_roles() -> dict[str, list[str]]:
+    v = vocab()
+    return {**v["fund_columns"], **v["fund_fact_columns"]}
+
+
+def _money_fits(role: str, body: list[Block]) -> bool:
+    """A measure or rate column holds figures (or nothing), never line labels."""
+    texts = [fold(b.text) for b in body if fold(b.text)]
+    if not texts:
+        return True
+    figures = sum(1 for t in texts if re.match(r"^[-\d.,，%/—]+(?:万元|万|元|%|分)?$", t))
+    return figures * 2 >= len(texts)
+
+
+def fund_header(rows: list[list[Block]], start: int) -> Header | None:
+    """The header model of a funds block (年初预算数 | 全年预算数 | 全年执行数 | 分值 |
+    执行率 | 得分, or 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分) at
+    ``rows[start]``: at least two measure columns."""
+    measures = set(vocab()["fund_columns"])
+
+    def accept(h: Header) -> bool:
+        return len(set(h.roles.values()) & measures) >= 2
+
+    row = rows[start]
+    if not row or any(len(fold(c.text)) > 24 for c in row):
+        return None
+    return find_header(rows, start, _fund_roles(), accept, max_rows=1, threshold=0.85, fits=_money_fits,
+                       body_rows=2)
+
+
 def is_funds_header(row: list[Block]) -> bool:
-    cols = vocab()["fund_columns"]
-    return len({match_header_exact(c.text, cols) for c in row} - {None}) >= 2
+    return fund_header([row], 0) is not None
 
 
 def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year: int | None) -> int:
@@ -81,16 +111,18 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
     from .goals import is_goal_header
     from .indicators import is_indicator_header
 
+    model = fund_header(rows, start)
     header = rows[start]
     ctx.claim(*header)
     unit = header_unit(header)
-    measures = {c.col: (match_header_exact(c.text, vocab()["fund_columns"]), c) for c in header}
-    measures = {k: v for k, v in measures.items() if v[0]}
-    facts = {c.col: (match_header_exact(c.text, vocab()["fund_fact_columns"]), c) for c in header}
-    facts = {k: v for k, v in facts.items() if v[0] and k not in measures}
+    fact_roles = set(vocab()["fund_fact_columns"])
+    measures = {c.col: (c.role, c.cells[-1]) for c in model.columns if c.role and c.role not in fact_roles}
+    facts = {c.col: (c.role, c.cells[-1]) for c in model.columns if c.role in fact_roles}
+    label_col = next((c for c in model.columns if c.cells and c.col < min(measures)), None)
     first_val_col = min(measures)
     header_max = max(c.col + (c.colspan or 1) - 1 for c in header)
     value_cols = sorted(set(measures) | set(facts))
+    n_facts = len(ctx.facts)
     total_item = None
     in_qizhong = False
     line_no = 0
@@ -122,6 +154,9 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
             if len(rest) > len(value_cols) + 1:
                 ctx.notes.append(f"funds row {row[0].row} of table {row[0].table_no}: "
                                  f"{len(rest)} value cells for {len(value_cols)} columns")
+        texts = [fold(by_col[k].text) for k in measures if k in by_col and fold(by_col[k].text)]
+        if texts and all(money_cell(t, unit) is None and t not in ("/", "-", "—", "无") for t in texts):
+            break  # a row of words under the amount columns: another block (资金管理情况 | 情况说明)
         if not label_cells or amount(label_cells[-1].text) is not None:
             if any(fold(c.text) for c in row):
                 break
@@ -168,6 +203,13 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
                               "value": value, "unit": unit_f, "kind": kind, "block_id": c,
                               "item": item})
         i += 1
+    weight = label_col.qualifiers.get("weight") if label_col is not None else None
+    if weight is not None and not any(f["key"] == "budget_weight" for f in ctx.facts[n_facts:]):
+        # the block's weight written in its header: 预算执行情况(万元) (20分)
+        hdr = label_col.cells[0]
+        ctx.facts.append({"key": "budget_weight", "label_raw": read(hdr), "value_raw": f"{weight}分",
+                          "value": weight, "unit": "分", "kind": "points", "block_id": hdr,
+                          "item": None})
     return i
 
 
@@ -246,19 +288,33 @@ def parse_total_cell(ctx: Ctx, cell: Block, label_cell: Block | None, fiscal_yea
     return True
 
 
-def parse_amount_pair(ctx: Ctx, label: Block, value: Block, fiscal_year: int | None) -> bool:
-    """A ``项目预算金额(万元) | 193.8`` pair: a known fund line label and an amount."""
-    t = fold(label.text)
-    if not t or len(t) > 20 or t.endswith(("率", "数")):
+def is_fund_line_label(text: str) -> bool:
+    """A label cell that names a money line: a line the vocabulary knows (年度资金总额,
+    当年财政拨款, …, fund_line_labels: 项目预算金额, 资金额度, 中央补助, …) or any label
+    whose note gives a money scale (``计划安排资金(万元)``)."""
+    from normalizers.labels import best_label, split_qualifiers
+    core, quals = split_qualifiers(text)
+    cleaned = clean_label(core)[0]
+    if not cleaned or len(cleaned) > 20 or cleaned.endswith(("率", "数", "分")):
         return False
-    item = fund_item(re.sub(r"[(（][^()（）]*[)）]$", "", t))
-    if item not in vocab()["fund_items"]:
+    if fund_item(cleaned) in vocab()["fund_items"] or quals.get("scale"):
+        return True
+    key, _ = best_label(cleaned, {"line": vocab()["fund_line_labels"]}, threshold=0.9)
+    return key is not None
+
+
+def parse_amount_pair(ctx: Ctx, label: Block, value: Block, fiscal_year: int | None) -> bool:
+    """A ``项目预算金额(万元) | 193.8`` pair: a money line label and an amount."""
+    from normalizers.labels import split_qualifiers
+    t = fold(label.text)
+    if not t or not is_fund_line_label(label.content):
         return False
     money = money_cell(value.text, header_unit([label]))
     if money is None:
         return False
+    item = fund_item(split_qualifiers(label.content)[0])
     _fund(ctx, item_block=label, item=item, item_raw=read(label), parent=None, measure="budget",
-          measure_raw=t, period_year=fiscal_year, value_block=value, amount_raw=read(value),
+          measure_raw=read(label), period_year=fiscal_year, value_block=value, amount_raw=read(value),
           money=money, line_no=None)
     return True
 

@@ -50,7 +50,8 @@ def is_total_row(row: list[Block]) -> bool:
 
 
 def _known(res) -> bool:
-    return bool(res and res.known)
+    """A category label: canonical, or another scheme's kept as written (环境效益)."""
+    return bool(res and (res.known or res.other_scheme))
 
 
 def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
@@ -186,7 +187,7 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
             "level1_block": l1b, "level2_block": l2b,
         }
         for prefix, q in (("target", tq), ("actual", aq)):
-            for f in ("op", "value", "upper", "unit", "kind"):
+            for f in ("op", "value", "upper", "unit", "kind", "subject", "direction", "date_from", "date_to"):
                 rec[f"{prefix}_{f}"] = getattr(q, f) if q is not None else None
         if unit_hint and tq is not None and tq.unit is None and tq.kind not in ("text", "na"):
             rec["target_unit"] = unit_hint

@@ -87,12 +87,17 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True) -> None:
                 breakdown = bd
                 ctx.claim(*row)
             elif not (breakdown and parse_breakdown_row(ctx, row, breakdown, "年度资金总额", year, unit)):
-                for k, c in enumerate(row):
+                k = 0
+                while k < len(row):  # every label/amount pair of the row
+                    c = row[k]
                     if "资金总额" in fold(c.text) and parse_total_cell(
                             ctx, c, row[k - 1] if k else None, year, unit):
-                        break
+                        k += 1
+                        continue
                     if k + 1 < len(row) and parse_amount_pair(ctx, c, row[k + 1], year):
-                        break
+                        k += 2
+                        continue
+                    k += 1
 
 
 def _fact_columns(row: list[Block], columns: dict[str, list[str]]) -> dict[int, str]:

@@ -87,6 +87,22 @@ class _Builder:
         return a, b
 
     def para(self, a: int, b: int) -> None:
+        """Paragraph blocks of ``text[a:b]``: cut at attachment labels; page markers of
+        document-sharing sites (a line starting ``2、``) are left out."""
+        marks = [(m.start(), m.end()) for m in re.finditer(sh.vocab()["page_marker"], self.text[:b], pos=max(a - 1, 0))
+                 if m.start() >= a - 1]
+        if marks:
+            x = a
+            for ms, me in marks:
+                self._para(x, max(ms, x))
+                x = max(x, me)
+            self._para(x, b)
+        else:
+            self._para(a, b)
+
+    def _para(self, a: int, b: int) -> None:
+        if b <= a:
+            return
         cuts = []
         for m in _ATTACHMENT.finditer(self.text, a, b):
             cuts += [m.start()] + ([m.end()] if self.text[m.end():m.end() + 1].isdigit() else [])

@@ -58,9 +58,6 @@ class Text:
             if not self.text[j - 1].isspace():
                 yield j
 
-    def unsure_end(self, j: int) -> bool:
-        """A cell ending here cuts a number from the unit word after it (``0|人产``)."""
-        return j < self.end and sh.unit_follows(self.text, j)
 
 
 # ---- indicator rows ----------------------------------------------------------------
@@ -177,8 +174,6 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
                 ok = _row_ok(roles, strs, l1_weight, glued)
                 if not ok:
                     continue
-                if any(b > a and run.unsure_end(b) for a, b in ((k, j),) + cells):
-                    ok = AMBIGUOUS
                 row = ((k, j),) + cells + ((AMBIGUOUS,) if ok == AMBIGUOUS else ())
                 for rest in rows_from(end):
                     out.append((row,) + rest)

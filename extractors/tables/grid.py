@@ -64,7 +64,8 @@ def cell_shape(text: str) -> str:
         return "op"
     if _POINTS.match(t):
         return "points"
-    if normalize_level1(t).known or normalize_level2(t).known:
+    r1, r2 = normalize_level1(t), normalize_level2(t)
+    if r1.known or r2.known or r1.other_scheme or r2.other_scheme:
         return "category"
     q = parse_quantity(t)
     if q.kind == "percent":

@@ -167,7 +167,7 @@ def _fold(label: str) -> str:
 
 
 def find_header(rows: list[list[Block]], i: int, vocabulary: dict[str, list[str]], accept, *,
-                max_rows: int = 3, threshold: float = 0.8, fits=None) -> Header | None:
+                max_rows: int = 3, threshold: float = 0.8, fits=None, body_rows: int = 8) -> Header | None:
     """The header starting at ``rows[i]``: the block of 1..``max_rows`` rows whose model
     ``accept(header)`` takes, preferring the block with more roles (a two-row header
     over its first row).  A row below joins the block only while it holds no data
@@ -178,7 +178,7 @@ def find_header(rows: list[list[Block]], i: int, vocabulary: dict[str, list[str]
             break
         if n > 1 and not (_short_row(rows[i]) and _label_row(rows[i + n - 1], vocabulary, threshold)):
             break
-        h = build_header(rows, i, i + n, vocabulary, threshold=threshold, fits=fits)
+        h = build_header(rows, i, i + n, vocabulary, threshold=threshold, fits=fits, body_rows=body_rows)
         if accept(h) and (best is None or len(h.roles) > len(best.roles)):
             best = h
     return best

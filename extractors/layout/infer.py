@@ -1,0 +1,159 @@
+"""Layout inference for text: lines → separators → rows → width → grid.
+
+:func:`infer` detects the text's dialect from its content (:func:`detect_layout`), reads
+its cells with the dialect's separator, rebuilds rows where the text lost them (from the
+width of a recognised header), and returns the blocks of the one document model, the
+layout name and notes on what could not be rebuilt.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Block
+from . import pipes, spaces, streams, tabs
+from .grid import Emitter
+from .lines import Line, lines as split_lines, strip_span
+from .streams import HEADER_WIDTH
+
+DELIMITED = tabs.DELIMITED
+
+
+@dataclass
+class Inferred:
+    blocks: list[Block]
+    layout: str
+    notes: list[str] = field(default_factory=list)
+
+
+def detect_layout(text: str) -> str:
+    """tab_cells | tsv_rows | markdown_table | blank_line_cells | flat (by the separators
+    the text uses; whitespace rows and glued cells are found later, inside ``flat``)."""
+    lines = [text[s:e] for s, e in split_lines(text)]
+    nonblank = [ln for ln in lines if ln.strip()]
+    if not nonblank:
+        return "flat"
+    lead_tab = sum(1 for ln in nonblank if ln.startswith("\t"))
+    inner_tab = sum(1 for ln in nonblank if "\t" in ln.strip("\t") or ln.endswith("\t") and not ln.startswith("\t"))
+    pipe = sum(1 for ln in nonblank if "|" in ln.strip()[1:] or ln.strip().endswith("|"))
+    n = len(nonblank)
+    if lead_tab >= max(3, 0.2 * n) and lead_tab >= inner_tab:
+        return "tab_cells"
+    if inner_tab >= max(3, 0.15 * n):
+        return "tsv_rows"
+    if pipe >= max(3, 0.2 * n):
+        return "markdown_table"
+    if _blank_separated(lines):
+        return "blank_line_cells"
+    return "flat"
+
+
+def _blank_separated(lines: list[str]) -> bool:
+    """Short lines, nearly each standing alone between blank lines."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    if len(idx) < 20:
+        return False
+    alone = sum(1 for i in idx if (i == 0 or not lines[i - 1].strip())
+                and (i + 1 >= len(lines) or not lines[i + 1].strip()))
+    lengths = sorted(len(lines[i].strip()) for i in idx)
+    return alone >= 0.8 * len(idx) and lengths[len(lengths) // 2] <= 20
+
+
+def blank_line_cells(text: str, lines: list[Line]) -> list[tuple[int, int]]:
+    """Each non-blank line is a cell; the blank line after it separates, every further
+    whitespace-only line is an empty cell (a zero-length span where the line starts)."""
+    out: list[tuple[int, int]] = []
+    separator_due = False
+    for s, e in lines:
+        if text[s:e].strip():
+            out.append(strip_span(text, s, e))
+            separator_due = True
+        elif separator_due:
+            separator_due = False
+        else:
+            out.append((s, s))
+    return out
+
+
+def rebuild_stream(em: Emitter, spans: list[tuple[int, int]]) -> None:
+    """A stream of cells: grids where a header fixes the width, the rest kept as a stream."""
+    texts = [em.text[a:b] for a, b in spans]
+    for part in streams.regroup(texts):
+        if isinstance(part, streams.Grid):
+            em.table([[(col, *spans[i]) for col, i in row] for row in part.rows], part.confidence)
+        else:
+            em.stream([spans[i] for i in part], "no header of known column labels")
+
+
+def _markdown(text: str, lines: list[Line]) -> Emitter:
+    em = Emitter(text)
+    read = pipes.read_leading if pipes.style(text, lines) == "leading" else pipes.read_terminated
+    for kind, obj in read(text, lines):
+        if kind == "p":
+            em.paragraph(*obj)
+        elif obj.stream:
+            rebuild_stream(em, obj.rows[0])
+        else:
+            em.table([[(c, a, b) for c, (a, b) in enumerate(row, start=1)] for row in obj.rows], DELIMITED)
+    return em
+
+
+def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
+    em = Emitter(text)
+    found = spaces.find_tables(text, lines)
+    if not found:
+        glued = _glued(text, em)
+        if glued is not None:
+            return glued, "space_flat"
+    pos = 0
+    for i, j, _w in found:
+        for ln in lines[pos:i]:
+            em.paragraph(*ln)
+        rows = []
+        for ln in lines[i:j]:
+            sp = spaces.tokens(text, ln)
+            if sp:
+                rows.append([(c, a, b) for c, (a, b) in enumerate(sp, start=1)])
+        em.table(rows, spaces.SPACES)
+        pos = j
+    for ln in lines[pos:]:
+        em.paragraph(*ln)
+    return em, ("tsv_rows" if found else "flat")
+
+
+def _glued(text: str, em: Emitter) -> Emitter | None:
+    """Cells run together with no separator: the shape grammar of extractors.layout.glued
+    (when present) rebuilds what it can with certainty."""
+    try:
+        from .glued import glued_grid
+    except ImportError:
+        return None
+    try:
+        res = glued_grid(text, 0, len(text), em.next_table)
+    except Exception as e:  # noqa: BLE001 - a grammar failure must not lose the document
+        em.notes.append(f"glued cells not read ({type(e).__name__}: {e})")
+        return None
+    if res is None or not any(b.kind == "cell" for b in res.blocks):
+        return None
+    em.blocks.extend(sorted(res.blocks, key=lambda b: (b.char_start, b.char_end)))
+    em.notes.extend(res.notes)
+    return em
+
+
+def infer(text: str) -> Inferred:
+    layout = detect_layout(text)
+    lines = split_lines(text)
+    if layout == "tab_cells":
+        return Inferred(tabs.read_tab_cells(text), layout)
+    if layout == "tsv_rows":
+        return Inferred(tabs.read_tab_rows(text), layout)
+    if layout == "markdown_table":
+        em = _markdown(text, lines)
+    elif layout == "blank_line_cells":
+        em = Emitter(text)
+        rebuild_stream(em, blank_line_cells(text, lines))
+    else:
+        em, layout = _flat(text, lines)
+    return Inferred(em.blocks, layout, em.notes)
+
+
+__all__ = ["infer", "detect_layout", "Inferred", "HEADER_WIDTH", "DELIMITED"]

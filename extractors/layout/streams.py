@@ -1,0 +1,179 @@
+"""Rows of a cell stream, rebuilt from the width of a recognised header.
+
+A *cell stream* is a table whose text kept the cells but lost the rows: one cell per
+paragraph (``blank_line_cells``), one cell per line ending in ``|`` (pipe pages that
+dropped their row breaks).  Rows are rebuilt by one mechanism, not per header:
+
+1. a **header** is a run of cells the form vocabulary knows as column labels (at least
+   three, or two goal columns), optionally preceded by a vertical block title
+   (``绩效指标(90分)``, ``年度总体目标``) that spans the block's rows;
+2. the header fixes the body **width** and the kind of each column (category level,
+   name, operator, figure, text);
+3. each **body row** opens at a row label (a category label opens at its level's column;
+   a name where the levels were merged away) and takes one cell per column, ending early
+   where a cell cannot belong to its column (text in a figure column, a new row label);
+4. the block ends at a total row, a new header, a label that closes a table, or a row
+   that does not fit.
+
+Cells outside any header's block are kept in order as a single-column stream, which the
+form layer reads as label/value pairs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .vocab import (FIGURE, GOAL, ITEM, LEVEL1, LEVEL2, NAME, OP, TEXT, has_scale, header_kind,
+                    is_block_label, is_closing, is_figure_like, is_fund_item, is_meta_label,
+                    is_total, level_of, shape)
+
+HEADER_WIDTH = "header_width"
+
+
+@dataclass
+class Grid:
+    """Rows of (col, cell index) pairs, ``col`` counted from 1."""
+
+    rows: list[list[tuple[int, int]]] = field(default_factory=list)
+    confidence: str = HEADER_WIDTH
+
+
+@dataclass
+class Header:
+    start: int  # index of the first header cell (the block title if any)
+    lead: int  # 1 when a block title precedes the column labels
+    kinds: list[str]  # kind of each body column
+
+    @property
+    def end(self) -> int:
+        return self.start + self.lead + len(self.kinds)
+
+
+def header_at(texts: list[str], i: int) -> Header | None:
+    """The header starting at cell ``i``, if the cells there read as one."""
+    n = len(texts)
+    lead = 1 if i + 1 < n and is_block_label(texts[i]) and header_kind(texts[i]) is None else 0
+    kinds: list[str] = []
+    j = i + lead
+    while j < n:
+        k = header_kind(texts[j])
+        if k is None and not kinds and has_scale(texts[j]) and shape(texts[j]) == "text" and len(texts[j]) <= 16:
+            k = ITEM  # 项目资金(万元): the label column of a funds block
+        if k is None or (k == ITEM and kinds):
+            break
+        kinds.append(k)
+        j += 1
+    named = [k for k in kinds if k != ITEM]
+    if len(named) >= 3 or (len(named) == 2 and all(k == GOAL for k in named)):
+        return Header(i, lead, kinds)
+    return None
+
+
+def _start_col(kinds: list[str], text: str) -> int | None:
+    """The body column a row opens at, or None when ``text`` cannot open a row."""
+    sh = shape(text)
+    lv = level_of(text)
+    if kinds[0] in (LEVEL1, LEVEL2, NAME):
+        if lv == LEVEL1 and LEVEL1 in kinds:
+            return kinds.index(LEVEL1)
+        if lv and LEVEL2 in kinds:
+            return kinds.index(LEVEL2)
+        if sh == "text" and NAME in kinds:
+            return kinds.index(NAME)
+        return None
+    if kinds[0] == GOAL:
+        return 0 if sh == "text" else None
+    # a label column (funds, staffing, expenditure lines): a row opens at a text label
+    return 0 if sh == "text" else None
+
+
+def _fits(kind: str, text: str) -> bool:
+    if kind in (FIGURE,):
+        return is_figure_like(text)
+    if kind == OP:
+        return shape(text) in ("op", "empty", "placeholder")
+    return True
+
+
+def _opens_row(kinds: list[str], j: int, text: str) -> bool:
+    """A cell at body column ``j`` that rather opens the next row."""
+    if kinds[j] in (LEVEL1, LEVEL2):
+        return False
+    if level_of(text) and (LEVEL1 in kinds or LEVEL2 in kinds):
+        return True
+    if kinds[0] == ITEM and is_fund_item(text):
+        return True
+    return is_total(text) or is_closing(text)
+
+
+def body(texts: list[str], h: Header) -> tuple[list[list[tuple[int, int]]], int]:
+    """Body rows of the block under header ``h`` as (body column, cell index) pairs, and
+    the index of the first cell after the block."""
+    kinds, n = h.kinds, len(texts)
+    rows: list[list[tuple[int, int]]] = []
+    i = h.end
+    single = kinds[0] == GOAL  # a goal header has one row of texts under it
+    while i < n:
+        t = texts[i]
+        if header_at(texts, i) or is_closing(t) or (is_meta_label(t) and not is_fund_item(t)):
+            break
+        if is_total(t):
+            row = [(0, i)]
+            i += 1
+            while i < n and len(row) < len(kinds) and is_figure_like(texts[i]):
+                row.append((len(row), i))
+                i += 1
+            rows.append(row)
+            break
+        j0 = _start_col(kinds, t)
+        if j0 is None:
+            break
+        row = [(j0, i)]
+        k = i + 1
+        for j in range(j0 + 1, len(kinds)):
+            if k >= n:
+                break
+            u = texts[k]
+            if not _fits(kinds[j], u) or _opens_row(kinds, j, u) or header_at(texts, k) or is_closing(u):
+                break
+            row.append((j, k))
+            k += 1
+        figures = sum(1 for _, c in row[1:] if shape(texts[c]) in ("figure", "op", "placeholder"))
+        if kinds[0] == ITEM and not figures and len(row) < len(kinds):
+            break  # a label with no figures: not a line of this block
+        if len(row) < 2 and not single:
+            break
+        rows.append(row)
+        i = k
+        if single:
+            break
+    return rows, i
+
+
+def regroup(texts: list[str]) -> list[Grid | list[int]]:
+    """The stream's cells as rebuilt grids and runs of cells left as a stream."""
+    out: list[Grid | list[int]] = []
+    rest: list[int] = []
+    i, n = 0, len(texts)
+    while i < n:
+        h = header_at(texts, i)
+        if h is None:
+            rest.append(i)
+            i += 1
+            continue
+        rows, end = body(texts, h)
+        if not rows:
+            rest.append(i)
+            i += 1
+            continue
+        if rest:
+            out.append(rest)
+            rest = []
+        g = Grid()
+        g.rows.append([(c + 1, i + c) for c in range(h.end - h.start)])
+        for r in rows:
+            g.rows.append([(h.lead + j + 1, c) for j, c in r])
+        out.append(g)
+        i = end
+    if rest:
+        out.append(rest)
+    return out
