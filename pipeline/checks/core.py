@@ -72,10 +72,12 @@ def rule(name: str):
 class Doc:
     """The records of one document, indexed for the rules."""
 
-    def __init__(self, records: dict[str, list[dict]], doc_id: str):
+    def __init__(self, records: dict[str, list[dict]], doc_id: str, shared: dict | None = None):
         def mine(name):
             return [r for r in records.get(name) or [] if r.get("doc_id") == doc_id]
         self.doc_id = doc_id
+        self.records = records  # every document's records (rules across documents)
+        self.shared = {} if shared is None else shared  # indexes built once per run
         docs = mine("documents")
         self.document = docs[0] if docs else {"doc_id": doc_id}
         self.sections = sorted(mine("sections"), key=lambda s: s.get("ordinal") or 0)
@@ -161,8 +163,9 @@ def evaluate(records: dict[str, list[dict]]) -> Evaluation:
     """Run every rule over every document in ``records``; findings plus comparison counts."""
     out: list[dict] = []
     total: Counter = Counter()
+    shared: dict = {}
     for doc_id in _iter_doc_ids(records):
-        doc = Doc(records, doc_id)
+        doc = Doc(records, doc_id, shared)
         found: list[tuple[tuple, Finding]] = []
         for r_idx, r in enumerate(RULES):
             try:
