@@ -67,8 +67,12 @@ def published(parquet_dir) -> dict[str, list[dict]]:
     return read_records(parquet_dir)
 
 
-def pytest_report_header(config):
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say at the end of the run whether ../shared/ was there (the skips list each reason)."""
     if SHARED.is_dir():
-        return f"shared material: {SHARED}"
-    return (f"shared material: {SHARED} not found; the tests that need the corpus, gold or "
-            f"samples are skipped (README: '../shared/ and the tests that need it')")
+        terminalreporter.write_line(f"shared material: {SHARED}")
+        return
+    n = len(terminalreporter.stats.get("skipped", []))
+    terminalreporter.write_line(
+        f"shared material: {SHARED} not found; {n} test(s) skipped, most of them because they read "
+        f"its corpus, gold or samples (README: '../shared/ and the tests that need it'; -rs lists why)")
