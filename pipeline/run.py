@@ -14,7 +14,6 @@ the end-of-run columns (``same_content_as``) are known.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections import deque
 from dataclasses import dataclass, field
@@ -363,8 +362,8 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
     summary["failed_files"] = merger.failed
     summary["same_content"] = same_content
     if metrics_path:
-        Path(metrics_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(metrics_path).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        from .metrics import write_metrics
+        write_metrics(metrics_path, summary)
     return summary
 
 
