@@ -150,6 +150,8 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
             return tuple(out)
         k = run.skip(i)
         for j in run.ends(k, 40):
+            if role in VALUE_ROLES and sh.unit_follows(text, j):
+                continue  # a value keeps the unit word written after its number
             if not _cell_ok(role, text[k:j], glued):
                 continue
             for rest, end in cells_from(j, r + 1):
