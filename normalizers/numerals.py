@@ -239,6 +239,16 @@ def _digits_any(part: str) -> str | None:
     return "".join(out) or None
 
 
+_ZERO_ARABIC = re.compile(r"零([1-9]\d*)")
+
+
+def _cn2an_int(run: str):
+    try:
+        return _cn2an.cn2an(run, "smart")
+    except Exception:  # cn2an raises ValueError (and others) on what it cannot read
+        return None
+
+
 @lru_cache(maxsize=4096)
 def read_mixed(run: str) -> Decimal | None:
     """Value of a numeral that mixes scripts, or ``None``.
@@ -273,9 +283,13 @@ def read_mixed(run: str) -> Decimal | None:
         return None  # 10.1万零100: cn2an refuses it and so do we
     if not any(c in _ARABIC_DIGITS for c in run) or not any(c in SCALE_CHARS for c in run):
         return None  # not mixed: a pure Chinese numeral or a plain number
-    try:
-        v = _cn2an.cn2an(run, "smart")
-    except Exception:  # cn2an raises ValueError (and others) on what it cannot read
+    v = _cn2an_int(run)
+    if v is None:
+        # cn2an 0.5 refuses 零 + an Arabic 10-19 (80万零14); the same number with
+        # that part in Chinese (80万零十四) it reads
+        alt = _ZERO_ARABIC.sub(lambda m: "零" + to_cn_numeral(int(m.group(1))), run)
+        v = _cn2an_int(alt) if alt != run else None
+    if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
         return None

@@ -5,6 +5,7 @@ development corpus (/work/shared/corpus/dev, file named in the comment)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -527,3 +528,183 @@ def test_unit_hint_scales(text, hint, expected):
 def test_lone_yi_is_not_silently_one():
     assert q5("一") == QUAL
     assert q5("一次") == ("=", D("1"), None, "次", "count")
+
+
+# --------------------------------------------------------------------------
+# issue 16: the grammar (subject, direction, per-unit, numerals, dates)
+# every case quoted from the issue; fields compared as (op, value, upper, unit, kind)
+# --------------------------------------------------------------------------
+
+
+def q9(text, hint=None):
+    q = parse_quantity(text, hint)
+    return (q.op, q.value, q.upper, q.unit, q.kind, q.subject, q.direction, q.date_from, q.date_to)
+
+
+SUBJECTS = [
+    ("评估报告总成本不超过0.5万元", ("<=", D("5000.00"), None, "元", "money"), "评估报告总成本"),
+    ("成本不超过12.6万元", ("<=", D("126000.00"), None, "元", "money"), "成本"),
+    ("全年不低于3次", (">=", D("3"), None, "次", "count"), "全年"),
+    ("完成率达95%", (">=", D("95"), None, "%", "percent"), "完成率"),
+]
+
+
+@pytest.mark.parametrize("text,expected,subject", SUBJECTS)
+def test_subject_before_the_comparator_is_kept(text, expected, subject):
+    q = parse_quantity(text)
+    assert q5(text) == expected
+    assert q.subject == subject and q.direction is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "完成12次",  # no comparator: the number is about something the cell does not isolate
+        "≥360天服务读者",  # a clause after the quantity
+        "培训120人次以上的目标",
+        "本单位全年的各项工作经费支出总额不超过12.6万元",  # a subject longer than a label
+        "成本，不超过12.6万元",  # punctuation: a clause
+        "2023年成本不超过12.6万元",  # digits in the label: not a plain subject
+        "不低于5%以下",  # 不 is part of the comparator, not a subject
+    ],
+)
+def test_text_that_is_not_a_subject_stays_qual(text):
+    assert q5(text) == QUAL
+
+
+CLASSIFIERS = [
+    ("不少于12 种", (">=", D("12"), None, "种", "count")),
+    ("12类", ("=", D("12"), None, "类", "count")),
+    ("1 段", ("=", D("1"), None, "段", "count")),
+]
+
+
+@pytest.mark.parametrize("text,expected", CLASSIFIERS)
+def test_classifiers_are_count_units_and_inner_spaces_are_ignored(text, expected):
+    assert q5(text) == expected
+
+
+PER_UNIT = [
+    ("1200元/人*月", ("=", D("1200.00"), None, "元/人*月", "money")),
+    (">=600元/人·月", (">=", D("600.00"), None, "元/人·月", "money")),
+    ("按标准800元/人发放到户", ("=", D("800.00"), None, "元/人", "money")),
+    ("5万元/公里", ("=", D("50000.00"), None, "元/公里", "money")),  # value in 元 per unit
+    ("100块钱/人", ("=", D("100.00"), None, "元/人", "money")),
+]
+
+
+@pytest.mark.parametrize("text,expected", PER_UNIT)
+def test_per_unit_money_keeps_the_full_unit(text, expected):
+    assert q5(text) == expected
+
+
+DIRECTIONS = [
+    ("下降10%", ("=", D("10"), None, "%", "percent"), "decrease", None),
+    ("增长5%以上", (">=", D("5"), None, "%", "percent"), "increase", None),
+    ("负增长2%", ("=", D("2"), None, "%", "percent"), "decrease", None),
+    ("同比提高3个百分点", ("=", D("3"), None, "%", "percent"), "increase", "同比"),
+    ("较上年减少5万元", ("=", D("50000.00"), None, "元", "money"), "decrease", "较上年"),
+    ("增长不低于5%", (">=", D("5"), None, "%", "percent"), "increase", None),
+    ("人数增加10人", ("=", D("10"), None, "人", "count"), "increase", "人数"),
+]
+
+
+@pytest.mark.parametrize("text,expected,direction,subject", DIRECTIONS)
+def test_direction_is_data(text, expected, direction, subject):
+    q = parse_quantity(text)
+    assert q5(text) == expected
+    assert q.direction == direction and q.subject == subject
+
+
+def test_a_level_reached_is_not_a_change():
+    # 提高到95%: 95 % is the level, not the size of the rise
+    q = parse_quantity("提高到95%")
+    assert q5("提高到95%") == ("=", D("95"), None, "%", "percent") and q.direction is None
+    assert q5("降至5%以下") == ("<=", D("5"), None, "%", "percent")
+
+
+@pytest.mark.parametrize("text", ["逐年下降", "显著提升", "下降", "明显提升", "大幅增长", "下降-3%"])
+def test_change_words_without_a_number_stay_qual(text):
+    assert q5(text) == QUAL
+
+
+DURATIONS_HALF = [
+    ("半小时内", ("<=", D("0.5"), None, "小时", "duration")),
+    ("半天", ("=", D("0.5"), None, "天", "duration")),
+    ("半个月", ("=", D("0.5"), None, "月", "duration")),
+    ("一个半小时", ("=", D("1.5"), None, "小时", "duration")),
+    ("30分钟以内", ("<=", D("30"), None, "分钟", "duration")),
+]
+
+
+@pytest.mark.parametrize("text,expected", DURATIONS_HALF)
+def test_durations_of_every_kind(text, expected):
+    assert q5(text) == expected
+
+
+def test_half_alone_or_before_a_count_is_not_a_number():
+    assert q5("半") == QUAL
+    assert q5("半人") == QUAL
+    assert q5("上半年")[0] == "qual"  # no year: not a day on the calendar, not a length
+
+
+DATE_SPANS = [
+    ("2022年3月-11月", "range", dt.date(2022, 3, 1), dt.date(2022, 11, 30)),
+    ("2020.1.1-2020.12.31", "range", dt.date(2020, 1, 1), dt.date(2020, 12, 31)),  # r031 gold: range
+    ("2022.1—2022.12", "range", dt.date(2022, 1, 1), dt.date(2022, 12, 31)),  # r030
+    ("2023年1-12月", "range", dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+    ("2023年12月31日", "=", dt.date(2023, 12, 31), dt.date(2023, 12, 31)),  # seed 000
+    ("2023年", "=", dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+    ("2024年2月", "=", dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+    ("2023年第二季度", "=", dt.date(2023, 4, 1), dt.date(2023, 6, 30)),
+    ("2023年上半年", "=", dt.date(2023, 1, 1), dt.date(2023, 6, 30)),
+    ("2023年6月下旬", "=", dt.date(2023, 6, 21), dt.date(2023, 6, 30)),
+    ("2023年12月底前", "<=", None, dt.date(2023, 12, 31)),
+    ("1-12月", "range", None, None),  # no year: the days are not fixed
+    ("3月", "=", None, None),
+    ("2023年2月30日", "=", None, None),  # a date in form, not a day on the calendar
+]
+
+
+@pytest.mark.parametrize("text,op,start,end", DATE_SPANS)
+def test_dates_name_their_first_and_last_day(text, op, start, end):
+    assert q9(text) == (op, None, None, None, "date", None, None, start, end)
+
+
+NUMERALS_16 = [
+    ("负三十二", D("-32"), None, "count"),
+    ("负3.9%", D("-3.9"), "%", "percent"),
+    ("5万4千6百", D("54600"), None, "count"),
+    ("1千零1", D("1001"), None, "count"),
+    ("3万4000", D("34000"), None, "count"),
+    ("百分之1,111", D("1111"), "%", "percent"),
+    ("8亿元人民币", D("800000000.00"), "元", "money"),
+    ("人民币8亿元", D("800000000.00"), "元", "money"),
+    ("一百点123", D("100.123"), None, "count"),
+    ("百分之负三点八", D("-3.8"), "%", "percent"),  # cn2an transform case
+    ("5万4千6百人", D("54600"), "人", "count"),
+    ("壹拾壹元壹角壹分", D("11.11"), "元", "money"),  # cn2an strict case
+    ("壹拾壹元整", D("11.00"), "元", "money"),
+]
+
+
+@pytest.mark.parametrize("text,value,unit,kind", NUMERALS_16)
+def test_numerals_a_chinese_reader_writes(text, value, unit, kind):
+    assert q5(text) == ("=", value, None, unit, kind)
+
+
+@pytest.mark.parametrize("text", ["10.1万零100", "1.2万5", "负责", "负", "3万4千米x"])
+def test_mixed_numerals_that_do_not_read_are_qual(text):
+    assert q5(text) == QUAL
+
+
+def test_new_fields_default_to_none_for_plain_values():
+    assert q9("95%")[5:] == (None, None, None, None)
+    assert q9("已完成")[5:] == (None, None, None, None)
+
+
+def test_record_copies_every_published_field():
+    rec = parse_quantity("成本不超过12.6万元").record("target")
+    assert rec == {"target_op": "<=", "target_value": D("126000.00"), "target_upper": None,
+                   "target_unit": "元", "target_kind": "money", "target_subject": "成本",
+                   "target_direction": None, "target_date_from": None, "target_date_to": None}
