@@ -13,7 +13,10 @@ a floor that does the least a program using the library must do to see every cel
 * PDF: ``pdfplumber.open`` then ``extract_tables()`` and ``extract_text()`` on every page.
 
 Runs are interleaved (reader, floor, reader, floor, ...) after one warm-up of each, and
-the medians are reported with their ratio.  Writes nothing to the repository.
+the medians are reported with their ratio.  ``--end-to-end`` also times
+``pipeline.process.process_file`` (reader + segmentation + form parsing + narrative
+analysis, no Parquet) and gives its ratio to the same floor.  Writes nothing to the
+repository.
 """
 from __future__ import annotations
 
@@ -72,7 +75,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--pdf-repeat", type=int, default=3)
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--end-to-end", action="store_true", help="also time process_file")
     args = ap.parse_args()
+    from pipeline.process import process_file
     files = sorted(p for folder in ("samples", "samples-dev") for p in (SHARED / folder).glob("*")
                    if p.suffix[1:] in FLOORS)
     rows = []
@@ -83,21 +88,31 @@ def main() -> None:
         floor = FLOORS[ext]
         reader(data), floor(data)  # warm-up: imports, caches
         n = args.pdf_repeat if ext == "pdf" else args.repeat
-        rt, ft = [], []
+        e2e = lambda d, n=p.name: process_file(d, n)  # noqa: E731
+        if args.end_to_end:
+            e2e(data)
+        rt, ft, et = [], [], []
         for _ in range(n):
             rt.append(timed(reader, data))
             ft.append(timed(floor, data))
+            if args.end_to_end:
+                et.append(timed(e2e, data))
         r, f = statistics.median(rt), statistics.median(ft)
-        rows.append((f"{p.parent.name}/{p.name}", ext, len(data), n, r * 1000, f * 1000, r / f))
-    head = ("file", "format", "bytes", "runs", "reader ms", "floor ms", "reader/floor")
+        e = statistics.median(et) if et else float("nan")
+        rows.append((f"{p.parent.name}/{p.name}", ext, len(data), n, r * 1000, f * 1000, r / f,
+                     e * 1000, e / f))
+    head = ("file", "format", "bytes", "runs", "reader ms", "floor ms", "reader/floor",
+            "process_file ms", "process_file/floor")
     if args.markdown:
         print("| " + " | ".join(head) + " |")
         print("| " + " | ".join("---" for _ in head) + " |")
         for row in rows:
-            print(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} | {row[4]:.1f} | {row[5]:.1f} | {row[6]:.2f} |")
+            print(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} | {row[4]:.1f} | {row[5]:.1f} | "
+                  f"{row[6]:.2f} | {row[7]:.1f} | {row[8]:.2f} |")
     else:
         for row in rows:
-            print(f"{row[0]:28} {row[1]:5} {row[2]:8} {row[3]:3} {row[4]:9.1f} {row[5]:9.1f} {row[6]:6.2f}")
+            print(f"{row[0]:28} {row[1]:5} {row[2]:8} {row[3]:3} {row[4]:9.1f} {row[5]:9.1f} "
+                  f"{row[6]:6.2f} {row[7]:9.1f} {row[8]:6.2f}")
     by_fmt: dict[str, list[float]] = {}
     for row in rows:
         by_fmt.setdefault(row[1], []).append(row[6])
