@@ -77,6 +77,25 @@ def read_scales(s: str, pos: int, exceptions: tuple[str, ...] = ()) -> tuple[Dec
     return mult, pos
 
 
+def cn_strict(run: str) -> Decimal | None:
+    """A Chinese integer numeral our reader refuses but cn2an's strict mode
+    reads (一万零百一十一), as an exact int; strict mode never reads digit
+    sequences (三五) or colloquial forms, so it adds no guess."""
+    if not run or len(run) > 40 or any(c not in _CN_CHARS or c in "点點" for c in run):
+        return None
+    v = _cn2an_int_strict(run)
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        return None
+    return Decimal(v)
+
+
+def _cn2an_int_strict(run: str):
+    try:
+        return _cn2an.cn2an(run, "strict")
+    except Exception:  # cn2an raises ValueError on what it cannot read
+        return None
+
+
 def cn_to_decimal(run: str) -> Decimal | None:
     """Value of a Chinese numeral string, or ``None`` if it is not one.
 
@@ -89,9 +108,9 @@ def cn_to_decimal(run: str) -> Decimal | None:
         return None
     if "点" in run or "點" in run:
         parts = re.split("[点點]", run)
-        if len(parts) != 2 or not parts[1] or any(c not in CN_DIGITS for c in parts[1]):
-            return None
-        ip = cn_to_decimal(parts[0]) if parts[0] else Decimal(0)
+        if len(parts) != 2 or not parts[0] or not parts[1] or any(c not in CN_DIGITS for c in parts[1]):
+            return None  # 点五 / 零点 / 三点: not a whole decimal numeral
+        ip = cn_to_decimal(parts[0])
         if ip is None:
             return None
         frac = "".join(str(CN_DIGITS[c]) for c in parts[1])
@@ -134,6 +153,8 @@ def cn_to_decimal(run: str) -> Decimal | None:
                     cur = 1
                 elif c in "十拾" and sec == 0 and (wan or total):
                     cur = 1
+                elif c in "十拾" and last_small == 100:
+                    cur = 1  # 一百十一 = 111 (the 一 before 十 left out)
                 else:
                     return None
             sec += cur * u

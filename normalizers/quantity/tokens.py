@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..numerals import CN_DIGITS, CN_RUN_RE, SCALE_CHARS, cn_to_decimal, read_arabic, read_mixed, read_scales
+from ..numerals import (CN_DIGITS, CN_RUN_RE, SCALE_CHARS, cn_strict, cn_to_decimal, read_arabic, read_mixed,
+                        read_scales)
 from .units import match_unit, strip_ge
 from .vocab import PERCENT_UNITS, SCALE_EXCEPTIONS, UNIT_KIND
 
@@ -100,6 +101,8 @@ def read_number(s: str, pos: int) -> tuple[Decimal, int, Decimal] | None:
     if not any(c in CN_DIGITS for c in run) and not run.startswith(("十", "拾")):
         return None  # 万元, 千人: no digit at all
     v = cn_to_decimal(run)
+    if v is None:
+        v = cn_strict(run)  # 一万零百一十一
     # a longer run may not be a numeral while a prefix is (三公 → 三 + 公...);
     # the caller then fails on the leftover unless it is a unit
     while v is None and len(run) > 1:
