@@ -257,6 +257,7 @@ def render_document(doc: dict, rows: dict[str, list[dict]]) -> str:
              + (f' · {esc(doc.get("n_pages"))} pages' if doc.get("n_pages") else "")
              + f' · status <span class="status-{esc(doc.get("status"))}">{esc(doc.get("status"))}</span></div>'
              + (f'<p class="status-failed">{esc(doc.get("error"))}</p>' if doc.get("error") else "")
+             + _same_content_note(doc)
              + '<nav><a href="index.html">all documents</a><a href="#findings">findings</a>'
                '<a href="#summary">summary</a><a href="#text">text</a><a href="#data">extracted data</a></nav>'
                '</header>\n')
@@ -344,6 +345,18 @@ def render_document(doc: dict, rows: dict[str, list[dict]]) -> str:
     p.append(_tables(rows, doc_id, text_anchor, known))
     p.append("</section></div>\n</body>\n</html>\n")
     return "".join(p)
+
+
+def _same_content_note(doc: dict) -> str:
+    """Where another file of the batch holds the same forms (documents.same_content_as)."""
+    first = doc.get("same_content_as")
+    if not first:
+        return ""
+    if first == doc["doc_id"]:
+        return ('<p class="meta same-content">Other files of this batch hold the same forms; '
+                'this document is the one counted (documents.same_content_as).</p>')
+    return (f'<p class="meta same-content">The same forms as <a href="{esc(first)}.html">{esc(first)}</a>, '
+            f'which is the one counted: sums leave this document out (documents.same_content_as).</p>')
 
 
 def _check_no(check_id: str) -> int:

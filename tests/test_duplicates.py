@@ -84,6 +84,16 @@ def test_txt_and_docx_of_seed000_in_one_folder(tmp_path):
     docs = dict(duckdb.sql(f"SELECT source_path, same_content_as FROM read_parquet('{out}/documents/**/*.parquet')")
                 .fetchall())
     assert docs == {SEED000.name: D000, "seed000.docx": D000, SEED004.name: None}
+    # each report says so, the copy's linking to the counted one
+    from pipeline.report import write_reports
+    write_reports(out, tmp_path / "reports")
+    first = (tmp_path / "reports" / f"{D000}.html").read_text("utf-8")
+    [copy_id] = [d for d, first_id in duckdb.sql(
+        f"SELECT doc_id, same_content_as FROM read_parquet('{out}/documents/**/*.parquet')").fetchall()
+        if first_id == D000 and d != D000]
+    copy = (tmp_path / "reports" / f"{copy_id}.html").read_text("utf-8")
+    assert "this document is the one counted" in first
+    assert f'The same forms as <a href="{D000}.html">{D000}</a>' in copy
     # the README's money query counts seed 000 once: 附件3 从业人员预防性体检 全年执行数 "120" 万元
     rows = readme_query("budget execution by unit and project", out)
     executed = {(r[1], r[2]): r[3] for r in rows}
