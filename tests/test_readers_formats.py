@@ -616,6 +616,18 @@ def test_utf8_bom_before_gb18030_bytes_is_read_as_gb18030():
     assert "byte-order mark" in str(e.value)
 
 
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_without_bom_is_read(enc):
+    """Windows 'Unicode' text saved without a BOM: its NUL bytes are the high bytes of the
+    TABs, newlines and digits, all at odd (LE) or even (BE) offsets."""
+    text = seed_text("000")
+    doc = read_document(text.encode(enc))
+    assert doc.text == text and doc.warnings == [f"decoded as {enc}"]
+    assert doc.layout == "tab_cells"
+    with pytest.raises(ReaderError, match="binary content"):
+        read_document(b"\x00\x00" + text.encode(enc))  # a NUL character is no text
+
+
 def test_xml_entity_bomb_is_refused_with_its_name():
     data = (SAMPLES / "seed000.docx")
     if not data.exists():

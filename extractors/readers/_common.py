@@ -149,7 +149,8 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     A byte-order mark is believed only if the content after it decodes as its encoding;
     a UTF-8 BOM before GB18030 bytes (an editor that added the BOM to a GB file) is
     decoded as GB18030, with a warning.  Without a BOM: UTF-8, else GB18030 when the
-    result reads as Chinese text.  NUL or control bytes mean a binary file.
+    result reads as Chinese text; UTF-16 without a BOM is recognised by where its NUL bytes
+    fall.  Other NUL or control bytes mean a binary file.
     """
     try:
         return _decode_text(data)
@@ -158,6 +159,25 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     except (UnicodeError, LookupError, ValueError, MemoryError) as e:  # belt and braces
         raise ReaderError(f"text could not be decoded ({type(e).__name__}: {e}); "
                           "re-save it as UTF-8") from e
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """utf-16-le / utf-16-be when the NUL bytes of ``data`` sit (nearly) all at odd / even
+    offsets (the high bytes of ASCII characters) and the result reads as text; else None."""
+    if len(data) % 2:
+        return None
+    sample = data[:65536]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    for enc, hits, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if hits >= 4 and other <= hits // 20:
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if looks_like_text(text[:20000]) and "\x00" not in text:
+                return enc
+    return None
 
 
 def _decode_text(data: bytes) -> tuple[str, str, list[str]]:
@@ -177,7 +197,13 @@ def _decode_text(data: bytes) -> tuple[str, str, list[str]]:
             return body.decode("utf-8"), "utf-8-sig", warnings
         except UnicodeDecodeError:
             pass
-    if b"\x00" in sample or control_ratio(sample) > 0.05:
+    if b"\x00" in sample:
+        enc = _utf16_without_bom(body)
+        if enc is None:
+            raise ReaderError(_BINARY_HINT)
+        warnings.append(f"no byte-order mark: decoded as {enc} by its NUL-byte pattern")
+        return body.decode(enc), enc, warnings
+    if control_ratio(sample) > 0.05:
         raise ReaderError(_BINARY_HINT)
     for enc in ("utf-8", "gb18030"):
         try:
