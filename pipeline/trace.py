@@ -221,7 +221,7 @@ def _spans_for(store: Store, ds: str, row: dict, doc_text: str | None) -> list[d
 # ---------------------------------------------------------------------------- trace
 
 DOC_FIELDS = ("doc_id", "source_path", "sha256", "format", "layout", "encoding", "n_bytes",
-              "n_pages", "status", "error", "n_sections")
+              "n_pages", "status", "error", "n_sections", "same_content_as")
 SECTION_FIELDS = ("section_id", "ordinal", "attachment_label", "form_type", "title", "fiscal_year",
                   "unit_name", "project_name", "status", "status_message", "char_start", "char_end")
 
@@ -442,6 +442,11 @@ def render(info: dict, marks: Marks, store: Store | None = None, brief: bool = F
         out.append(f"  sha256   {d.get('sha256')}")
         if d.get("error"):
             out.append(f"  error    {d['error']}")
+        if d.get("same_content_as"):
+            first = d["same_content_as"]
+            out.append("  same     " + ("other files hold the same forms; this one is counted"
+                                        if first == d.get("doc_id") else
+                                        f"forms as {first}, the one counted (same_content_as)"))
     s = info.get("section")
     if s and ds != "sections":
         out.append(f"  section  {s['section_id']}  #{s.get('ordinal')} {s.get('attachment_label') or '—'} "

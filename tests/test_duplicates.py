@@ -94,6 +94,12 @@ def test_txt_and_docx_of_seed000_in_one_folder(tmp_path):
     copy = (tmp_path / "reports" / f"{copy_id}.html").read_text("utf-8")
     assert "this document is the one counted" in first
     assert f'The same forms as <a href="{D000}.html">{D000}</a>' in copy
+    # and so does trace
+    import io
+    from pipeline.trace import trace_main
+    buf = io.StringIO()
+    assert trace_main(copy_id, out, color="never", out=buf) == 0
+    assert f"same     forms as {D000}, the one counted" in buf.getvalue()
     # the README's money query counts seed 000 once: 附件3 从业人员预防性体检 全年执行数 "120" 万元
     rows = readme_query("budget execution by unit and project", out)
     executed = {(r[1], r[2]): r[3] for r in rows}
