@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 from typing import Sequence
 
-from .figures import get_nlp
+from .figures import _DIGIT_RE, get_nlp
 from .headings import _context_levels, _heading_title, _heading_topic
 from .labels import _Q
 from .goals import report_goals
@@ -69,7 +69,9 @@ def analyze_report(paragraphs: Sequence[tuple[str, int]]) -> ReportAnalysis:
 
     nlp = get_nlp()
     mentions: list[Mention] = []
-    for i, doc in enumerate(nlp.pipe(texts, batch_size=64)):
+    # only a paragraph with a digit can state a figure: the others skip the pipeline
+    todo = [i for i, t in enumerate(texts) if _DIGIT_RE.search(t)]
+    for i, doc in zip(todo, nlp.pipe([texts[i] for i in todo], batch_size=64)):
         info = infos[i]
         path = info.heading_path + ([info.title] if info.level is not None else [])
         qs: list[_Q] = doc._.narr_quantities or []

@@ -11,6 +11,11 @@ from .text import _nfkc
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
+def _yuan(m) -> bool:
+    """A money amount in 元 (not a per-unit rate such as 300元/年)."""
+    return m.kind == "money" and (getattr(m, "unit", None) or "元") == "元"
+
+
 def _display(m: Mention) -> tuple[Decimal, int, str] | None:
     """(scale from base unit to the written unit, decimals written, written unit)."""
     nm = _NUM_RE.search(m.value_raw)
@@ -59,9 +64,9 @@ def narrative_list_sum_findings(analysis: ReportAnalysis) -> list[dict]:
     out: list[dict] = []
     for t_idx, items in sorted(kids.items()):
         total = ms[t_idx]
-        if total.kind != "money" or total.value is None or total.op not in (None, "="):
+        if not _yuan(total) or total.value is None or total.op not in (None, "="):
             continue
-        items = [j for j in items if ms[j].kind == "money"]
+        items = [j for j in items if _yuan(ms[j])]
         if len(items) < 2 or any(ms[j].value is None or ms[j].op not in (None, "=")
                                  for j in items):
             continue
@@ -137,7 +142,7 @@ def match_narrative_to_tables(mentions: Sequence[Mention],
              if val is not None]
     out: list[dict] = []
     for idx, m in enumerate(mentions):
-        if m.kind != "money" or m.value is None or m.share_of is not None \
+        if not _yuan(m) or m.value is None or m.share_of is not None \
                 or m.op not in (None, "="):
             continue
         lbl = _norm_label(m.label)

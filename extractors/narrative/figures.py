@@ -77,9 +77,17 @@ class UnitSplitter:
 
     def __call__(self, doc):
         todo = []
-        texts = [t.text for t in doc]
-        spaces = [t.is_space for t in doc]
-        for i in range(1, len(texts)):
+        text = doc.text
+        if not _DIGIT_RE.search(text):
+            return doc
+        from spacy.attrs import IDX, IS_SPACE, LENGTH
+        arr = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()  # no Token object per token
+        texts = [text[s:s + n] for s, n, _ in arr]
+        spaces = [bool(sp) for _, _, sp in arr]
+        # only the token after a number (or after 个 / a space after one) can be split
+        nums = [k for k, x in enumerate(texts) if x[:1].isdigit()]
+        cands = sorted({j for k in nums for j in range(k + 1, k + 5) if j < len(texts)})
+        for i in cands:
             x = texts[i]
             if spaces[i] or len(x) < 2:
                 continue
@@ -160,7 +168,7 @@ class QuantityMatcher:
         if not _DIGIT_RE.search(text):  # no figure possible: skip the Matcher
             doc.spans["quantities"] = []
             return doc
-        for _, start, end in self.matcher(doc):
+        for _, start, end in self._matches(doc):
             span = doc[start:end]
             compact = re.sub(r"\s+", "", span.text)
             if not lx["full_re"].match(compact):
@@ -179,6 +187,28 @@ class QuantityMatcher:
             spans.append(span)
         doc.spans["quantities"] = filter_spans(spans)
         return doc
+
+
+    def _matches(self, doc) -> list[tuple[int, int, int]]:
+        """The Matcher run only on the tokens around a number (a pattern starts at most
+        two tokens before its first number and spans fewer than 16 tokens): the same
+        matches as on the whole doc, without evaluating the predicates on every token."""
+        from spacy.attrs import IDX
+
+        text = doc.text
+        starts = doc.to_array([IDX]).tolist()
+        windows: list[list[int]] = []
+        for k, s in enumerate(starts):
+            if text[s:s + 1].isdigit():
+                a, b = max(0, k - 2), min(len(starts), k + 16)
+                if windows and a <= windows[-1][1]:
+                    windows[-1][1] = b
+                else:
+                    windows.append([a, b])
+        out = []
+        for a, b in windows:
+            out.extend((m, a + s, a + e) for m, s, e in self.matcher(doc[a:b]))
+        return out
 
 
 def _unit_kind(compact: str, lx: dict) -> str:

@@ -42,12 +42,17 @@ class _TokIndex:
     """The tokens of a doc as plain tuples, searchable by character offset."""
 
     def __init__(self, doc):
-        self.toks = [_Tok(t.idx, t.idx + len(t.text), t.text, t.is_space) for t in doc]
-        self.starts = [t.idx for t in self.toks]
+        from spacy.attrs import IDX, IS_SPACE, LENGTH
+        arr = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()  # no Token object per token
+        self.text = doc.text
+        self.starts = [r[0] for r in arr]
+        self.arr = arr
 
     def between(self, a: int, b: int) -> list[_Tok]:
         """Tokens starting in [a, b)."""
-        return self.toks[bisect.bisect_left(self.starts, a):bisect.bisect_left(self.starts, b)]
+        t = self.text
+        return [_Tok(s, s + n, t[s:s + n], bool(sp)) for s, n, sp in
+                self.arr[bisect.bisect_left(self.starts, a):bisect.bisect_left(self.starts, b)]]
 
 
 class QuantityLabeler:
