@@ -147,4 +147,5 @@ def test_unknown_id_exits_2(parquet_dir, store, bad, capsys):
 
 def test_missing_parquet_dir(tmp_path, capsys):
     assert trace_main(f"{D000}:1", tmp_path / "nothing") == 1
-    assert "run `python -m pipeline run" in capsys.readouterr().err
+    assert f"run `uv run python -m pipeline run data/raw --out {tmp_path / 'nothing'}` first" \
+        in capsys.readouterr().err
