@@ -12,7 +12,7 @@ import traceback
 
 from extractors.extract import extract
 from extractors.model import ReaderError
-from extractors.readers import read_document, sniff_format
+from extractors.readers import detect_format, read_document
 
 from .checks import run_checks
 
@@ -37,8 +37,7 @@ def process_file(data: bytes, source_path: str) -> dict[str, list[dict]]:
            "status": "ok", "error": None, "n_sections": 0, "warnings": [], "text": None}
     records["documents"].append(row)
     try:
-        fmt = sniff_format(data)
-        row["format"] = fmt if fmt in ("txt", "docx", "pdf", "xlsx", "html") else None
+        row["format"] = detect_format(data)
         doc = read_document(data, source_path)
     except ReaderError as e:
         row["status"], row["error"] = e.status, str(e)

@@ -215,7 +215,7 @@ def test_missing_libreoffice_says_what_to_install(monkeypatch, seed000_docx):
     word[576:578] = len(name).to_bytes(2, "little")
     rec = process_file(bytes(word), "form.doc")
     doc = rec["documents"][0]
-    assert doc["status"] == "failed"
+    assert (doc["status"], doc["format"]) == ("failed", "doc")
     assert "apt-get install libreoffice-writer-nogui" in doc["error"]
     assert "libreoffice.org" in doc["error"]
 

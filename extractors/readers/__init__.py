@@ -40,6 +40,16 @@ def sniff_format(data: bytes) -> str:
     return "txt"
 
 
+def detect_format(data: bytes) -> str | None:
+    """The published ``documents.format`` the content says, before reading: txt | docx |
+    pdf | xlsx | html | xls | doc | rtf, or None (zip/OLE files of no supported kind)."""
+    fmt = sniff_format(data)
+    if fmt == "ole":
+        from .legacy import ole_kind
+        return {"excel": "xls", "word": "doc"}.get(ole_kind(data))
+    return fmt if fmt in ("txt", "docx", "pdf", "xlsx", "html", "rtf") else None
+
+
 def read_document(data: bytes, name: str = "") -> Document:
     fmt = sniff_format(data)
     if len(data) > MAX_FILE_BYTES:
