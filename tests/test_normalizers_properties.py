@@ -5,14 +5,17 @@ check that parse_quantity reads back exactly the value that was rendered."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal as D
+from decimal import localcontext
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from normalizers import clean_indicator_name, fold_ws, parse_decimal, parse_quantity, to_halfwidth
 from normalizers.numerals import cn_to_decimal, to_cn_numeral
-from normalizers.quantity import KINDS, OPS
+from normalizers.quantity import DIRECTIONS, KINDS, OPS
+from normalizers.quantity.grammar import parse as grammar_parse
 
 settings.register_profile("normalizers", max_examples=80, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -193,19 +196,32 @@ def test_number_in_sentence_is_text(d, unit, lead, tail):
 # robustness on arbitrary input
 # ---------------------------------------------------------------------------
 
+NOISY_16 = st.text(
+    alphabet=st.sampled_from(list("0123456789.%万千百元人个天半小时类种段负增长下降提高同比成本不超过低于至到/*·人民币零壹拾月年- ")),
+    max_size=16,
+)
+
 NOISY = st.text(
     alphabet=st.sampled_from(list("0123456789.,%‰万亿千百十元人次个天第名≥≤><=以上下内至-~—一二两三〇 \n年月日前约多余/:（）()预算不超过低于")),
     max_size=14,
 )
 
 
-@given(text=st.one_of(NOISY, st.text(max_size=20)), hint=st.sampled_from([None, "万元", "%", "人次", "（元）"]))
+@settings(max_examples=300)
+@given(text=st.one_of(NOISY, NOISY_16, st.text(max_size=20)), hint=st.sampled_from([None, "万元", "%", "人次", "（元）"]))
 def test_never_raises_and_is_well_formed(text, hint):
     q = parse_quantity(text, hint)
     assert q.raw == text
     assert q.op in OPS and q.kind in KINDS
     assert (q.op == "na") == (q.kind == "na")
-    assert (q.upper is not None) == (q.op == "range")
+    # a numeric range has an upper bound; a date range has its days instead
+    assert (q.upper is not None) == (q.op == "range" and q.kind != "date")
+    assert q.direction in (None, *DIRECTIONS)
+    if q.subject is not None:
+        assert q.op not in ("qual", "na") and not any(c.isdigit() for c in q.subject)
+    if q.date_from is not None or q.date_to is not None:
+        assert q.kind == "date"
+        assert q.date_from is None or q.date_to is None or q.date_from <= q.date_to
     for v in (q.value, q.upper):
         assert v is None or isinstance(v, D)
     if q.op in ("qual", "na"):
@@ -216,7 +232,7 @@ def test_never_raises_and_is_well_formed(text, hint):
         assert q.value.as_tuple().exponent == -2 and q.unit.startswith("元")
     if q.kind == "percent":
         assert q.unit == "%"
-    if q.op == "range":
+    if q.op == "range" and q.kind != "date":
         assert q.value < q.upper
     if q.kind == "date":
         assert q.value is None
@@ -257,3 +273,74 @@ def test_clean_indicator_name_is_idempotent(s):
     c = clean_indicator_name(s)
     assert clean_indicator_name(c) == c
     assert "\n" not in c
+
+
+
+# ---------------------------------------------------------------------------
+# issue 16: subject, direction, scale, spacing, full width; mixed numerals; dates
+# ---------------------------------------------------------------------------
+
+SUBJECTS = ["", "成本", "评估报告总成本", "全年", "补助标准", "人均"]
+DIRECTION_WORDS = [("", None), ("增长", "increase"), ("下降", "decrease"), ("提高", "increase"),
+                   ("减少", "decrease"), ("负增长", "decrease")]
+SCALES = [("", 1), ("万", 10**4), ("亿", 10**8), ("千", 1000)]
+SPACE = st.sampled_from(["", " ", "  ", "\u3000", "\n"])
+
+
+@given(d=decimals(max_value=10**6, places=2), render=RENDER, subject=st.sampled_from(SUBJECTS),
+       direction=st.sampled_from(DIRECTION_WORDS), pre=st.sampled_from(PREFIXES),
+       scale=st.sampled_from(SCALES), what=st.sampled_from(["money", "count", "percent"]),
+       sp=st.lists(SPACE, min_size=5, max_size=5))
+def test_any_number_any_scale_comparator_subject_spacing_round_trips(d, render, subject, direction, pre, scale,
+                                                                    what, sp):
+    assume(not (subject and not pre[0] and not direction[0]))  # a label with no comparator is a phrase
+    assume(not (direction[0] and pre[0].startswith(("至", "到"))))  # 提高至少: 至 would read as "up to"
+    if what == "percent":
+        scale = ("", 1)  # 5万% is not a percentage
+    unit = {"money": "元", "count": "人次", "percent": "%"}[what]
+    text = f"{subject}{sp[0]}{direction[0]}{sp[1]}{pre[0]}{sp[2]}{render(d)}{sp[3]}{scale[0]}{sp[4]}{unit}"
+    q = parse_quantity(text)
+    value = d * scale[1]
+    if what == "money":
+        value = value.quantize(D("0.01"))
+    assert (q.op, q.value, q.unit, q.kind) == (pre[1], value, unit, what), text
+    assert q.subject == (subject or None) and q.direction == direction[1], text
+
+
+def _mixed(n: int) -> str:
+    """54600 → 5万4600, 100110011001 → 1001亿1001万1001, 800014 → 80万零14."""
+    a, r = divmod(n, 10**8)
+    b, c = divmod(r, 10**4)
+    out = f"{a}亿" if a else ""
+    if b:
+        out += ("零" if a and b < 1000 else "") + f"{b}万"
+    if c:
+        out += ("零" if out and (c < 1000 or not b) else "") + f"{c}"
+    return out
+
+
+@given(n=st.one_of(st.integers(10**4, 10**6), st.integers(10**8, 10**12)), unit=st.sampled_from(["", "人", "元"]))
+def test_mixed_script_numerals_round_trip(n, unit):
+    text = _mixed(n) + unit
+    q = parse_quantity(text)
+    expected = D(n).quantize(D("0.01")) if unit == "元" else D(n)
+    assert q.op == "=" and q.value == expected, text
+
+
+@given(y=st.integers(1990, 2099), m1=st.integers(1, 12), m2=st.integers(1, 12),
+       sep=st.sampled_from(["-", "至", "~", "—"]), year2=st.booleans())
+def test_month_ranges_are_date_ranges(y, m1, m2, sep, year2):
+    assume(m1 < m2)
+    text = f"{y}年{m1}月{sep}{str(y) + '年' if year2 else ''}{m2}月"
+    q = parse_quantity(text)
+    last = (dt.date(y + (m2 == 12), m2 % 12 + 1, 1) - dt.timedelta(days=1))
+    assert (q.op, q.kind, q.value, q.upper) == ("range", "date", None, None), text
+    assert (q.date_from, q.date_to) == (dt.date(y, m1, 1), last), text
+
+
+@given(text=st.one_of(NOISY_16, st.text(max_size=20)), hint=st.sampled_from([None, "万元"]))
+def test_fast_path_gives_what_the_grammar_gives(text, hint):
+    with localcontext() as ctx:
+        ctx.prec = 64
+        full = grammar_parse(text, hint)
+    assert parse_quantity(text, hint) == full

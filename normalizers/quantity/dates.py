@@ -82,6 +82,8 @@ def _span(y, m, d, q=None, edge=None) -> tuple[dt.date, dt.date] | None:
 
 def read_date(s: str) -> tuple[str, dt.date | None, dt.date | None] | None:
     """(op, date_from, date_to) when the whole of ``s`` is a date, else None."""
+    if not s or not s[0].isdigit():
+        return None  # every date form starts with its year or month
     op = "="
     mb = _DATE_BEFORE.search(s)
     if mb and mb.start() > 0:

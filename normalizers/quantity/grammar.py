@@ -26,14 +26,14 @@ from .vocab import (
     CURRENCY_WORDS,
     DIRECTION_TO,
     DIRECTION_WORDS,
-    DIRECTIONS_BY_LEN,
+    DIRECTION_VOCAB,
     LABEL_END_RE,
     LEAD_WORDS,
     MAX_SUBJECT,
     PREFIX_OPS,
-    PREFIXES_BY_LEN,
+    PREFIXES,
     SUFFIX_OPS,
-    SUFFIXES_BY_LEN,
+    SUFFIXES,
     TRAILING_WORDS,
 )
 
@@ -145,24 +145,22 @@ def _combine_ops(pre: str | None, post: str | None) -> str | None:
 
 
 def _prefix(s: str) -> tuple[str | None, str]:
-    for p in PREFIXES_BY_LEN:
-        if s.startswith(p) and len(s) > len(p):
-            return PREFIX_OPS[p], s[len(p):]
-    return None, s
+    p = PREFIXES.at_start(s)
+    return (PREFIX_OPS[p], s[len(p):]) if p else (None, s)
 
 
 def _direction(s: str) -> tuple[str | None, str, bool]:
     """(direction, rest, to_level): 下降10% → decrease; 提高到95% → the level."""
-    for w in DIRECTIONS_BY_LEN:
-        if s.startswith(w) and len(s) > len(w):
-            rest = s[len(w):]
-            if rest.startswith("了") and len(rest) > 1:
-                rest = rest[1:]
-            for t in DIRECTION_TO:
-                if rest.startswith(t) and len(rest) > len(t):
-                    return None, rest[len(t):], True
-            return DIRECTION_WORDS[w], rest, False
-    return None, s, False
+    w = DIRECTION_VOCAB.at_start(s)
+    if w is None:
+        return None, s, False
+    rest = s[len(w):]
+    if rest.startswith("了") and len(rest) > 1:
+        rest = rest[1:]
+    for t in DIRECTION_TO:
+        if rest.startswith(t) and len(rest) > len(t):
+            return None, rest[len(t):], True
+    return DIRECTION_WORDS[w], rest, False
 
 
 def _body(s: str) -> tuple[Side, Side | None] | None:
@@ -193,28 +191,25 @@ def _quantity(s: str, raw: str, unit_hint: str | None) -> Quantity:
         s = s[3:] if s.startswith("保持在") else s[1:]
     pre, s = _prefix(s)
     if pre is None and not neutral:
-        for w in LEAD_WORDS:  # 按标准800元/人发放到户
-            if s.startswith(w) and len(s) > len(w):
-                s = s[len(w):]
-                break
+        lead = LEAD_WORDS.at_start(s)  # 按标准800元/人发放到户
+        if lead:
+            s = s[len(lead):]
     direction, s, to_level = _direction(s)
     if pre is None and (direction is not None or to_level):
         pre, s = _prefix(s)  # 增长不低于5%
     post = None
     for _ in range(2):
-        for p in SUFFIXES_BY_LEN:
-            if s.endswith(p) and len(s) > len(p):
-                op = SUFFIX_OPS[p]
-                if op == "incl":
-                    pass  # "(含)": inclusive, already implied by the >= / <= it goes with
-                elif post is None:
-                    post = op
-                else:
-                    return qual(raw)
-                s = s[: -len(p)]
-                break
-        else:
+        p = SUFFIXES.at_end(s)
+        if p is None:
             break
+        op = SUFFIX_OPS[p]
+        if op == "incl":
+            pass  # "(含)": inclusive, already implied by the >= / <= it goes with
+        elif post is None:
+            post = op
+        else:
+            return qual(raw)
+        s = s[: -len(p)]
     if neutral and (pre is not None or post in (None, "between")):
         return qual(raw)
     if post == "before":
@@ -225,12 +220,11 @@ def _quantity(s: str, raw: str, unit_hint: str | None) -> Quantity:
 
     body = _body(s)
     if body is None:
-        for w in TRAILING_WORDS:  # 100%覆盖, 800元/人发放到户: only after % or money
-            if s.endswith(w) and len(s) > len(w):
-                body = _body(s[: -len(w)])
-                if body is not None and (body[1] or body[0]).kind not in ("percent", "money"):
-                    body = None
-                break
+        w = TRAILING_WORDS.at_end(s)  # 100%覆盖, 800元/人发放到户: only after % or money
+        if w:
+            body = _body(s[: -len(w)])
+            if body is not None and (body[1] or body[0]).kind not in ("percent", "money"):
+                body = None
     if body is None:
         return qual(raw)
     left, right = body
@@ -289,12 +283,12 @@ def _quantity(s: str, raw: str, unit_hint: str | None) -> Quantity:
 def _cell(s: str, raw: str, unit_hint: str | None) -> Quantity:
     """Everything but the subject: budget limit, date, rank, quantity."""
     # a limit with no number: 不超过预算投入
-    if _BUDGET_ONLY.match(s) and _LIMIT_WORD.search(s):
+    if ("预" in s or "投" in s or "批" in s) and _BUDGET_ONLY.match(s) and _LIMIT_WORD.search(s):
         return Quantity("<=", None, None, "元", "money", raw)
     d = read_date(s)
     if d is not None:
         return Quantity(d[0], None, None, None, "date", raw, date_from=d[1], date_to=d[2])
-    m = _RANK_RE.match(s)
+    m = _RANK_RE.match(s) if ("第" in s or "前" in s) else None
     if m:
         num = m.group("num")
         v = Decimal(num) if num.isdigit() else cn_to_decimal(num)
@@ -327,7 +321,9 @@ def _with_subject(s: str, raw: str, unit_hint: str | None) -> Quantity | None:
     return None
 
 
-_HOLD_CHARS = set(CN_DIGITS) | set(SCALE_CHARS) | set("".join(_NA_TEXTS)) | set("半预投批")
+# (with the characters _preclean strips: a cell of only those is empty, so na)
+_HOLD_CHARS = (set(CN_DIGITS) | set(SCALE_CHARS) | set("".join(_NA_TEXTS)) | set("半预投批")
+               | set(_TRAIL_PUNCT) | set("\"'“”‘’「」\u200b\ufeff"))
 # a cell none of whose characters is one of these holds no number, no budget limit and
 # no n/a mark: it is qual without running the grammar (the fast path for prose cells)
 _MAY_HOLD = re.compile(

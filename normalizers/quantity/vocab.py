@@ -20,6 +20,31 @@ def _by_len(words) -> list[str]:
     return sorted(set(words), key=lambda w: (-len(w), w))
 
 
+class Words:
+    """A word list matched at the start or end of a string, longest word first
+    (a set lookup per word length, not a scan of the list)."""
+
+    def __init__(self, words):
+        self.words = frozenset(words)
+        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+
+    def at_start(self, s: str) -> str | None:
+        """The longest word s starts with and is longer than."""
+        n = len(s)
+        for k in self.lengths:
+            if k < n and s[:k] in self.words:
+                return s[:k]
+        return None
+
+    def at_end(self, s: str) -> str | None:
+        """The longest word s ends with and is longer than."""
+        n = len(s)
+        for k in self.lengths:
+            if k < n and s[n - k:] in self.words:
+                return s[n - k:]
+        return None
+
+
 def _alt(words) -> re.Pattern:
     """A regex alternation that finds the longest word first."""
     return re.compile("|".join(map(re.escape, _by_len(words))))
@@ -45,14 +70,14 @@ DENOM_RE = _alt(set(DENOMINATORS) | set(COUNT_UNITS) | set(DURATION_UNITS))
 
 _CMP = _load("comparators.yaml")
 PREFIX_OPS: dict[str, str] = {w: op for op, ws in _CMP["prefix"].items() for w in ws}
-PREFIXES_BY_LEN = _by_len(PREFIX_OPS)
+PREFIXES = Words(PREFIX_OPS)
 SUFFIX_OPS: dict[str, str] = {w: op for op, ws in _CMP["suffix"].items() for w in ws}
-SUFFIXES_BY_LEN = _by_len(SUFFIX_OPS)
+SUFFIXES = Words(SUFFIX_OPS)
 DIRECTION_WORDS: dict[str, str] = {w: d for d, ws in _CMP["direction"].items() for w in ws}
-DIRECTIONS_BY_LEN = _by_len(DIRECTION_WORDS)
+DIRECTION_VOCAB = Words(DIRECTION_WORDS)
 DIRECTION_TO: tuple[str, ...] = tuple(_CMP["direction_to"])
-LEAD_WORDS = _by_len(_CMP["lead"])
-TRAILING_WORDS = _by_len(_CMP["trailing"])
+LEAD_WORDS = Words(_CMP["lead"])
+TRAILING_WORDS = Words(_CMP["trailing"])
 CURRENCY_WORDS = _by_len(_CMP["currency"])
 APPROX_WORDS: tuple[str, ...] = tuple(_CMP["approx"])
 MAX_SUBJECT = int(_CMP["max_subject_chars"])
