@@ -137,11 +137,13 @@ def test_r067_rows_across_wrapped_labels_and_page_markers():
 
 
 def test_r067_text_actual_before_the_note_column_is_refused():
-    # '利息费用保障率100%100%政策性挂账利息补 贴保障率100%无没有轮换、动用库存': where the
-    # actual '无' ends and the 未完成原因 note begins is not written -> the run is a paragraph
+    # '利息费用保障率100%100%政策性挂账利息补 贴保障率100%无没有轮换、动用库存': the first row
+    # is certain; where the second row's actual '无' ends and the 未完成原因 note begins is
+    # not written -> that row stays a paragraph, with a note naming its offsets
     text = _text("r067")
     res = _grid(text)
-    run = "利息费用保障率100%100%政策性挂账利息补 贴保障率100%无没有轮换、动用库存"
+    assert _row_named(res, "利息费用保障率")[1:5] == ["经济 效益 指标", "利息费用保障率", "100%", "100%"]
+    run = "政策性挂账利息补 贴保障率100%无没有轮换、动用库存"
     assert any(b.kind == PARAGRAPH and b.text == run for b in res.blocks)
     assert not any(b.kind == CELL and "无没有" in b.text for b in res.blocks)
     at = text.index(run)

@@ -396,9 +396,11 @@ class _Builder:
             if lab is None:
                 break
             kind = lab.kind
+            nxt = bounds[i + 1]
             if kind == sh.LEVEL1 and lab.role in sh.vocab()["level2"].values() and l1 is not None \
-                    and "分" not in lab.text and l1.role != lab.role:
-                kind = sh.LEVEL2
+                    and "分" not in lab.text and l1.role != lab.role and not (
+                        nxt is not None and nxt.kind == sh.LEVEL2 and not text[lab.end:nxt.start].strip()):
+                kind = sh.LEVEL2  # 成本指标 under 产出指标; a level 1 when a level 2 follows it
             if kind == sh.LEVEL1:
                 l1, l2 = lab, None
             elif kind == sh.LEVEL2:
@@ -429,7 +431,6 @@ class _Builder:
                 readings[m] = r
         shown_l1, shown_l2 = set(), set()
         width = len(roles_all)
-        total_w = Decimal(0)
         for n, (k, a1, a2, s, e) in enumerate(segs):
             if k == "row_label":  # repeated at a page break: not a row
                 self.para(a2.start, a2.end)
@@ -443,7 +444,12 @@ class _Builder:
                 shown.add(id(lab))
                 return (lab.start, lab.end)
             rds = readings.get(n)
-            if e == s or not gr.publishable(rds):
+            certain = gr.certain_rows(rds)
+            why = (f"row: more than {gr.CAP} readings" if rds is None else
+                   f"row: {len(rds)} readings" if len(rds) > 1 else
+                   "row: a cell boundary not written" if rds else
+                   "row: no reading agrees with the shapes and the level-1 weight")
+            if e == s or not certain:
                 c1, c2 = cat(a1, shown_l1), cat(a2, shown_l2)
                 if c1 or c2:
                     row = [(s, s)] * width
@@ -453,13 +459,13 @@ class _Builder:
                         row[col_of["level2"]] = c2
                     self.cells(row)
                 if e > s:
-                    why = (f"row: more than {gr.CAP} readings" if rds is None else
-                           f"row: {len(rds)} readings" if len(rds) > 1 else
-                           "row: a cell boundary not written" if rds else
-                           "row: no reading agrees with the shapes and the level-1 weight")
                     self.refuse(s, e, why)
                 continue
-            for row_cells in rds[0]:
+            cursor = s
+            for row_cells in certain:  # rows every reading agrees on; the rest refused
+                if text[cursor:row_cells[0][0]].strip():
+                    self.refuse(cursor, row_cells[0][0], why)
+                cursor = max(b for _, b in row_cells)
                 row = [(row_cells[0][0], row_cells[0][0])] * width
                 c1, c2 = cat(a1, shown_l1), cat(a2, shown_l2)
                 if "level1" in col_of:
@@ -470,7 +476,8 @@ class _Builder:
                 for r, span in zip(roles, row_cells[1:]):
                     row[col_of[r]] = span
                 self.cells(row)
-                total_w += gr.weight_of(text, row_cells, roles) or 0
+            if text[cursor:e].strip():
+                self.refuse(cursor, e, why)
         self.close_table()
         return body_end
 

@@ -66,11 +66,17 @@ POINT_ROLES = ("weight", "score")
 VALUE_ROLES = ("target", "actual", "target_adjusted", "item")
 
 
+_EDGE = "、,，:：;；(（"
+
+
 def _cell_ok(role: str, s: str, glued: bool) -> bool:
     if role in POINT_ROLES:
         return sh.points(s) is not None
     if role in VALUE_ROLES:
-        return sh.is_value(s) is not None
+        kind = sh.is_value(s)
+        if kind == "text" and (s[0] in _EDGE + ")）" or s[-1] in _EDGE):
+            return False  # a cell does not begin or end inside a list (稻谷、)
+        return kind is not None
     if role == "unit":
         return len(s) <= 6 and sh.is_shape(s, "text")
     if role == "op":
@@ -79,8 +85,8 @@ def _cell_ok(role: str, s: str, glued: bool) -> bool:
 
 
 def _name_ok(s: str, at_start: bool) -> bool:
-    if not sh.has_han(s) or len(s) > 80:
-        return False
+    if not sh.has_han(s) or len(s) > 80 or sh.is_value(s) in ("quantity", "date"):
+        return False  # a name is not a figure (5000吨)
     if any(c in sh.OPS or c in "%％" for c in s) or sh.has_glued_figures(s) or sh.has_bare_number(s):
         return False
     if s[0].isdigit() and not at_start:
@@ -113,8 +119,8 @@ def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
         return True
     t, a = vals.get("target"), vals.get("actual")
     kt, ka = (sh.is_value(t) if t else None), (sh.is_value(a) if a else None)
-    if kt == "text" and ka not in (None, "text"):
-        return False  # a qualitative target is met qualitatively, not by a bare figure
+    if kt == "text" and a and sh.points(a) is not None:
+        return False  # a qualitative target is not met by a bare figure: that is a glued score
     verdict: bool | str = True
     # a row with no figure has no written boundary at all: any Han run could be cut into
     # such rows, so they are no reading; a row held by a figure whose text cells cannot be
@@ -167,7 +173,7 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
         at_start = run.after_hole(k)
         for j in run.ends(k, 80):
             name = text[k:j]
-            if not _name_ok(name, at_start):
+            if not _name_ok(name, at_start) or sh.unit_follows(text, j):
                 continue
             if j < run.end and (text[j].isdigit() or text[j] in sh.OPS) and sh.ends_in_figure(name):
                 continue  # a run of glued figures is split only between figures, never off a name
@@ -220,10 +226,15 @@ def group_filter(text: str, readings: list[list[tuple[Row, ...]]], roles: tuple[
     return [[rd for c, rd in enumerate(r) if c in keep[i]] for i, r in enumerate(readings)]
 
 
-def publishable(readings: list | None) -> bool:
-    """Exactly one reading, and no boundary in it left unwritten."""
-    return readings is not None and len(readings) == 1 and not any(
-        row and row[-1] == AMBIGUOUS for row in readings[0])
+def certain_rows(readings: list | None) -> list[Row]:
+    """The rows every reading holds (same cells, same spans), none with an unwritten
+    boundary, in reading order."""
+    if not readings:
+        return []
+    common = set(readings[0])
+    for rd in readings[1:]:
+        common &= set(rd)
+    return [row for row in readings[0] if row in common and row[-1] != AMBIGUOUS]
 
 
 # ---- fund rows ---------------------------------------------------------------------
