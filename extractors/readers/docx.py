@@ -352,6 +352,9 @@ def _load(zf):
         raise ReaderError("not a Word document: the package has no main document part "
                           f"({main}): re-save the file in Word as .docx") from e
     body = root.find(_q("body"))
+    if body is None and "purl.oclc.org/ooxml" in str(root.tag):
+        raise ReaderError("a 'Strict Open XML' .docx is not supported: save it in Word as an "
+                          "ordinary Word Document (.docx) and add it again")
     if body is None:
         raise ReaderError(f"not a Word document: {main} has no w:body: re-save the file in "
                           "Word as .docx")
