@@ -1,8 +1,10 @@
 """Format readers: file bytes in, one :class:`extractors.model.Document` out.
 
-The format is chosen from the content (magic bytes), never from the file name.
-Every reader raises :class:`extractors.model.ReaderError` with a message a person can
-act on when a file cannot be read.
+The format is chosen from the content (magic bytes; for OLE2 files the stream names),
+never from the file name: txt, docx, xlsx, pdf, html natively; legacy .xls natively
+(:mod:`.xls`); .doc/.wps and RTF converted to .docx by LibreOffice (:mod:`.legacy`).
+Every reader raises only :class:`extractors.model.ReaderError`, with a message a person
+can act on, when a file cannot be read.
 """
 from __future__ import annotations
 
