@@ -187,7 +187,13 @@ class _Builder:
             elif lab.kind == sh.META:  # the value runs to the next label or line break
                 nl = text.find("\n", lab.end, nxt)
                 stop = nxt if nl < 0 or not text[lab.end:nl].strip() else nl
-                self.cells([(lab.start, lab.end), (lab.end, stop)])
+                inner = sh.find_labels(text, lab.end, stop, sh.ALL)
+                stop = inner[0].start if inner else stop
+                if _plain_value(text[lab.end:stop], lab.role in sh.vocab()["phone_labels"]):
+                    self.cells([(lab.start, lab.end), (lab.end, stop)])
+                else:
+                    self.cells([(lab.start, lab.end)])
+                    self.refuse(lab.end, stop, "value: where it ends is not certain")
                 pos = stop
             elif lab.kind == sh.GOAL:
                 stop = next((s for s in stops if s > pos and not any(
@@ -445,7 +451,8 @@ class _Builder:
                 return (lab.start, lab.end)
             rds = readings.get(n)
             certain = gr.certain_rows(rds)
-            why = (f"row: more than {gr.CAP} readings" if rds is None else
+            why = ("row: run too long to read" if rds is None and e - s > gr.MAX_RUN else
+                   f"row: more than {gr.CAP} readings" if rds is None else
                    f"row: {len(rds)} readings" if len(rds) > 1 else
                    "row: a cell boundary not written" if rds else
                    "row: no reading agrees with the shapes and the level-1 weight")
@@ -506,6 +513,20 @@ class _Builder:
                     out.append((i, i + len(f)))
                 i = self.text.find(f, i + len(f), b)
         return sorted(out)
+
+
+_HEADERISH = re.compile(r"[(（]\s*(?:分|%|万元|元|A|B|B/A)\s*[)）]|\p{Han}\s*\d+(?:\.\d+)?\s*\p{Han}")
+
+
+def _plain_value(v: str, phone: bool = False) -> bool:
+    """A key/value cell read up to the next known label is certain only when it looks like
+    one value: short, with no header note ((分), (万元)) and no figure between words (an
+    unknown label and its figure glued in: 财政处室自评总分(分)97.6部门联系人); a phone
+    starts with a digit."""
+    v = v.strip()
+    if phone and v and not (v[0].isdigit() or v[0] == "*"):
+        return False
+    return len(v) <= 40 and not _HEADERISH.search(v)
 
 
 def _list_rows(text: str, pos: int, end: int, n: int) -> bool:

@@ -16,6 +16,7 @@ import regex as re
 from . import shapes as sh
 
 CAP = 64  # more readings than this: reported as "more than CAP"
+MAX_RUN = 2000  # a run between two labels longer than this is not read (reported)
 Span = tuple[int, int]
 Row = tuple[Span, ...]
 
@@ -190,7 +191,12 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
                         return tuple(out)
         return tuple(out)
 
-    res = rows_from(run.start)
+    if run.end - run.start > MAX_RUN:
+        return None
+    try:
+        res = rows_from(run.start)
+    except RecursionError:
+        return None
     if over[0]:
         return None
     return list(dict.fromkeys(res))

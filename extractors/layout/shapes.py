@@ -20,6 +20,7 @@ import yaml
 HEADER, FUND_CORNER, FUND_COL, FUND_ITEM, LEVEL1, LEVEL2, META, GOAL, TOTAL, ROW_LABEL, END = (
     "header", "fund_corner", "fund_col", "fund_item", "level1", "level2", "meta", "goal",
     "total", "row_label", "end")
+ALL = (HEADER, FUND_CORNER, FUND_COL, FUND_ITEM, LEVEL1, LEVEL2, META, GOAL, TOTAL, ROW_LABEL, END)
 
 
 def _yaml(pkg: str, path: str) -> dict:
@@ -70,6 +71,7 @@ def vocab() -> dict:
         "header": header, "fund_cols": fund_cols, "fund_items": fund_items,
         "fund_corner": own["fund_corner"], "level1": categories(ind["level1"]),
         "level2": categories(ind["level2"]), "meta": own["meta_labels"],
+        "phone_labels": own["phone_labels"],
         "goal": own["goal_labels"] + [lab for labs in cols["goal_rows"].values() for lab in labs],
         "total": cols["total_labels"], "row_label": own["indicator_row_label"],
         "end": own["table_end"], "filler": own["filler"], "page_marker": own["page_marker"],
@@ -97,6 +99,7 @@ def label_re(label: str) -> str:
 
 
 _NOTE = r"(?:\s*[(（][^()（）\n]{0,14}[)）])?"
+_SHORT_NOTE = r"(?:\s*[(（][^()（）\n]{1,6}[)）])?"
 _POINTS_NOTE = r"(?:\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?"
 
 
@@ -120,7 +123,7 @@ def _lexer(kinds: tuple[str, ...]) -> tuple[re.Pattern, dict[str, tuple[str, str
         FUND_ITEM: [(lab, canon, "") for lab, canon in v["fund_items"].items()],
         LEVEL1: [(lab, canon, _POINTS_NOTE) for lab, canon in v["level1"].items()],
         LEVEL2: [(lab, canon, _POINTS_NOTE) for lab, canon in v["level2"].items()],
-        META: [(lab, lab, "") for lab in v["meta"]],
+        META: [(lab, lab, _SHORT_NOTE) for lab in v["meta"]],
         GOAL: [(lab, lab, "") for lab in v["goal"]],
         TOTAL: [(lab, lab, "") for lab in v["total"]],
         ROW_LABEL: [(lab, lab, "") for lab in v["row_label"]],
