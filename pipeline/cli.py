@@ -22,11 +22,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_run(args) -> int:
-    from .run import default_workers, run
+    import sys
+
+    from .run import InputError, default_workers, run
     workers = args.workers if args.workers else default_workers()
-    summary = run(Path(args.raw_dir), Path(args.out), workers=workers, timeout=args.timeout,
-                  metrics_path=Path(args.metrics) if args.metrics else None,
-                  progress=not args.quiet)
+    cache = None if args.no_cache else (args.cache or str(Path(args.out).parent / "interim"))
+    try:
+        summary = run(Path(args.raw_dir), Path(args.out), workers=workers, timeout=args.timeout,
+                      metrics_path=Path(args.metrics) if args.metrics else None,
+                      progress=not args.quiet, cache_dir=cache,
+                      memory_limit_mb=args.memory_limit_mb, max_file_mb=args.max_file_mb,
+                      allow_empty=args.allow_empty, scheduler=args.scheduler)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     s = summary
     st = s["documents_by_status"]
     print(f"{s['documents']} documents ({', '.join(f'{v} {k}' for k, v in st.items()) or 'none'}), "
@@ -109,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=float, default=300, help="seconds allowed per file (0: no limit)")
     r.add_argument("--metrics", default=None, help="also write a JSON summary here (DVC metrics)")
     r.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
+    r.add_argument("--cache", default=None,
+                   help="per-document cache folder or fsspec URL (default: 'interim' beside --out)")
+    r.add_argument("--no-cache", action="store_true", help="process every document again")
+    r.add_argument("--memory-limit-mb", type=float, default=1536,
+                   help="memory a worker may use for one file (0: no limit)")
+    r.add_argument("--max-file-mb", type=float, default=100, help="larger files are reported, not read (0: no limit)")
+    r.add_argument("--allow-empty", action="store_true", help="write empty datasets for an empty input folder")
+    r.add_argument("--scheduler", default=None,
+                   help="run on Dask: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster of --workers processes")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_run)
 

@@ -142,6 +142,7 @@ class Pool:
         self.ctx = mp.get_context("fork")
         self.workers: list[_Worker] = []
         self.replaced = 0
+        self.start_failures = 0
 
     def __enter__(self):
         self.workers = [self._spawn() for _ in range(self.n)]
@@ -177,9 +178,11 @@ class Pool:
                     break
                 queue.append((next_seq, args))
                 next_seq += 1
-            while next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
+            if next_out in done:
+                while next_out in done:
+                    yield done.pop(next_out)
+                    next_out += 1
+                continue  # the window has room again: take more tasks first
             if exhausted and next_out == next_seq:
                 return
             for w in self.workers:
@@ -246,7 +249,13 @@ class Pool:
                 f"memory_limit_mb in params.yaml (--memory-limit-mb) or split the file")
 
     def _died(self, w: _Worker, done: dict[int, Any]) -> None:
+        w.proc.join(timeout=2)
         code = w.proc.exitcode
+        if not w.ready:
+            self.start_failures += 1
+            if self.start_failures > 2 * self.n + 2:
+                raise RuntimeError(f"workers die while starting (exit code {code}); run with "
+                                   f"--workers 1 --timeout 0 to see the error")
         if w.task is not None:
             hint = " (out of memory?)" if code in (-9, 137) else ""
             done[w.task[0]] = Failure(f"worker died (exit code {code}{hint}) while reading this file; "

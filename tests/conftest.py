@@ -49,7 +49,9 @@ def corpus_files() -> list[Path]:
 
 def read_records(parquet_dir: Path) -> dict[str, list[dict]]:
     """Every dataset under ``parquet_dir`` as lists of row dicts."""
-    return {n: pq.ParquetFile(Path(parquet_dir) / n / "part-0.parquet").read().to_pylist() for n in DATASETS}
+    import pyarrow as pa
+    return {n: pa.concat_tables([pq.ParquetFile(f).read() for f in sorted((Path(parquet_dir) / n).rglob("*.parquet"))]).to_pylist()
+            for n in DATASETS}
 
 
 @pytest.fixture(scope="session")

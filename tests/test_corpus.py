@@ -34,7 +34,7 @@ def corpus(tmp_path_factory):
 
     def q(sql):
         for name in ("documents", "sections", "indicators", "funds", "facts", "checks", "blocks", "goals"):
-            sql = sql.replace("{" + name + "}", f"read_parquet('{out}/{name}/*.parquet')")
+            sql = sql.replace("{" + name + "}", f"read_parquet('{out}/{name}/**/*.parquet')")
         return duckdb.sql(sql).fetchall()
     return q
 

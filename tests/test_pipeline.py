@@ -49,8 +49,12 @@ def q(out: Path, sql: str):
 def test_every_dataset_readable_with_duckdb(batch):
     _, out, _ = batch
     for name in DATASET_NAMES:
-        assert (out / name / "part-0.parquet").exists()
+        assert list((out / name).rglob("*.parquet"))
         q(out, f"SELECT count(*) FROM {{{name}}}")
+    # hive partitions by fiscal year where researchers filter; the column is also in the files
+    assert [p.relative_to(out).as_posix() for p in sorted((out / "indicators").rglob("*.parquet"))] == \
+        ["indicators/fiscal_year=2023/part-00000.parquet"]
+    assert q(out, "SELECT DISTINCT fiscal_year FROM {indicators}") == [(2023,)]
     dp = json.loads((out / "datapackage.json").read_text("utf-8"))
     assert [r["name"] for r in dp["resources"]] == DATASET_NAMES
     fields = {f["name"]: f for f in dp["resources"][3]["schema"]["fields"]}
@@ -90,7 +94,7 @@ def test_ids_and_sections(batch):
 def test_money_is_decimal_in_parquet(batch):
     _, out, _ = batch
     import pyarrow.parquet as pq
-    schema = pq.read_schema(out / "funds" / "part-0.parquet")
+    schema = pq.read_schema(next((out / "funds").rglob("*.parquet")))
     assert str(schema.field("amount_yuan").type) == "decimal128(18, 2)"
     assert schema.field("amount_yuan").metadata[b"description"].startswith("Amount in 元".encode())
     assert q(out, "SELECT sum(amount_yuan) FROM {funds} WHERE item = '税费缴纳'")[0][0] == __import__("decimal").Decimal("6232700.00")
@@ -100,10 +104,10 @@ def test_output_is_byte_identical_across_runs(batch, tmp_path):
     raw, out, _ = batch
     out2 = tmp_path / "again"
     run(raw, out2, workers=1, timeout=0, progress=False)
-    for name in DATASET_NAMES:
-        a = (out / name / "part-0.parquet").read_bytes()
-        b = (out2 / name / "part-0.parquet").read_bytes()
-        assert a == b, name
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(out2) for p in out2.rglob("*") if p.is_file())
+    for f in files:
+        assert (out / f).read_bytes() == (out2 / f).read_bytes(), f
     assert (out / "datapackage.json").read_bytes() == (out2 / "datapackage.json").read_bytes()
 
 
@@ -114,19 +118,19 @@ def test_hanging_file_is_stopped_and_reported(tmp_path, monkeypatch):
     raw.mkdir()
     shutil.copy(SEED004, raw / "ok.txt")
     (raw / "slow.txt").write_text("slow", "utf-8")
-    real = prun.process_file
+    real = prun.process_path
 
-    def slow(data, rel):
+    def slow(path, rel, sha, cache):
         if rel == "slow.txt":
             import time
             time.sleep(60)
-        return real(data, rel)
+        return real(path, rel, sha, cache)
 
-    monkeypatch.setattr(prun, "process_file", slow)
-    results = prun.process_all(prun.list_inputs(raw), raw, workers=2, timeout=2, progress=False)
-    docs = [r["documents"][0] for r in results]
-    assert docs[0]["status"] == "ok"
-    assert docs[1]["status"] == "failed" and "longer than 2 s" in docs[1]["error"]
+    monkeypatch.setattr(prun, "process_path", slow)
+    prun.run(raw, tmp_path / "pq", workers=2, timeout=2, progress=False)
+    docs = dict(q(tmp_path / "pq", "SELECT source_path, status || ': ' || coalesce(error, '') FROM {documents}"))
+    assert docs["ok.txt"] == "ok: "
+    assert docs["slow.txt"].startswith("failed: parsing took longer than 2 s")
 
 
 def test_cli_run_prints_summary(tmp_path):
