@@ -289,3 +289,18 @@ def test_xls_that_xlrd_cannot_read_goes_through_libreoffice(monkeypatch, attachm
                                    "xlrd could not read the .xls (corrupt or unreadable .xls "
                                    "(XLRDError: simulated))"]
     assert values(rec["indicators"]) == values([i for i in docx_rec["indicators"] if i["section_id"] == sid])
+
+
+def test_rtf_named_doc_is_converted_and_read():
+    """Word's 'Rich Text' save, often published as .doc: the Tianjin 绩效目标表 r031
+    (11 indicators, 193.8 万元) as RTF gives the .docx's values."""
+    need_soffice()
+    src = need(SAMPLES_DEV / "r031.docx")
+    rtf, tool = legacy.convert(src, "docx", "rtf")
+    assert rtf.startswith(b"{\\rtf") and sniff_format(rtf) == "rtf"
+    rec, want = process_file(rtf, "r031.doc"), process_file(src, "r031.docx")
+    d = rec["documents"][0]
+    assert d["format"] == "rtf" and d["warnings"][0].startswith("converted from .rtf by LibreOffice")
+    assert len(want["indicators"]) == 11
+    assert values(rec["indicators"]) == values(want["indicators"])
+    assert values(rec["funds"]) == values(want["funds"])
