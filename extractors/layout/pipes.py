@@ -98,10 +98,10 @@ def read_terminated(text: str, lines: list[Line]) -> list[tuple[str, object]]:
     items: list[tuple[str, object]] = []
     table: PipeTable | None = None
     row: list[tuple[int, int]] = []
-    closed_any = False
+    closed_any = seen_pad = False
 
     def close_table():
-        nonlocal table, row, closed_any
+        nonlocal table, row, closed_any, seen_pad
         if table is not None:
             if row:
                 if closed_any:
@@ -111,7 +111,7 @@ def read_terminated(text: str, lines: list[Line]) -> list[tuple[str, object]]:
                     table.stream = True
             if table.rows:
                 items.append(("t", table))
-        table, row, closed_any = None, [], False
+        table, row, closed_any, seen_pad = None, [], False, False
 
     for ln in lines:
         seg = text[ln.start:ln.end]
@@ -133,7 +133,11 @@ def read_terminated(text: str, lines: list[Line]) -> list[tuple[str, object]]:
             continue
         last = pieces[-2] if len(pieces) >= 2 else None
         pad = seg.count("|") >= 2 and last is not None and not text[last[0]:last[1]].strip()
-        if pad or (width is not None and len(row) >= width):
+        seen_pad = seen_pad or pad
+        # before the first pad a line of several cells is a row; after it, a row runs over
+        # lines until its pad or the table's width (a header split over two lines)
+        if pad or (seen_pad and width is not None and len(row) >= width) or (
+                not seen_pad and len(pieces) > 2):
             _finish(text, table.rows, row, pad=pad)
             row, closed_any = [], True
     close_table()

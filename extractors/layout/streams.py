@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .vocab import (FIGURE, GOAL, ITEM, LEVEL1, LEVEL2, NAME, OP, TEXT, has_scale, header_kind,
-                    is_block_label, is_closing, is_figure_like, is_fund_item, is_meta_label,
-                    is_total, level_of, shape)
+from .vocab import (FIGURE, GOAL, ITEM, LEVEL1, LEVEL2, NAME, OP, has_scale, header_kind,
+                    is_block_label, is_breakdown_header, is_closing, is_figure_like, is_fund_item,
+                    is_meta_label, is_total, kv_label, level_of, shape)
 
 HEADER_WIDTH = "header_width"
 
@@ -50,8 +50,15 @@ class Header:
 
 def header_at(texts: list[str], i: int) -> Header | None:
     """The header starting at cell ``i``, if the cells there read as one."""
+    if i + 1 < len(texts) and is_block_label(texts[i]):
+        h = _header(texts, i, 1)
+        if h is not None:
+            return h
+    return _header(texts, i, 0)
+
+
+def _header(texts: list[str], i: int, lead: int) -> Header | None:
     n = len(texts)
-    lead = 1 if i + 1 < n and is_block_label(texts[i]) and header_kind(texts[i]) is None else 0
     kinds: list[str] = []
     j = i + lead
     while j < n:
@@ -82,8 +89,10 @@ def _start_col(kinds: list[str], text: str) -> int | None:
         return None
     if kinds[0] == GOAL:
         return 0 if sh == "text" else None
-    # a label column (funds, staffing, expenditure lines): a row opens at a text label
-    return 0 if sh == "text" else None
+    if kinds[0] == FIGURE:  # values under their labels (编制数 | 实际在职人数 | 控制率)
+        return 0 if sh in ("figure", "placeholder") else None
+    # a label column (funds, expenditure lines): a row opens at a line label
+    return 0 if sh in ("text", "placeholder") else None
 
 
 def _fits(kind: str, text: str) -> bool:
@@ -105,12 +114,17 @@ def _opens_row(kinds: list[str], j: int, text: str) -> bool:
     return is_total(text) or is_closing(text)
 
 
-def body(texts: list[str], h: Header) -> tuple[list[list[tuple[int, int]]], int]:
-    """Body rows of the block under header ``h`` as (body column, cell index) pairs, and
-    the index of the first cell after the block."""
+def body(texts: list[str], h: Header) -> tuple[list[list[tuple[int, int]]], int, int]:
+    """Body rows of the block under header ``h`` as (body column, cell index) pairs, the
+    index of the first cell after the block, and the number of label columns the header
+    did not name (1 when measure columns are followed by rows that open with a line label:
+    the label column's header is elsewhere or missing)."""
     kinds, n = h.kinds, len(texts)
     rows: list[list[tuple[int, int]]] = []
     i = h.end
+    implicit = 0
+    if kinds[0] == FIGURE and i < n and shape(texts[i]) == "text" and not is_closing(texts[i]):
+        kinds, implicit = [ITEM] + kinds, 1
     single = kinds[0] == GOAL  # a goal header has one row of texts under it
     while i < n:
         t = texts[i]
@@ -137,16 +151,38 @@ def body(texts: list[str], h: Header) -> tuple[list[list[tuple[int, int]]], int]
                 break
             row.append((j, k))
             k += 1
-        figures = sum(1 for _, c in row[1:] if shape(texts[c]) in ("figure", "op", "placeholder"))
-        if kinds[0] == ITEM and not figures and len(row) < len(kinds):
-            break  # a label with no figures: not a line of this block
         if len(row) < 2 and not single:
             break
         rows.append(row)
         i = k
         if single:
             break
-    return rows, i
+    return rows, i, implicit
+
+
+def kv_block(texts: list[str], i: int) -> tuple[list[list[tuple[int, int]]], int] | None:
+    """``按收入性质分:2030.12 | 按支出性质分:1925.67`` then ``label:value`` cells: the
+    header cells fix the width, the label:value (or empty) cells fill rows of it."""
+    k = 0
+    while i + k < len(texts) and is_breakdown_header(texts[i + k]):
+        k += 1
+    if k < 2:
+        return None
+    rows = [[(c + 1, i + c) for c in range(k)]]
+    j = i + k
+    while j < len(texts):
+        run = []
+        while j < len(texts) and len(run) < k and (kv_label(texts[j]) or shape(texts[j]) == "empty") \
+                and not is_breakdown_header(texts[j]):
+            run.append(j)
+            j += 1
+        if not run or all(shape(texts[c]) == "empty" for c in run):
+            j -= len(run)
+            break
+        rows.append([(c + 1, x) for c, x in enumerate(run)])
+        if len(run) < k:
+            break
+    return rows, j
 
 
 def regroup(texts: list[str]) -> list[Grid | list[int]]:
@@ -155,12 +191,16 @@ def regroup(texts: list[str]) -> list[Grid | list[int]]:
     rest: list[int] = []
     i, n = 0, len(texts)
     while i < n:
-        h = header_at(texts, i)
-        if h is None:
-            rest.append(i)
-            i += 1
+        kv = kv_block(texts, i)
+        if kv is not None:
+            if rest:
+                out.append(rest)
+                rest = []
+            out.append(Grid(rows=kv[0]))
+            i = kv[1]
             continue
-        rows, end = body(texts, h)
+        h = header_at(texts, i)
+        rows, end, implicit = body(texts, h) if h is not None else ([], i, 0)
         if not rows:
             rest.append(i)
             i += 1
@@ -169,7 +209,7 @@ def regroup(texts: list[str]) -> list[Grid | list[int]]:
             out.append(rest)
             rest = []
         g = Grid()
-        g.rows.append([(c + 1, i + c) for c in range(h.end - h.start)])
+        g.rows.append([(c + 1 + (implicit if c >= h.lead else 0), i + c) for c in range(h.end - h.start)])
         for r in rows:
             g.rows.append([(h.lead + j + 1, c) for j, c in r])
         out.append(g)

@@ -198,3 +198,19 @@ def shape(text: str) -> str:
 
 def is_figure_like(text: str) -> bool:
     return shape(text) in ("empty", "placeholder", "figure")
+
+
+_KV = re.compile(r"^(?:其中[:：])?(?P<label>[^:：\d]{2,24})[:：](?P<value>[-\d,，.．\s]*(?:万元|元)?)$")
+
+
+def kv_label(text: str) -> str | None:
+    """The label of a ``label：value`` cell (``其中:基本支出:900.47``, ``政府性基金拨款:``)."""
+    m = _KV.match(fold(text))
+    return m.group("label") if m else None
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def is_breakdown_header(text: str) -> bool:
+    """``按收入性质分:2030.12``: a label:value cell that heads a column of label:value cells."""
+    lab = kv_label(text)
+    return bool(lab) and any(_similar(core(lab), core(h)) >= 0.9 for h in _columns().get("breakdown_headers", {}))
