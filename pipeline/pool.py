@@ -134,12 +134,13 @@ class Pool:
     fork).  ``timeout`` and ``memory_limit`` of 0 mean no limit."""
 
     def __init__(self, task_fn: Callable, workers: int = 1, timeout: float = 300,
-                 memory_limit: int = 0, init_fn: Callable | None = None, window: int | None = None):
+                 memory_limit: int = 0, init_fn: Callable | None = None, window: int | None = None,
+                 start_method: str = "fork"):
         self.task_fn, self.init_fn = task_fn, init_fn
         self.n = max(1, int(workers))
         self.timeout, self.memory_limit = timeout, int(memory_limit or 0)
         self.window = window or max(8, 4 * self.n)
-        self.ctx = mp.get_context("fork")
+        self.ctx = mp.get_context(start_method)
         self.workers: list[_Worker] = []
         self.replaced = 0
         self.start_failures = 0

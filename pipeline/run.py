@@ -81,6 +81,12 @@ def process_path(path: str, rel: str, sha: str, cache=None) -> dict[str, pa.Tabl
     return tables
 
 
+def process_bytes_task(data: bytes, rel: str) -> dict[str, pa.Table]:
+    """The task of a distributed run's sandbox: the bytes were read by the Dask worker."""
+    from .process import document_tables
+    return document_tables(data, rel)
+
+
 def cache_key(sha: str, rel: str) -> str:
     """Records depend on the content and, for a zip that is not a valid Office file, on
     the extension (the message names the format), never on the rest of the name."""
@@ -129,7 +135,7 @@ class Options:
     cache: object = None
 
 
-def plan(entry: Entry, opts: Options, seen: set[str]) -> Item:
+def plan(entry: Entry, opts: Options, seen: set[str] | None) -> Item:
     if entry.problem:
         return Item(entry, "failed", message=entry.problem)
     if opts.max_file_bytes and entry.size is not None and entry.size > opts.max_file_bytes:
@@ -137,6 +143,8 @@ def plan(entry: Entry, opts: Options, seen: set[str]) -> Item:
             f"file is {entry.size / 2**20:.1f} MiB, over the size limit of "
             f"{opts.max_file_bytes / 2**20:.0f} MiB; split it, or raise max_file_mb in "
             f"params.yaml (--max-file-mb)"))
+    if seen is None:  # hashed where the file is read (distributed run)
+        return Item(entry, "pool", n_bytes=entry.size)
     try:
         sha, n = sha256_file(entry.path)
     except OSError as e:
