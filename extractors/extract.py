@@ -68,6 +68,7 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
                 "char_start": b.char_start, "char_end": b.char_end, "page": b.page,
                 "x0": b.x0, "top": b.top, "x1": b.x1, "bottom": b.bottom,
                 "address": b.address, "heading_level": level or b.level,
+                "grid_confidence": b.grid if b.kind == "cell" else None,
             })
         common = {"section_id": sid, "doc_id": doc_id, "form_type": sec.form_type,
                   "fiscal_year": year, "unit_name": unit, "project_name": meta.get("project_name")}
@@ -101,9 +102,12 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
 
 def _status(sec, ctx, ref) -> tuple[str, str | None]:
     """ok | partial (with what no parser claimed, by block id) | unparsed."""
-    if sec.form_type == UNKNOWN:
+    if sec.form_type == UNKNOWN and not (ctx.indicators or ctx.funds or ctx.facts or ctx.goals):
         return "unparsed", ("form not recognised: no known title or header labels; its "
                             f"{len(sec.blocks)} blocks are kept in the blocks dataset")
+    if sec.form_type == UNKNOWN:
+        ctx.notes.insert(0, "form type not decided (no known title, anchors or indicator table); "
+                            "its tables were read")
     unclaimed = [b for b in sec.blocks if b.kind == CELL and id(b) not in ctx.claimed and fold(b.text)]
     notes = list(ctx.notes)
     if unclaimed:

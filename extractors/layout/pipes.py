@@ -36,10 +36,18 @@ class PipeTable:
 
 
 def style(text: str, lines: list[Line]) -> str:
-    pipe_lines = [ln for ln in lines if "|" in text[ln.start:ln.end]]
-    lead = sum(1 for ln in pipe_lines if text[ln.start:ln.end].lstrip(" \t").startswith("|")
-               and text[ln.start:ln.end].strip() != "|" and not set(text[ln.start:ln.end].strip()) <= {"|"})
-    return "leading" if lead >= 0.5 * max(1, len(pipe_lines)) else "terminated"
+    """``leading`` when the lines that hold pipes mostly open with one (``| a | b |``) or
+    are indented cell text (``       一级 指标  |``), else ``terminated`` (``项目名称 |``)."""
+    lead = term = 0
+    for ln in lines:
+        seg = text[ln.start:ln.end]
+        if "|" not in seg or not seg.strip():
+            continue
+        if seg[0] in "| \t":
+            lead += 1
+        else:
+            term += 1
+    return "leading" if lead > term else "terminated"
 
 
 def _cells_of(text: str, s: int, e: int) -> list[tuple[int, int]]:
