@@ -115,6 +115,8 @@ class Ctx:
     meta: dict = field(default_factory=dict)
     claimed: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    # what the recognisers found, for form typing (forms/formtype.py)
+    evidence: dict = field(default_factory=dict)
     # cells placed in rebuilt rows (forms/stream.py) are views of the document's blocks
     alias: dict[int, Block] = field(default_factory=dict)
     views: list[Block] = field(default_factory=list)

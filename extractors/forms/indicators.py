@@ -62,6 +62,8 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
     if header is None:
         return start + 1
     roles = header.roles
+    if "actual" in roles.values() or "score" in roles.values():
+        ctx.evidence["actual_column"] = True
     for k in range(header.start, header.end):
         ctx.claim(*rows[k])
     l1_col, l2_col = header.col_of("level1"), header.col_of("level2")

@@ -18,6 +18,7 @@ from .funds import (breakdown_headers, header_unit, is_funds_header, parse_amoun
                     parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
 from .indicators import indicator_header, parse_indicator_table
+from .formtype import decide
 from .metadata import read_metadata
 from .stream import table_rows
 
@@ -133,11 +134,13 @@ def parse_basic_data(ctx: Ctx) -> None:
             row = rows[i]
             if any(match_role(c.text, {"x": v["expenditure_header"]}) for c in row[:1]):
                 i = parse_expenditure_table(ctx, rows, i)
+                ctx.evidence["basic_data"] = True
                 continue
             for columns, spec in specs:
                 roles = _fact_columns(row, columns)
                 if len(roles) >= 2:
                     _header_value_facts(ctx, row, rows[i + 1] if i + 1 < len(rows) else None, roles, spec)
+                    ctx.evidence["basic_data"] = True
                     i += 2
                     break
             else:
@@ -148,31 +151,22 @@ def parse_basic_data(ctx: Ctx) -> None:
                 i += 1
 
 
-def parse_report(ctx: Ctx) -> None:
-    """Narrative reports: headings and mentions are extracted by extractors.narrative."""
-
-
-def parse_target(ctx: Ctx) -> None:
-    parse_form(ctx, with_actual=False)
-
-
-PARSERS = {
-    "basic_data": parse_basic_data,
-    "overall_self_eval": parse_form,
-    "project_self_eval": parse_form,
-    "overall_target": parse_target,
-    "project_target": parse_target,
-    "self_eval_report": parse_report,
-}
-
-
 def parse_section(sec: Section) -> Ctx:
+    """Every recogniser on every table of the section, whatever its type (a section
+    classified ``unknown`` still has its tables read), then the form type from what was
+    found (forms/formtype.py)."""
     ctx = Ctx(section=sec)
     ctx.claim(sec.title_block)
     from ..segment import attachment_label
     ctx.claim(*[b for b in sec.blocks[:3] if attachment_label(b.text)])
     section_meta(ctx)
-    parser = PARSERS.get(sec.form_type)
-    if parser is not None:
-        parser(ctx)
+    if sec.form_type == "self_eval_report":
+        return ctx  # headings and mentions: extractors.narrative
+    if sec.form_type == "basic_data":
+        parse_basic_data(ctx)
+    else:
+        parse_form(ctx)
+        if not (ctx.indicators or ctx.funds or ctx.goals or ctx.facts):
+            parse_basic_data(ctx)
+    decide(sec, ctx)
     return ctx
