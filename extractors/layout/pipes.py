@@ -71,10 +71,11 @@ def _is_rule(text: str, row: list[tuple[int, int]]) -> bool:
         text[a:b].strip() for a, b in row)
 
 
-def _finish(text: str, rows: list[list[tuple[int, int]]], row: list[tuple[int, int]], pad: bool) -> None:
-    if pad:
-        while row and row[-1][0] == row[-1][1]:
-            row.pop()
+def _finish(text: str, rows: list[list[tuple[int, int]]], row: list[tuple[int, int]], pad: int) -> None:
+    """Close ``row``, leaving out the last ``pad`` cells when they are empty (the pad)."""
+    while pad > 0 and row and row[-1][0] == row[-1][1]:
+        row.pop()
+        pad -= 1
     if row and not _is_rule(text, row):
         rows.append(row)
 
@@ -113,7 +114,7 @@ def read_terminated(text: str, lines: list[Line]) -> list[tuple[str, object]]:
         if table is not None:
             if row:
                 if closed_any:
-                    _finish(text, table.rows, row, pad=False)
+                    _finish(text, table.rows, row, pad=0)
                 else:
                     table.rows = [row]
                     table.stream = True
@@ -132,11 +133,12 @@ def read_terminated(text: str, lines: list[Line]) -> list[tuple[str, object]]:
             table = PipeTable()
         pieces = _cells_of(text, ln.start, ln.end)
         tail = pieces[-1]
+        before = len(row)
         for a, b in pieces[:-1]:
             row.append(_span(text, a, b))
         if text[tail[0]:tail[1]].strip():
             row.append(_span(text, *tail))  # a row written without its closing pipe
-            _finish(text, table.rows, row, pad=False)
+            _finish(text, table.rows, row, pad=0)
             row, closed_any = [], True
             continue
         last = pieces[-2] if len(pieces) >= 2 else None
@@ -146,7 +148,8 @@ def read_terminated(text: str, lines: list[Line]) -> list[tuple[str, object]]:
         # lines until its pad or the table's width (a header split over two lines)
         if pad or (seen_pad and width is not None and len(row) >= width) or (
                 not seen_pad and len(pieces) > 2):
-            _finish(text, table.rows, row, pad=pad)
+            # the pad is this line's run of empty cells (a lone `|` line before it is a cell)
+            _finish(text, table.rows, row, pad=(len(row) - before) if pad else 0)
             row, closed_any = [], True
     close_table()
     return items
@@ -171,7 +174,7 @@ def read_leading(text: str, lines: list[Line]) -> list[tuple[str, object]]:
         if row is not None and table is not None:
             if cell_start is not None and text[cell_start:last_end].strip():
                 row.append(_span(text, cell_start, last_end))  # a last cell with no closing pipe
-            _finish(text, table.rows, row, pad=True)
+            _finish(text, table.rows, row, pad=len(row))  # pipes left before the next opener
         row, cell_start = None, None
 
     def close_table():

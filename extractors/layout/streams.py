@@ -131,12 +131,16 @@ def body(texts: list[str], h: Header) -> tuple[list[list[tuple[int, int]]], int,
         if header_at(texts, i) or is_closing(t) or (is_meta_label(t) and not is_fund_item(t)):
             break
         if is_total(t):
-            row = [(0, i)]
-            i += 1
-            while i < n and len(row) < len(kinds) and is_figure_like(texts[i]):
-                row.append((len(row), i))
-                i += 1
-            rows.append(row)
+            # 合计 | 100 | | : the label spans the columns left of the figures it totals,
+            # so the figures sit under the last columns
+            vals = []
+            k = i + 1
+            while k < n and len(vals) < len(kinds) - 1 and is_figure_like(texts[k]):
+                vals.append(k)
+                k += 1
+            first = len(kinds) - len(vals)
+            rows.append([(0, i)] + [(first + m, c) for m, c in enumerate(vals)])
+            i = k
             break
         j0 = _start_col(kinds, t)
         if j0 is None:

@@ -103,8 +103,8 @@ def header_kind(text: str) -> str | None:
     """The kind of column a header cell names (level1, name, figure, goal, item, …), or
     None when the cell is no header label of the forms."""
     c = core(text)
-    if not c or len(c) > 14 or any(ch.isdigit() for ch in c):
-        return None
+    if not c or len(c) > 14 or any(ch.isdigit() for ch in c) or _NUMBERING.match(fold(text)):
+        return None  # a numbered line (1.项目年度目标完成情况) titles a part, it heads no column
     thr = settings()["threshold"]
     best, best_s = None, 0.0
     for lab, kind in _header_vocab():
