@@ -14,6 +14,7 @@ document's figures only where ``coalesce(same_content_as, doc_id) = doc_id``.
 """
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 STATUS_RANK = {"ok": 0, "partial": 1}
@@ -32,14 +33,15 @@ def _norm(v):
 
 
 def _section_key(section: dict, indicators: list[dict], funds: list[dict]):
-    """The content of one form section, hashable; None when it has no values to compare."""
+    """A digest of the content of one form section; None when it has no values to compare."""
     if not indicators and not funds:
         return None
     head = tuple(_norm(section.get(k)) for k in ("form_type", "fiscal_year", "unit_name", "project_name"))
     # repr orders rows whose fields mix None and text (a missing name, an empty unit)
     ind = tuple(sorted((tuple(_norm(i.get(k)) for k in IND_FIELDS) for i in indicators), key=repr))
     fund = tuple(sorted((tuple(_norm(f.get(k)) for k in FUND_FIELDS) for f in funds), key=repr))
-    return head, repr(ind), repr(fund)
+    # a digest: a streamed run keeps every document's keys until the end
+    return hashlib.blake2b(repr((head, ind, fund)).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def content_keys(records: dict[str, list[dict]]) -> dict[str, frozenset]:
