@@ -80,7 +80,7 @@ def _cmd_report(args) -> int:
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    print(f"wrote {n} report(s) to {args.out}")
+    print(f"wrote {n} report(s) to {args.out}; open {Path(args.out) / 'index.html'} in a browser")
     return 0
 
 
