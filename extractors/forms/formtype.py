@@ -53,14 +53,17 @@ def decide(sec: Section, ctx: Ctx) -> None:
             sec.form_type, sec.classified_by = "basic_data", "tables"
         return
     scope_now, family_now = FAMILY.get(current, (None, None))
-    if family_now == found:
-        return  # the tables agree with the title/anchors
     scope = _scope(sec, ctx) or scope_now or "project"
-    sec.form_type = TYPE[(scope, found)]
-    sec.classified_by = "tables"
+    new = TYPE[(scope, found)]
+    if new == current:
+        return  # the tables agree with the title/anchors
+    if family_now == found:
+        sec.form_type = new  # the title's own words (部门整体) settle the scope
+        return
+    sec.form_type, sec.classified_by = new, "tables"
     if by_title and current != UNKNOWN:
         ctx.notes.append(f"title names {current} but its indicator table "
-                         f"{'has' if found == 'self_eval' else 'has no'} actual column: {sec.form_type}")
+                         f"{'has' if found == 'self_eval' else 'has no'} actual column: {new}")
 
 
 def title_type(text: str | None) -> str | None:

@@ -203,6 +203,8 @@ def _combined(op_b: Block | None, value_b: Block | None, unit_b: Block | None) -
     """Target text from split columns (指标性质 | 指标值 | 度量单位) or one cell."""
     if value_b is None:
         return None
+    if not fold(value_b.text):
+        return read(value_b)  # an empty value stays empty: no unit or comparator alone
     parts = []
     if op_b is not None and fold(op_b.text) and fold(op_b.text) not in ("定性", "定量", "正向", "反向"):
         parts.append(read(op_b))

@@ -24,7 +24,7 @@ CODED = ("unit_name", "competent_dept", "implementing_unit", "project_name", "ce
 UNIT_KEYS = ("unit_name", "competent_dept", "implementing_unit", "central_competent_dept")
 _CODE = re.compile(r"^\s*(?:[\[【(（]\s*(?P<b>[0-9A-Za-z]{2,}(?:[-_.][0-9A-Za-z]+)*)\s*[\]】)）]"
                    r"|(?P<d>(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{3,})\s*[-—_－])\s*(?=\S)")
-_SUFFIX = re.compile(r"(?:[(（]?本级[)）]?)$")
+_SUFFIX = re.compile(r"(?:[(（]?本级[)）]?|(?<=[局委院府会心所站室队馆厅处办].{0,0})部门)$")
 _PLACEHOLDER = {"", "/", "-", "—", "无"}
 
 
