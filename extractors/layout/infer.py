@@ -67,6 +67,9 @@ def blank_line_cells(text: str, lines: list[Line]) -> list[tuple[int, int]]:
         if text[s:e].strip():
             out.append(strip_span(text, s, e))
             separator_due = True
+        elif s < e:  # a line of spaces is an empty cell (the blank line after it separates)
+            out.append((s, s))
+            separator_due = True
         elif separator_due:
             separator_due = False
         else:
