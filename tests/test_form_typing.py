@@ -1,0 +1,88 @@
+"""form_type from what the tables hold, the title breaking ties (extractors/forms/formtype.py).
+
+Forms built in code; their cells are quoted from ../shared/corpus/dev (r060 Anhui
+医疗救助补助资金转移支付项目绩效目标自评表, r053 Hubei 项目自评表, seed 004 部门整体支出绩效目标表).
+"""
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from .formbuild import docx_form, extract_bytes, html_form
+
+# r060 without its title line ('医疗救助补助资金转移支付项目绩效目标自评表' left out)
+R060_TABLE = [
+    [("转移支付(项目)名称", 2), ("医疗救助补助资金", 5)],
+    [("中央主管部门", 2), ("医疗保障局", 5)],
+    [("地方主管部门", 2), ("医疗保障局", 2), "资金使用单位", ("医疗保障局", 2)],
+    [("绩效指标", 1, 3), "一级 指标", "二级指标", "三级指标", "指标值", "全年实际完成值", "未完成原因和改进措施"],
+    [("产 出 指 标", 1, 2), "数量指标", "享受医疗救助人次", "≥50000人次", "110406", ""],
+    ["质量指标", "医疗救助合规率", "100", "", ""],
+]
+
+
+def test_form_without_title_is_typed_by_its_indicator_table():
+    out = extract_bytes(html_form(None, R060_TABLE), "f.html")
+    (sec,) = out["sections"]
+    # an indicator table with an actual column (全年实际完成值) and a project name
+    assert (sec["form_type"], sec["classified_by"]) == ("project_self_eval", "tables")
+    assert sec["title"] is None
+    first = out["indicators"][0]
+    assert (first["level1"], first["name"], first["target_op"], first["target_value"], first["actual_value"]) == (
+        "产出指标", "享受医疗救助人次", ">=", D(50000), D(110406))
+
+
+# r053's indicator table (年初目标值(A) | 实际完成值(B) | 得分) under a title that names a target form
+R053_ROWS = [
+    ["项目名称", ("共享工程", 5)],
+    [("年度绩效目标1 (80分)", 1, 3), "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"],
+    [("产出指标(40分)", 1, 2), "数量指标", "一个存储备份器", "25TB", "25TB", "10"],
+    ["数量指标", "WIFI布点全覆盖", "100%覆盖", "100%覆盖", "10"],
+]
+
+
+def test_title_naming_another_type_yields_to_the_tables():
+    # title of r031 ('…绩效目标表'), table of a self-evaluation (r053)
+    out = extract_bytes(docx_form("抗疫特别国债项目绩效目标表(打捆项目)", R053_ROWS), "f.docx")
+    (sec,) = out["sections"]
+    assert (sec["form_type"], sec["classified_by"]) == ("project_self_eval", "tables")
+    assert "title names project_target" in sec["status_message"]
+    assert [(r["name"], r["actual_raw"], r["score"]) for r in out["indicators"]] == [
+        ("一个存储备份器", "25TB", D(10)), ("WIFI布点全覆盖", "100%覆盖", D(10))]
+
+
+def test_title_that_agrees_keeps_classified_by_title():
+    out = extract_bytes(docx_form("2022年度共享工程项目自评表", R053_ROWS), "f.docx")
+    (sec,) = out["sections"]
+    assert (sec["form_type"], sec["classified_by"]) == ("project_self_eval", "title")
+
+
+def test_overall_target_title_with_inserted_words():
+    # seed 004's 部门名称 / 部门职能职责概述 rows and indicator header under a title with an
+    # inserted word ('…绩效目标申报表'): a 部门整体 form without actual column
+    rows = [
+        ["部门名称", ("长沙市望城区卫生健康局", 4)],
+        ["部门职能职责概述", ("1、贯彻执行国民健康政策及国家卫生健康法律法规。2、负责全区卫生应急工作。", 4)],
+        ["一级指标", "二级指标", "名称", "指标内容", "指标值"],
+        ["产出指标", "数量指标", "人才培养经费", "外出培训人次", "大于等于120人次"],
+    ]
+    out = extract_bytes(html_form("2023年部门整体支出绩效目标申报表", rows), "f.html")
+    (sec,) = out["sections"]
+    assert sec["form_type"] == "overall_target"
+    assert sec["unit_name"] == "长沙市望城区卫生健康局"
+    (ind,) = out["indicators"]
+    assert (ind["item"], ind["name"], ind["target_op"], ind["target_value"], ind["actual_raw"]) == (
+        "人才培养经费", "外出培训人次", ">=", D(120), None)
+
+
+def test_undecided_section_still_has_its_tables_read():
+    # r060's 资金投入情况 block alone: no title, no indicator table; its fund lines are read
+    rows = [
+        [("资金投入情况(万元)", 3), "全年预算数(A)", "全年执行数(B)", ("预算执行率(B/A×100%)", 2)],
+        [("年度资金总额:", 3), "3359.62万", "3359.62万", ("100%", 2)],
+    ]
+    out = extract_bytes(html_form(None, rows), "f.html")
+    (sec,) = out["sections"]
+    assert sec["form_type"] == "unknown" and sec["status"] == "partial"
+    assert "form type not decided" in sec["status_message"]
+    assert [(f["item"], f["measure"], f["amount_yuan"]) for f in out["funds"]] == [
+        ("年度资金总额", "budget_full_year", D("33596200.00")), ("年度资金总额", "executed", D("33596200.00"))]

@@ -1,0 +1,78 @@
+"""Key:value metadata wherever a form writes it (extractors/forms/metadata.py): label
+variants by meaning, label:value cells and lines, code prefixes, unit_name fallbacks.
+Cells are quoted from ../shared/corpus/dev and the seeds."""
+from __future__ import annotations
+
+from extractors.forms.metadata import meta_key, split_code
+
+from .formbuild import docx_form, extract_bytes, html_form, xlsx_form
+
+
+def test_label_variants_by_meaning():
+    assert meta_key("预算单位") == "unit_name"
+    assert meta_key("项目单位(盖章)") == "unit_name"  # r053 '项目单位(盖章):黄石市图书馆'
+    assert meta_key("项目实施单位") == "implementing_unit"  # r053
+    assert meta_key("资金使用单位") == "implementing_unit"  # r060
+    assert meta_key("实施单位 (盖章)") == "implementing_unit"  # r021
+    assert meta_key("主管部门及编码") == "competent_dept"
+    assert meta_key("地方主管部门") == "competent_dept"  # r060
+    assert meta_key("中央主管部门") == "central_competent_dept"  # r060
+    assert meta_key("转移支付(项目)名称") == "project_name"  # r060
+    assert meta_key("单位资金") is None  # r021 fund line, not a unit label
+    assert meta_key("项目类别") is None  # r053
+
+
+def test_code_prefixes():
+    # r001 '主管部门 219-池州市贵池区棠溪镇人民政府 实施单位 219001-池州市贵池区棠溪镇人民政府'
+    assert split_code("219-池州市贵池区棠溪镇人民政府") == ("219", "池州市贵池区棠溪镇人民政府")
+    assert split_code("219001-池州市贵池区棠溪镇人民政府") == ("219001", "池州市贵池区棠溪镇人民政府")
+    # r021 '51000021R000000019951-工资性支出'
+    assert split_code("51000021R000000019951-工资性支出") == ("51000021R000000019951", "工资性支出")
+    # a name that starts with a year is no code (r031 '2020年非营利性民办园房租补贴')
+    assert split_code("2020年非营利性民办园房租补贴") == (None, "2020年非营利性民办园房租补贴")
+
+
+def test_r001_cells_code_columns_and_unit_fallback():
+    rows = [
+        ["项目名称", ("委托业务项目", 3)],
+        ["主管部门", "219-池州市贵池区棠溪镇人民政府", "实施单位", "219001-池州市贵池区棠溪镇人民政府"],
+    ]
+    (sec,) = extract_bytes(xlsx_form("项目支出绩效自评表", rows), "f.xlsx")["sections"]
+    assert (sec["competent_dept"], sec["competent_dept_code"]) == ("池州市贵池区棠溪镇人民政府", "219")
+    assert (sec["implementing_unit"], sec["implementing_unit_code"]) == ("池州市贵池区棠溪镇人民政府", "219001")
+    # no 预算单位 field: unit_name is the 主管部门 (seed convention), with its code
+    assert (sec["unit_name"], sec["unit_code"]) == ("池州市贵池区棠溪镇人民政府", "219")
+    assert sec["project_name"] == "委托业务项目"
+
+
+def test_label_value_cells_and_lines():
+    # r053: '项目单位(盖章):黄石市图书馆' and '主要领导签字:' share a line, '填报日期:2023.6.28'
+    # is a cell; seed 000 '填表人：吴晓荣     联系电话：13707303909      填报日期：'
+    rows = [
+        [("填报日期:2023.6.28", 4)],
+        ["项目名称", ("共享工程", 3)],
+        ["主管部门", "黄石市文化和旅游局", "项目实施单位", "黄石市图书馆"],
+    ]
+    out = extract_bytes(html_form("2022年度共享工程项目自评表", rows, paragraphs=[
+        "项目单位(盖章):黄石市图书馆 主要领导签字:", "填表人：吴晓荣     联系电话：13707303909      填报日期："]),
+        "f.html")
+    (sec,) = out["sections"]
+    assert sec["unit_name"] == "黄石市图书馆"
+    assert (sec["competent_dept"], sec["implementing_unit"]) == ("黄石市文化和旅游局", "黄石市图书馆")
+    assert str(sec["filled_date"]) == "2023-06-28"
+    assert (sec["preparer"], sec["phone"]) == ("吴晓荣", "13707303909")
+
+
+def test_transfer_payment_labels_and_suffix():
+    # r060 '中央主管部门 | 医疗保障局', '地方主管部门 | 医疗保障局 | 资金使用单位 | 医疗保障局';
+    # r021 '主管部门 | 青神县发展和改革局本级' (the 本级 suffix is not part of the name)
+    rows = [
+        ["转移支付(项目)名称", ("医疗救助补助资金", 3)],
+        ["中央主管部门", ("医疗保障局", 3)],
+        ["地方主管部门", "青神县发展和改革局本级", "资金使用单位", "医疗保障局"],
+    ]
+    (sec,) = extract_bytes(docx_form("医疗救助补助资金转移支付项目绩效目标自评表", rows), "f.docx")["sections"]
+    assert sec["project_name"] == "医疗救助补助资金"
+    assert sec["central_competent_dept"] == "医疗保障局"
+    assert sec["competent_dept"] == "青神县发展和改革局"
+    assert sec["implementing_unit"] == "医疗保障局"
