@@ -164,21 +164,33 @@ def clean_indicator_name(raw: str | None) -> str | None:
     Width is folded (``ＷＩＦＩ`` → ``WIFI``, ``（`` → ``(``); line breaks and
     layout whitespace are removed between CJK characters and collapsed to one
     space between Latin/digit tokens; leading numbering (``指标1：``, ``1.``,
-    ``（1）``, ``一、``, ``①``) and template marks (``★``, ``*``) are stripped.
-    Quotes and inner punctuation are kept. ``None`` stays ``None``; a name
+    ``（1）``, ``一、``, ``①``), template marks and placeholders (``★``, ``*``,
+    ``(≥**人)``), pinyin annotations and a trailing weight (``(4分)``) are stripped.
+    Quotes (but a lone opening one), inner punctuation and a final ``。`` are kept. ``None`` stays ``None``; a name
     that is only numbering/marks gives ``''``.
     """
     if raw is None:
         return None
-    s = fold_ws(to_halfwidth(raw))
+    from .text import strip_pinyin
+    s = fold_ws(to_halfwidth(strip_pinyin(raw)))
+    s = _PLACEHOLDER.sub("", s)
+    s = _NAME_WEIGHT.sub("", s)
     s = s.strip(_MARKS + " ")
     for _ in range(len(s)):
         new = _NAME_NUMBERING.sub("", s).strip(_MARKS + " ")
         if new == s:
             break
         s = new
-    s = s.rstrip("。;；,，:： ")
+    s = s.rstrip(";；,，:： ")
+    if s.startswith("“") and "”" not in s:  # a quote the line lost its partner of
+        s = s[1:]
     return s if s == raw or not _needs_more(s) else clean_indicator_name(s)
+
+
+# template placeholders: (≥**人), （**%）, a bare ** run
+_PLACEHOLDER = re.compile(r"\s*[(（][^()（）]*\*[^()（）]*[)）]|\*{2,}")
+# a weight written after the name: 目标内容 (4分), 相关性(5 分)
+_NAME_WEIGHT = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 
 
 def _needs_more(s: str) -> bool:
