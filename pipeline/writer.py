@@ -72,13 +72,27 @@ class _Partition:
         self.buf_rows += t.num_rows
         self.buf_bytes += t.nbytes
         if self.buf_rows >= self.rg_rows or self.buf_bytes >= self.rg_bytes:
-            self.flush()
+            self.flush(final=False)
 
-    def flush(self) -> None:
+    def flush(self, final: bool = True) -> None:
+        """Write full row groups of ``rg_rows`` rows (all that is buffered when ``final``
+        or when the bytes limit was reached first); keep the rest buffered."""
         if not self.buf:
             return
         t = pa.concat_tables(self.buf)
-        self.buf, self.buf_rows, self.buf_bytes = [], 0, 0
+        n = t.num_rows
+        keep = 0 if final or self.buf_bytes >= self.rg_bytes else n % self.rg_rows
+        self.buf = [t.slice(n - keep)] if keep else []
+        self.buf_rows = keep
+        self.buf_bytes = self.buf[0].nbytes if keep else 0
+        t = t.slice(0, n - keep)
+        for start in range(0, t.num_rows, self.rg_rows):
+            self._write_group(t.slice(start, self.rg_rows))
+
+    def _write_group(self, t: pa.Table) -> None:
+        if self.writer is not None and (self.f_rows + t.num_rows > self.file_rows
+                                        or self.f_bytes + t.nbytes > self.file_bytes):
+            self._close_file()
         if self.writer is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / part_name(self.n_file)
@@ -88,8 +102,6 @@ class _Partition:
         self.writer.write_table(t, row_group_size=max(t.num_rows, 1))
         self.f_rows += t.num_rows
         self.f_bytes += t.nbytes
-        if self.f_rows >= self.file_rows or self.f_bytes >= self.file_bytes:
-            self._close_file()
 
     def _close_file(self) -> None:
         if self.writer is not None:

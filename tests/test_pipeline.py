@@ -178,3 +178,74 @@ def test_gb18030_file_is_read_and_says_so():
     doc = rec["documents"][0]
     assert (doc["status"], doc["encoding"], doc["text"]) == ("ok", "gb18030", text)
     assert len(rec["indicators"]) == 24
+
+
+def test_missing_or_empty_folder_is_refused_and_earlier_output_kept(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED004, raw / SEED004.name)
+    out = tmp_path / "pq"
+    run(raw, out, workers=1, timeout=0, progress=False)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    cmd = [sys.executable, "-m", "pipeline", "run", "--out", str(out), "--workers", "1", "--quiet"]
+    res = subprocess.run(cmd[:4] + [str(tmp_path / "raww")] + cmd[4:], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.strip().splitlines() == [f"error: input folder {tmp_path / 'raww'} does not exist; nothing was written"]
+    (tmp_path / "empty").mkdir()
+    res = subprocess.run(cmd[:4] + [str(tmp_path / "empty")] + cmd[4:], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 2 and "--allow-empty" in res.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]     # no temporary folder left
+    res = subprocess.run(cmd[:4] + [str(tmp_path / "empty")] + cmd[4:] + ["--allow-empty"], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert res.returncode == 0 and "0 documents" in res.stdout
+    assert q(out, "SELECT count(*) FROM {documents}") == [(0,)] and q(out, "SELECT count(*) FROM {indicators}") == [(0,)]
+
+
+def test_output_is_swapped_in_only_when_complete(tmp_path, monkeypatch):
+    """A run that fails while writing leaves the earlier datasets as they were."""
+    import pipeline.run as prun
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED004, raw / SEED004.name)
+    out = tmp_path / "pq"
+    run(raw, out, workers=1, timeout=0, progress=False)
+    (out / "notes.md").write_text("mine", "utf-8")              # not a dataset: carried over
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(self):
+        raise OSError("disk full")
+    monkeypatch.setattr(prun.Merger, "finish", broken)
+    shutil.copy(SEED000, raw / SEED000.name)
+    with pytest.raises(OSError, match="disk full"):
+        run(raw, out, workers=1, timeout=0, progress=False)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    monkeypatch.undo()
+    run(raw, out, workers=1, timeout=0, progress=False)
+    assert (out / "notes.md").read_text("utf-8") == "mine"
+    assert q(out, "SELECT count(*) FROM {documents}") == [(2,)]
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_output_does_not_depend_on_the_worker_count_or_batch_sizes(batch, tmp_path, workers):
+    """Small row groups and files (writer_options) exercise the streaming writer; the
+    rows read back are those of the default run, and the bytes do not depend on workers."""
+    raw, out, _ = batch
+    opts = {"row_group_rows": 50, "file_rows": 120}
+    a = tmp_path / f"w{workers}"
+    run(raw, a, workers=workers, timeout=60, progress=False, writer_options=opts)
+    b = tmp_path / "inline"
+    run(raw, b, workers=1, timeout=0, progress=False, writer_options=opts)
+    fa = {p.relative_to(a): p.read_bytes() for p in a.rglob("*") if p.is_file()}
+    fb = {p.relative_to(b): p.read_bytes() for p in b.rglob("*") if p.is_file()}
+    assert fa == fb
+    import pyarrow.parquet as pq
+    blocks = sorted(p for p in fa if p.parts[0] == "blocks")
+    metas = [pq.ParquetFile(a / p).metadata for p in blocks]
+    assert [p.name for p in blocks] == [f"part-{i:05d}.parquet" for i in range(len(blocks))]
+    n = q(out, "SELECT count(*) FROM {blocks}")[0][0]
+    assert sum(m.num_rows for m in metas) == n and len(blocks) >= -(-n // 120) > 10
+    assert all(m.num_rows <= 120 for m in metas)
+    assert all(m.row_group(i).num_rows <= 50 for m in metas for i in range(m.num_row_groups))
+    for name in DATASET_NAMES:
+        assert q(a, f"SELECT * FROM {{{name}}} ORDER BY ALL") == q(out, f"SELECT * FROM {{{name}}} ORDER BY ALL"), name
