@@ -118,3 +118,41 @@ def test_metrics_of_a_summary():
     assert m["documents"] == {"ok": 3, "partial": 0, "failed": 1, "same_content": 2}
     assert m["findings"] == {"errors": 2, "warnings": 1, "info": 0}  # ("error" would be DVC's)
     assert m["rows"]["sections"] == 9 and m["rows"]["funds"] == 0
+
+
+def test_dvc_stage_shows_a_progress_bar_on_a_terminal(tmp_path):
+    """dvc repro runs dvc.yaml's extract command with the terminal as its stderr: there, the
+    command (no --quiet) draws a progress bar. Run here with stderr on a pseudo-terminal."""
+    import fcntl
+    import pty
+    import re
+    import select
+    import shlex
+    import struct
+    import termios
+
+    import yaml
+    stage = yaml.safe_load((ROOT / "dvc.yaml").read_text("utf-8"))["stages"]["extract"]["cmd"]
+    params = yaml.safe_load((ROOT / "params.yaml").read_text("utf-8"))
+    cmd = re.sub(r"\$\{(\w+)\.(\w+)\}", lambda m: str(params[m.group(1)][m.group(2)]), stage)
+    assert "--quiet" not in cmd and cmd.startswith("python -m pipeline run data/raw --out data/parquet")
+    cmd = cmd.replace("data/parquet", str(tmp_path / "pq")).replace("data/metrics.json", str(tmp_path / "m.json"))
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    argv = [sys.executable, *shlex.split(cmd)[1:], "--no-cache"]
+    p = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    out = p.stdout.read().decode("utf-8")
+    assert p.wait(timeout=300) == 0
+    bar = b""
+    while select.select([master], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        bar += chunk
+    os.close(master)
+    assert "documents: 100%" in bar.decode("utf-8", "replace") and "2/2" in bar.decode("utf-8", "replace")
+    assert "2 documents (2 ok)" in out and "documents:" not in out  # the bar is on stderr only
