@@ -144,10 +144,11 @@ def read_terminated(text: str, lines: list[Line]) -> list[tuple[str, object]]:
         last = pieces[-2] if len(pieces) >= 2 else None
         pad = seg.count("|") >= 2 and last is not None and not text[last[0]:last[1]].strip()
         seen_pad = seen_pad or pad
-        # before the first pad a line of several cells is a row; after it, a row runs over
-        # lines until its pad or the table's width (a header split over two lines)
-        if pad or (seen_pad and width is not None and len(row) >= width) or (
-                not seen_pad and len(pieces) > 2):
+        # a line of several cells is a row, unless pads have shown the table's width: then
+        # a row runs over lines until its pad or that width (a header split over two lines)
+        several = len(pieces) > 2
+        if pad or (width is not None and len(row) >= width) or (
+                several and (not seen_pad or width is None)):
             # the pad is this line's run of empty cells (a lone `|` line before it is a cell)
             _finish(text, table.rows, row, pad=(len(row) - before) if pad else 0)
             row, closed_any = [], True
