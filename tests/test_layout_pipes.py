@@ -4,8 +4,11 @@ Every test quotes the document's lines; every cell is checked against its span."
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.layout import infer
+from extractors.layout.infer import _infer
 from extractors.layout.lines import lines
 from extractors.layout.pipes import read_terminated, style
 
@@ -126,3 +129,19 @@ def test_terminated_reader_keeps_interior_empty_cells():
     (kind, table), = items
     rows = [[text[a:b] for a, b in r] for r in table.rows]
     assert rows == [["其他资金", "", "/", "/"], ["总额", "0.00", "3.36"]]
+
+
+_PIECES = ["|", " |", "||||", "| ", "\n", "\n\n", " ", "\t", "  ", "年度资金总额:", "3359.62万", "100%",
+           "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "合计", "", "(万元", "项目名称"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_any_mix_of_separators_and_labels_keeps_the_span_invariant(pieces):
+    text = "".join(pieces)
+    res = _infer(text)  # the steps themselves, without the fallback that reports a failure
+    assert all(text[b.char_start:b.char_end] == b.text for b in res.blocks)
+    cells = [b for b in res.blocks if b.kind == "cell"]
+    # positions are unique within a table and count from 1
+    assert len({(b.table_no, b.row, b.col) for b in cells}) == len(cells)
+    assert all(b.row >= 1 and b.col >= 1 and b.grid for b in cells)

@@ -143,6 +143,17 @@ def _glued(text: str, em: Emitter) -> Emitter | None:
 
 
 def infer(text: str) -> Inferred:
+    try:
+        return _infer(text)
+    except Exception as e:  # noqa: BLE001 - a layout the steps cannot read is reported, not fatal
+        em = Emitter(text)
+        for ln in split_lines(text):
+            em.paragraph(*ln)
+        return Inferred(em.blocks, "flat", [f"table layout not read ({type(e).__name__}: {e}); "
+                                            "the text is kept as paragraphs"])
+
+
+def _infer(text: str) -> Inferred:
     layout = detect_layout(text)
     lines = split_lines(text)
     if layout == "tab_cells":
