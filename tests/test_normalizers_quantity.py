@@ -708,3 +708,16 @@ def test_record_copies_every_published_field():
     assert rec == {"target_op": "<=", "target_value": D("126000.00"), "target_upper": None,
                    "target_unit": "元", "target_kind": "money", "target_subject": "成本",
                    "target_direction": None, "target_date_from": None, "target_date_to": None}
+
+
+def test_seed000_publishes_the_days_of_a_date_target(published):
+    # seed 000 (line 444-445): "2023年完成基本公共卫生服务 | 2023年12月31日 | 已完成": kind date, and its day
+    rows = [r for r in published["indicators"] if r["target_raw"] == "2023年12月31日"]
+    assert rows, "seed 000 has a 2023年12月31日 target"
+    for r in rows:
+        assert (r["target_op"], r["target_kind"], r["target_value"]) == ("=", "date", None)
+        assert r["target_date_from"] == r["target_date_to"] == dt.date(2023, 12, 31)
+        assert r["target_subject"] is None and r["target_direction"] is None
+    # every indicator row carries the four new columns for target and actual
+    cols = {f"{p}_{f}" for p in ("target", "actual") for f in ("subject", "direction", "date_from", "date_to")}
+    assert all(cols <= set(r) for r in published["indicators"])
