@@ -30,6 +30,13 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
             bid[id(b)] = f"{sid}:b{n}"
 
     ctxs = [parse_section(sec) for sec in sections]
+    template = next((c.evidence["indicator_header"] for c in ctxs if "indicator_header" in c.evidence), None)
+    if template is not None:  # a section cut from its header (a page that starts mid-table)
+        for k, (sec, ctx) in enumerate(zip(sections, ctxs)):
+            if sec.form_type != "self_eval_report" and "indicator_header" not in ctx.evidence:
+                again = parse_section(sec, template)
+                if again.indicators:
+                    ctxs[k] = again
     alias: dict[int, Block] = {}
     for ctx in ctxs:
         alias.update(ctx.alias)

@@ -97,8 +97,15 @@ def fund_header(rows: list[list[Block]], start: int) -> Header | None:
     row = rows[start]
     if not row or any(len(fold(c.text)) > 24 for c in row):
         return None
-    return find_header(rows, start, _fund_roles(), accept, max_rows=1, threshold=0.85, fits=_money_fits,
-                       body_rows=2)
+    h = find_header(rows, start, _fund_roles(), accept, max_rows=1, threshold=0.85, fits=_money_fits,
+                    body_rows=2)
+    if h is not None:
+        # a header that writes the block's scale (年度预算数(万元), 项目资金(万元)) left of the
+        # amount columns labels the line column, whatever the body rows look like
+        cols = [c for c in h.columns if c.role in measures]
+        if len(cols) >= 3 and "scale" in cols[0].qualifiers:
+            cols[0].role = None
+    return h
 
 
 def is_funds_header(row: list[Block]) -> bool:

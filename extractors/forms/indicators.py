@@ -44,6 +44,15 @@ def is_indicator_header(row: list[Block]) -> bool:
     return indicator_header([row], 0) is not None
 
 
+def looks_like_indicator_row(row: list[Block]) -> bool:
+    """A body row of an indicator table seen without its header: a name and figures
+    (``公益性讲座知晓率 | = | 100 | % | 100 | 5 | 5``)."""
+    from ..tables import cell_shape
+    shapes = [cell_shape(c.content) for c in row if fold(c.text)]
+    return (len(shapes) >= 3 and "text" in shapes[:3] and sum(s == "points" for s in shapes) >= 1
+            and not is_total_row(row))
+
+
 def is_total_row(row: list[Block]) -> bool:
     first = next((fold(c.text) for c in row if fold(c.text)), "")
     return first in {fold(t) for t in vocab()["total_labels"]}
@@ -62,6 +71,7 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
     if header is None:
         return start + 1
     roles = header.roles
+    ctx.evidence.setdefault("indicator_header", header)
     if "actual" in roles.values() or "score" in roles.values():
         ctx.evidence["actual_column"] = True
     for k in range(header.start, header.end):

@@ -48,7 +48,7 @@ def split_code(value: str) -> tuple[str | None, str]:
     if not m:
         return None, value
     rest = value[m.end():].strip()
-    if not rest or rest[0].isdigit():
+    if not rest or (rest[0].isdigit() and not re.match(r"(?:19|20)\d\d年", rest)):
         return None, value
     return m.group("b") or m.group("d"), rest
 

@@ -17,7 +17,8 @@ from .funds import (breakdown_headers, header_unit, is_funds_header, parse_amoun
                     parse_breakdown_row, parse_expenditure_table, parse_funds_block,
                     parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
-from .indicators import indicator_header, parse_indicator_table
+from ..tables import Header
+from .indicators import indicator_header, looks_like_indicator_row, parse_indicator_table
 from .formtype import decide
 from .metadata import read_metadata
 from .stream import table_rows
@@ -52,16 +53,25 @@ def section_meta(ctx: Ctx) -> None:
             meta["unit_name"] = m.group(1)
 
 
-def parse_form(ctx: Ctx, *, with_actual: bool = True) -> None:
+def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = None) -> None:
     """Self-evaluation and target forms: walk each table and hand every row to the part
     of the form it opens (funds header, goal header, indicator header), or read it as a
-    goal/duty row, a 按收入/支出性质分 breakdown or a ``资金总额:…`` cell."""
+    goal/duty row, a 按收入/支出性质分 breakdown or a ``资金总额:…`` cell.  ``template`` is
+    the indicator header of the same document for a section that starts inside a table
+    (a page cut mid-form): its first rows are read under it."""
     year = ctx.meta.get("fiscal_year")
-    for t in ctx.section.tables():
+    for n_table, t in enumerate(ctx.section.tables()):
         rows = table_rows(ctx, t)
         unit = "万元"
         breakdown: dict[int, str] = {}
         i = 0
+        if template is not None and n_table == 0 and rows and looks_like_indicator_row(rows[0]):
+            ctx.notes.append("the section starts inside an indicator table: its first rows are read "
+                             "under the document's indicator header " + " | ".join(
+                                 "/".join(c.path) for c in template.columns if c.role))
+            i = parse_indicator_table(ctx, rows, 0, with_actual=with_actual,
+                                      header=Header(start=0, end=0, width=template.width,
+                                                    columns=template.columns))
         while i < len(rows):
             row = rows[i]
             if (h := indicator_header(rows, i)) is not None:
@@ -151,7 +161,7 @@ def parse_basic_data(ctx: Ctx) -> None:
                 i += 1
 
 
-def parse_section(sec: Section) -> Ctx:
+def parse_section(sec: Section, template: Header | None = None) -> Ctx:
     """Every recogniser on every table of the section, whatever its type (a section
     classified ``unknown`` still has its tables read), then the form type from what was
     found (forms/formtype.py)."""
@@ -165,7 +175,7 @@ def parse_section(sec: Section) -> Ctx:
     if sec.form_type == "basic_data":
         parse_basic_data(ctx)
     else:
-        parse_form(ctx)
+        parse_form(ctx, template=template)
         if not (ctx.indicators or ctx.funds or ctx.goals or ctx.facts):
             parse_basic_data(ctx)
     decide(sec, ctx)
