@@ -99,3 +99,16 @@ def test_prose_is_never_turned_into_a_table(picked, joiner):
         res = infer(text)
         assert res.layout in ("flat", "space_flat")
         assert not [b for b in res.blocks if b.kind == "cell" and b.grid in ("spaces", "header_width")]
+
+
+def test_block_titles_left_of_a_header_and_rows_under_its_columns_r030():
+    res, rows = _rows(_doc("r030"))
+    assert res.layout == "tsv_rows"
+    # '项目资金情况 项目资金申请(万元) 项 目  上年度安排资金 本年度申请资金' / '合 计 213.4 259'
+    head = next(r for r in rows if r[0] == (1, "项目资金情况"))
+    assert head[2:] == [(3, "项 目"), (4, "上年度安排资金"), (5, "本年度申请资金")]
+    assert [(3, "合 计"), (4, "213.4"), (5, "259")] in rows
+    assert [(3, "县级资金"), (4, "213.4"), (5, "259")] in rows
+    # the block ends where a line no longer reads as a label and figures:
+    # '单位已有的(或拟订的)保障项目实施的制度、措施 建立了幼儿园财金管理制度和审核制度'
+    assert not any(r[0][1].startswith("单位已有的") for r in rows)

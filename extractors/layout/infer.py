@@ -108,14 +108,15 @@ def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
         if glued is not None:
             return glued, "space_flat"
     pos = 0
-    for i, j, _w in found:
+    for i, j, _w, lead in found:
         for ln in lines[pos:i]:
             em.paragraph(*ln)
         rows = []
-        for ln in lines[i:j]:
+        for k, ln in enumerate(lines[i:j]):
             sp = spaces.tokens(text, ln)
             if sp:
-                rows.append([(c, a, b) for c, (a, b) in enumerate(sp, start=1)])
+                first = 1 if k == 0 else 1 + lead
+                rows.append([(c, a, b) for c, (a, b) in enumerate(sp, start=first)])
         em.table(rows, spaces.SPACES)
         pos = j
     for ln in lines[pos:]:

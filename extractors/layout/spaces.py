@@ -15,8 +15,8 @@ from __future__ import annotations
 import regex as re
 
 from .lines import Line
-from .streams import header_at
-from .vocab import is_closing
+from .streams import _fits, _start_col, header_at
+from .vocab import ITEM, is_closing
 
 SPACES = "spaces"
 _TOKEN = re.compile(r"\S+")
@@ -42,38 +42,67 @@ def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def header_width(text: str, spans: list[tuple[int, int]]) -> int | None:
-    """The width of the header the line's tokens make, if they make one."""
+def _kinds(text: str, spans: list[tuple[int, int]], lead: int) -> list[str]:
+    h = header_at([text[a:b] for a, b in spans], lead)
+    return h.kinds if h is not None else []
+
+
+def fits(text: str, spans: list[tuple[int, int]], kinds: list[str]) -> bool:
+    """A line of a funds-like block (label column, then figures) must read as a label
+    followed by figures in the figure columns; other blocks take any line that is not
+    wider than the header."""
+    if not kinds or kinds[0] != ITEM:
+        return True
+    texts = [text[a:b] for a, b in spans]
+    if _start_col(kinds, texts[0]) != 0:
+        return False
+    return all(_fits(k, t) for k, t in zip(kinds[1:], texts[1:]))
+
+
+def header_at_line(text: str, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """(lead, width) of the header the line's tokens make, if they make one: the header
+    runs to the line's end; ``lead`` tokens before it title the block (``项目资金情况
+    项目资金申请(万元) 项 目 上年度安排资金 本年度申请资金``)."""
     if len(spans) < 2:
         return None
     texts = [text[a:b] for a, b in spans]
-    for i in range(min(2, len(texts))):
+    for i in range(len(texts) - 1):
         h = header_at(texts, i)
         if h is not None and h.end == len(texts):
-            return len(texts) - i
+            return i + h.lead, len(texts) - i - h.lead
     return None
 
 
-def find_tables(text: str, lines: list[Line]) -> list[tuple[int, int, int]]:
-    """(first line index, end line index, width) of each whitespace table."""
+def header_width(text: str, spans: list[tuple[int, int]]) -> int | None:
+    """The width of the header the line's tokens make, if they make one."""
+    h = header_at_line(text, spans)
+    return None if h is None else h[1]
+
+
+def find_tables(text: str, lines: list[Line]) -> list[tuple[int, int, int, int]]:
+    """(first line index, end line index, width, lead) of each whitespace table; body
+    rows start under the header's first column, ``lead`` cells right of the line start."""
     out = []
     i, n = 0, len(lines)
     while i < n:
-        w = header_width(text, tokens(text, lines[i]))
-        if w is None:
+        hl = header_at_line(text, tokens(text, lines[i]))
+        if hl is None:
             i += 1
             continue
+        lead, w = hl
+        kinds = _kinds(text, tokens(text, lines[i]), lead)
         j = i + 1
         while j < n:
             sp = tokens(text, lines[j])
             if not sp:
                 j += 1
                 continue
-            if len(sp) > w or header_width(text, sp) or is_closing(text[sp[0][0]:sp[0][1]]):
+            if len(sp) > w or header_width(text, sp) or is_closing(text[sp[0][0]:sp[0][1]]) \
+                    or not fits(text, sp, kinds):
                 break
             j += 1
         while j - 1 > i and not text[lines[j - 1].start:lines[j - 1].end].strip():
             j -= 1
-        out.append((i, j, w))
+        out.append((i, j, w, lead))
         i = j
     return out

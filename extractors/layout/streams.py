@@ -70,7 +70,7 @@ def _header(texts: list[str], i: int, lead: int) -> Header | None:
         kinds.append(k)
         j += 1
     named = [k for k in kinds if k != ITEM]
-    if len(named) >= 3 or (len(named) == 2 and all(k == GOAL for k in named)):
+    if len(named) >= 3 or (len(named) == 2 and (all(k == GOAL for k in named) or kinds[0] == ITEM)):
         return Header(i, lead, kinds)
     return None
 

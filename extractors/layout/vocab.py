@@ -85,6 +85,7 @@ def _header_vocab() -> list[tuple[str, str]]:
         add(labels, GOAL)
     add(settings()["item_headers"], ITEM)
     add(settings()["text_headers"], TEXT)
+    add(settings()["measure_headers"], FIGURE)
     return out
 
 
