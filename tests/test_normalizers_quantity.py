@@ -606,6 +606,8 @@ DIRECTIONS = [
     ("较上年减少5万元", ("=", D("50000.00"), None, "元", "money"), "decrease", "较上年"),
     ("增长不低于5%", (">=", D("5"), None, "%", "percent"), "increase", None),
     ("人数增加10人", ("=", D("10"), None, "人", "count"), "increase", "人数"),
+    ("新增3个", ("=", D("3"), None, "个", "count"), "increase", None),
+    ("较上年下降5%以上", (">=", D("5"), None, "%", "percent"), "decrease", "较上年"),
 ]
 
 
@@ -693,7 +695,7 @@ def test_numerals_a_chinese_reader_writes(text, value, unit, kind):
     assert q5(text) == ("=", value, None, unit, kind)
 
 
-@pytest.mark.parametrize("text", ["10.1万零100", "1.2万5", "负责", "负", "3万4千米x"])
+@pytest.mark.parametrize("text", ["10.1万零100", "1.2万5", "负责", "负", "3万4千米x", "5万4千米"])
 def test_mixed_numerals_that_do_not_read_are_qual(text):
     assert q5(text) == QUAL
 

@@ -56,7 +56,9 @@ def _read_mixed_at(s: str, pos: int) -> tuple[Decimal, int, Decimal] | None:
     m = CN_RUN_RE.match(s, pos)
     if not m:
         return None
-    run = _cut_at_exception(s, pos, m.group(0))
+    run = m.group(0)
+    if _cut_at_exception(s, pos, run) != run:
+        return None  # 5万4千米: the scale char begins a unit; which number is meant is unclear
     # the longest prefix that reads (5万4千6百人 → 5万4千6百)
     for end in range(len(run), 0, -1):
         v = read_mixed(run[:end])
