@@ -36,7 +36,7 @@ def _exclusion(r: dict) -> str | None:
     if len(head) > 1 and all(c in CN_DIGIT_CHARS for c in head):
         return "digit sequence: positional digits are read only as years (三五天 is 3 to 5 days)"
     if s == "一":
-        return "a lone 一 is as likely a typed dash as the number one (contract)"
+        return "a lone 一 in a value cell is a typed dash (na), never the number one (r003)"
     if "廿" in s:
         return "archaic 廿 (twenty) is not written in budget tables"
     return None

@@ -526,7 +526,8 @@ def test_unit_hint_scales(text, hint, expected):
 
 
 def test_lone_yi_is_not_silently_one():
-    assert q5("一") == QUAL
+    # r003 (目标明确、内容细化、目标量化 row): the target cell "一" is a typed dash; gold reads it na
+    assert q5("一") == NA
     assert q5("一次") == ("=", D("1"), None, "次", "count")
 
 

@@ -346,7 +346,7 @@ def parse(text: str, unit_hint: str | None) -> Quantity:
     if s.lower() in _NA_TEXTS:
         return na(raw)
     if s == "一":
-        return qual(raw)  # a lone 一 is as likely a typed dash as the number one
+        return na(raw)  # a lone 一 in a value cell is a typed dash (r003), never the number one
     q = _cell(s, raw, unit_hint)
     if q.op == "qual" and len(s) > 1:
         q = _with_subject(s, raw, unit_hint) or q
