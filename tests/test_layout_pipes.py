@@ -145,3 +145,18 @@ def test_any_mix_of_separators_and_labels_keeps_the_span_invariant(pieces):
     # positions are unique within a table and count from 1
     assert len({(b.table_no, b.row, b.col) for b in cells}) == len(cells)
     assert all(b.row >= 1 and b.col >= 1 and b.grid for b in cells)
+
+
+def test_rows_under_a_points_titled_block_start_in_its_second_column_r020():
+    _, grid = _grid(_doc("r020"))
+    # '预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | … | 原因 | ||'
+    # '总额 | 0.00 | 3.36 | 3.36 | 100.00% | 10 | 10 | 1.预算执行率=… | |||'
+    head = _find(grid, "预算执行情况(10分)")
+    assert [(b.col, b.text) for b in head[1:3]] == [(2, "年度预算数(万元)"), (3, "年初预算")]
+    row = _find(grid, "总额")
+    assert [(b.col, b.text) for b in row[:4]] == [(2, "总额"), (3, "0.00"), (4, "3.36"), (5, "3.36")]
+    # '其中:财政资金 | 0.00 | 3.36 | 3.36 | 100.00% | / | / | ||||' (its 原因 cell merged away)
+    assert _find(grid, "其中:财政资金")[0].col == 2
+    # an indicator row that lost its 一级 cell stays left-aligned for the form layer:
+    # '产出指标 | 质量指标 | 完成安可产品购买并按要求支付资金 | = | 100 |' is cut by the excerpt
+    assert _find(grid, "合计")[0].col == 1

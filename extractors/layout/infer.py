@@ -14,6 +14,7 @@ from . import pipes, spaces, streams, tabs
 from .grid import Emitter
 from .lines import Line, lines as split_lines, strip_span
 from .streams import HEADER_WIDTH
+from .vocab import ITEM, LEVEL1, has_points, level_of, shape
 
 DELIMITED = tabs.DELIMITED
 
@@ -96,8 +97,36 @@ def _markdown(text: str, lines: list[Line]) -> Emitter:
         elif obj.stream:
             rebuild_stream(em, obj.rows[0])
         else:
-            em.table([[(c, a, b) for c, (a, b) in enumerate(row, start=1)] for row in obj.rows], DELIMITED)
+            em.table(place_rows(text, obj.rows), DELIMITED)
     return em
+
+
+def place_rows(text: str, rows: list[list[tuple[int, int]]]) -> list[list[tuple[int, int, int]]]:
+    """Grid positions of delimited rows.  Under a header whose first cell is a vertical
+    block title with the block's points (``预算执行情况(10分) | 年度预算数(万元) | 年初预算 |
+    …``, ``绩效指标(90分) | 一级指标 | …``) the title spans the block's rows, so a row shorter
+    than the header starts in the second column.  Other short rows stay left-aligned: the
+    cells a page dropped are not known, and the form layer aligns them by content."""
+    out = []
+    shift, width, first_kind = 0, 0, None
+    for row in rows:
+        texts = [text[a:b] for a, b in row]
+        h = streams.header_at(texts, 0)
+        if h is not None:
+            # only a title that carries the block's points spans its rows for certain
+            shift, width = (h.lead if h.lead and has_points(texts[0]) else 0), len(row)
+            first_kind = h.kinds[0]
+            out.append([(c, a, b) for c, (a, b) in enumerate(row, start=1)])
+            continue
+        move = shift and len(row) < width and (
+            # a line label opens every row of a funds block (cells a merge dropped are at the end)
+            (first_kind == ITEM and shape(texts[0]) == "text")
+            # an indicator row is complete when it opens with its level-1 and level-2 labels
+            or (first_kind == LEVEL1 and level_of(texts[0]) == LEVEL1 and len(texts) > 1
+                and level_of(texts[1]) is not None)
+            or len(row) == width - shift)
+        out.append([(c, a, b) for c, (a, b) in enumerate(row, start=1 + (shift if move else 0))])
+    return out
 
 
 def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
