@@ -191,7 +191,8 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
             "item": read(item_b) or None if item_b is not None else None,
             "target_raw": target_raw,
             "actual_raw": actual_raw if with_actual else None,
-            "weight": parse_decimal(fold(weight_b.text)) if weight_b is not None else None,
+            "weight": (parse_decimal(fold(weight_b.text)) if weight_b is not None
+                       else _name_weight(name_raw) if "weight" not in roles.values() else None),
             "score": parse_decimal(fold(score_b.text)) if score_b is not None else None,
             "deviation_note": (read(note_b) or None) if note_b is not None else None,
             "name_block": name_b, "target_block": target_b, "actual_block": actual_b,
@@ -207,6 +208,12 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
         ctx.claim(*row)
         i += 1
     return i
+
+
+def _name_weight(name_raw: str | None):
+    """A scoring sheet's weight written after the name (``目标 内容 (4分)``, r007)."""
+    from normalizers.labels import split_qualifiers
+    return split_qualifiers(name_raw)[1].get("weight") if name_raw else None
 
 
 def _combined(op_b: Block | None, value_b: Block | None, unit_b: Block | None) -> str | None:

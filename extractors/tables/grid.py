@@ -32,21 +32,16 @@ def row_end(row: list[Block]) -> int:
 
 
 def is_positional(row: list[Block], dense: dict[int, Block], width: int, table_has_merges: bool) -> bool:
-    """True when the row's grid positions mean what the header says: it fills the
-    width, or its cells leave gaps (a reader that omits empty cells), or it starts
-    right of a cell merged down from above, or the table's reader reported merges.
-    False for a row that lost its merged cells and was packed to the left."""
+    """True when the row's grid positions mean what the header says: the reader had a
+    grid of its own (Word, Excel, HTML, PDF: ``Block.grid`` is None), or the row fills
+    the width, or its cells leave gaps.  False for a text row that lost its merged cells
+    and was packed together (aligned by shape instead)."""
     if not row:
         return True
-    if row_end(row) >= width or table_has_merges:
-        return True
-    covered = sorted(dense)
-    if covered and covered[0] > 1:
+    if all(getattr(b, "grid", None) is None for b in row) or row_end(row) >= width:
         return True
     own = sorted(c for b in row for c in range(b.col, b.col + (b.colspan or 1)))
-    if own and own != list(range(own[0], own[-1] + 1)):
-        return True
-    return any(dense.get(c) is not None and dense[c] not in row for c in range(1, own[0] if own else 1))
+    return bool(own) and own != list(range(own[0], own[-1] + 1))
 
 
 _OP = re.compile(r"^(?:[≥≤><=≠]|大于等于|小于等于|大于|小于|等于|不低于|不高于|不超过|定性|定量|正向|反向)$")
