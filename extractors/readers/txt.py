@@ -1,19 +1,20 @@
 """Reader for already-extracted text, in the dialects real documents arrive in.
 
 The canonical text of a .txt file is the decoded file itself (a UTF-8 BOM excepted),
-so every block offset points into the file.  The dialect is detected from the content:
+so every block offset points into the file.  The dialect and the table grid are
+inferred from the content by :mod:`extractors.layout` (names as in ``documents.layout``):
 
-``tab_cells``       one table cell per line starting with a TAB; lines without a TAB
-                    continue the cell above; a blank line before a TAB line starts a new
-                    row (seed 000).
-``tsv_rows``        one table row per line, cells separated by TABs, ``<p>`` fragments
-                    inside cells (seed 004).
-``markdown_table``  rows of cells separated by ``|`` (web pages converted to text).
-``blank_line_cells`` one cell per line, cells separated by a blank line, each further
-                    blank line an empty cell (web pages of Word tables); the cells
-                    form one single-column "stream" table whose rows the form parsers
-                    regroup where the header makes the row width certain.
-``flat``            no recoverable cell structure: one paragraph block per line.
+``tab_cells``        one table cell per line starting with a TAB (seed 000).
+``tsv_rows``         one table row per line, cells separated by TABs (seed 004), or by
+                     runs of spaces under a header line of known column labels.
+``markdown_table``   cells between ``|`` (rows opened by a leading pipe, or cells ending
+                     in `` |`` whose rows a pad of pipes closes; a lone ``|`` is an empty cell).
+``blank_line_cells`` one cell per paragraph, each further blank line an empty cell.
+``space_flat``       cells glued together, split by their shapes where that is certain.
+``flat``             no recoverable cell structure: one paragraph block per line.
+
+Cell streams (one cell per paragraph or per `` |`` line) have their rows rebuilt from
+the width of a recognised header; ``Block.grid`` says how each table's grid was rebuilt.
 """
 from __future__ import annotations
 
