@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .forms.common import fold
+from .forms.indicators import template_for
 from .forms.parsers import parse_section
 from .model import CELL, HEADING, Block, Document
 from .segment import UNKNOWN, segment
@@ -30,13 +31,17 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
             bid[id(b)] = f"{sid}:b{n}"
 
     ctxs = [parse_section(sec) for sec in sections]
-    template = next((c.evidence["indicator_header"] for c in ctxs if "indicator_header" in c.evidence), None)
-    if template is not None:  # a section cut from its header (a page that starts mid-table)
-        for k, (sec, ctx) in enumerate(zip(sections, ctxs)):
-            if sec.form_type != "self_eval_report" and "indicator_header" not in ctx.evidence:
-                again = parse_section(sec, template)
-                if again.indicators:
-                    ctxs[k] = again
+    doc_template = next((c.evidence["indicator_header"] for c in ctxs if "indicator_header" in c.evidence), None)
+    for k, (sec, ctx) in enumerate(zip(sections, ctxs)):
+        # a section cut from its header (a page that starts mid-table): the document's
+        # indicator header, else the one known template its first rows fit
+        if sec.form_type == "self_eval_report" or "indicator_header" in ctx.evidence or not sec.tables():
+            continue
+        template = doc_template or template_for(sec.tables()[0].rows())
+        if template is not None:
+            again = parse_section(sec, template)
+            if again.indicators:
+                ctxs[k] = again
     alias: dict[int, Block] = {}
     for ctx in ctxs:
         alias.update(ctx.alias)

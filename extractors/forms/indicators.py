@@ -13,7 +13,7 @@ from normalizers import (clean_indicator_name, normalize_level1, normalize_level
                          parse_decimal, parse_quantity)
 
 from ..model import Block
-from ..tables import Header, dense_rows, find_header, is_positional
+from ..tables import Header, build_header, dense_rows, find_header, is_positional
 from ..tables.align import align
 from .common import read, Ctx, fold, vocab
 
@@ -51,6 +51,40 @@ def looks_like_indicator_row(row: list[Block]) -> bool:
     shapes = [cell_shape(c.content) for c in row if fold(c.text)]
     return (len(shapes) >= 3 and "text" in shapes[:3] and sum(s == "points" for s in shapes) >= 1
             and not is_total_row(row))
+
+
+def template_for(rows: list[list[Block]], n: int = 3) -> Header | None:
+    """The known template (``indicator_templates``) whose columns fit the first ``n``
+    indicator-like rows by shape; None unless exactly one fits."""
+    from ..tables.align import NEG, align
+    v = vocab()
+    sample = [r for r in rows[:n] if looks_like_indicator_row(r)]
+    if not sample:
+        return None
+    fits = []
+    for name, labels in v["indicator_templates"].items():
+        hdr = [Block("cell", lab, 0, 0, table_no=0, row=0, col=k + 1) for k, lab in enumerate(labels)]
+        h = build_header([hdr], 0, 1, v["indicator_columns"])
+        order = [r for _, r in sorted((c, r) for c, r in h.roles.items() if r not in LEVEL_ROLES)]
+        ok = True
+        for row in sample:
+            rest = [c for c in row if fold(c.text)]
+            while rest and (_known(normalize_level1(rest[0].content)) or _known(normalize_level2(rest[0].content))):
+                rest.pop(0)
+            placed, _ = align([c.content for c in rest], order, v.get("indicator_shapes", {}))
+            if len(rest) > len(order) or None in placed or not _fits_all(rest, placed, order, v):
+                ok = False
+                break
+        if ok:
+            fits.append(h)
+    return fits[0] if len(fits) == 1 else None
+
+
+def _fits_all(rest, placed, order, v) -> bool:
+    from ..tables import cell_shape
+    shapes = v.get("indicator_shapes", {})
+    return all(cell_shape(c.content) in shapes.get(order[j], [cell_shape(c.content)]) + ["empty"]
+               for c, j in zip(rest, placed))
 
 
 def is_total_row(row: list[Block]) -> bool:
