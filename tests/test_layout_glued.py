@@ -251,3 +251,25 @@ def test_glue_then_split_gives_the_cells_or_a_refusal(rows):
     for r in rows:
         assert r in published or "".join(r) in refused or r[0] in refused
     assert sum(Decimal(r[1]) for r in published) <= weight
+
+
+_SOUP = ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分", "产出指标(50分)",
+         "数量指标", "满意度指标", "总分", "资金情况(万元)", "全年预算数(A)", "全年执行数(B)", "执行率",
+         "年度资金总额:", "其中:本年财政拨款", "项目名称", "主管部门", "注:", "\n2、", "……", " ", "\n",
+         "10", "100%", "≥95%", "20万元", "0", ".", "显著提升", "人", "(", "乡镇", "补助经费(万元)", "合计"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SOUP), max_size=60), st.integers(min_value=0, max_value=5))
+def test_any_label_soup_gives_spans_inside_the_region_or_none(parts, cut):
+    # bad input never crashes, and every block is an exact span inside [start, end)
+    text = "".join(parts)
+    start, end = min(cut, len(text)), len(text)
+    res = glued_grid(text, start, end, 3)
+    if res is None:
+        return
+    for b in res.blocks:
+        assert start <= b.char_start <= b.char_end <= end
+        assert text[b.char_start:b.char_end] == b.text
+        if b.kind == CELL:
+            assert b.table_no >= 3 and b.row >= 1 and b.col >= 1
