@@ -1,171 +1,260 @@
-"""End-to-end throughput of pipeline.run.run (not a test).
+"""End-to-end speed, memory and incremental cost of ``python -m pipeline run`` (not a test).
 
-    uv run python benchmarks/bench_pipeline.py [--copies 10] [--workers 1 2] [--repeat 1] [--markdown]
+    uv run python benchmarks/bench_pipeline.py throughput [--docs 1000] [--workers 1 2] [--repeat 3]
+    uv run python benchmarks/bench_pipeline.py mix [--docs 100] [--workers 2]
+    uv run python benchmarks/bench_pipeline.py memory [--docs 1000 10000]
+    uv run python benchmarks/bench_pipeline.py dvc [--docs 1000]
+    uv run python benchmarks/bench_pipeline.py startup [--repeat 5]
+    uv run python benchmarks/bench_pipeline.py dask [--docs 1000]
 
-Workloads:
-  seeds     data/raw (the two seed .txt documents)
-  samples   ../shared/samples (docx, html, pdf, xlsx renditions of the seeds)
-  corpus    ../shared/corpus/dev (45 .txt files)
-  corpus×N  N copies of the corpus, each file given different bytes by an appended line
-            ``bench copy k`` so that every copy has its own doc_id (nothing is deduplicated)
+Every figure is a whole process (``python -m pipeline run RAW --out OUT --quiet``, start-up
+and Parquet writing included), runs of different settings interleaved, medians reported.
 
-Each workload runs through ``run(raw, out, workers=W, timeout=300, progress=False)`` (what
-``python -m pipeline run`` does: forked children with a time limit, Parquet written) in a
-temporary folder, for every W of --workers, after one warm-up that loads the models
-(spaCy, jieba, form specs) so that their one-off cost is reported on its own.  Then every
-file of seeds, samples and corpus is read and extracted in this process
-(``process_file``) to give seconds per document by format.
-
-Prints tables (Markdown with --markdown).  Writes nothing to the repository.
+Workloads (made in a temporary folder, nothing written to the repository):
+  txt   N dev-sized .txt documents: the files of ../shared/corpus/dev cycled, each copy
+        given its own bytes by an appended line ``bench copy k`` (so nothing is a copy)
+  mix   10% pdf / 20% docx / 10% xlsx / 10% html / 50% txt from ../shared/samples and the
+        corpus, each copy with its own bytes (a trailing comment for PDF and HTML, the zip
+        comment for .docx/.xlsx)
+memory  peak resident memory of the process tree (parent + workers, sampled every 50 ms)
+        and of the largest single process, for N documents
+dvc     a throw-away DVC project (the extract stage of dvc.yaml over N txt documents):
+        ``dvc repro`` from scratch, then one document added and ``dvc repro`` again
+startup ``run`` on a folder with one short document and on an empty folder (--allow-empty)
 """
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import io
 import os
-import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
-SEEDS = ROOT / "data" / "raw"
 SAMPLES = SHARED / "samples"
 CORPUS = SHARED / "corpus" / "dev"
+PY = sys.executable
+# as an installed package runs: byte-code cached (this VM sets PYTHONDONTWRITEBYTECODE=1,
+# which makes every process compile spaCy and the pipeline from source: +2-3 s a process)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-DOC_SUFFIXES = {".txt", ".docx", ".pdf", ".xlsx", ".html"}
+def corpus_texts() -> list[bytes]:
+    return [f.read_bytes() for f in sorted(CORPUS.glob("r*.txt"))]
 
 
-def inputs(folder: Path) -> list[Path]:
-    """The documents of a folder: shared/'s README.md and MANIFEST.tsv are not documents
-    (the pipeline would process them, and report them as having no form)."""
-    from pipeline.run import list_inputs
-    return [p for p in list_inputs(folder) if p.suffix in DOC_SUFFIXES] if folder.is_dir() else []
-
-
-def documents_only(src: Path, dest: Path) -> Path:
-    """A folder of links to the documents of ``src``."""
+def make_txt(dest: Path, n: int) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
-    for f in inputs(src):
-        (dest / f.name).symlink_to(f.resolve())
+    texts = corpus_texts()
+    for i in range(n):
+        data = texts[i % len(texts)]
+        data = (data if data.endswith(b"\n") else data + b"\n") + f"bench copy {i}\n".encode()
+        (dest / f"d{i:06d}.txt").write_bytes(data)
     return dest
 
 
-def make_copies(src: Path, dest: Path, copies: int) -> Path:
-    """``copies`` copies of the documents of ``src`` under dest/copy_k/, each file with a
-    line ``bench copy k`` appended (ASCII: the same in UTF-8 and GB18030)."""
-    for k in range(1, copies + 1):
-        d = dest / f"copy_{k:03d}"
-        d.mkdir(parents=True, exist_ok=True)
-        for f in inputs(src):
-            data = f.read_bytes()
-            if not data.endswith(b"\n"):
-                data += b"\n"
-            (d / f.name).write_bytes(data + f"bench copy {k}\n".encode("ascii"))
+def _variant(data: bytes, ext: str, k: int) -> bytes:
+    if ext in ("docx", "xlsx"):
+        src = zipfile.ZipFile(io.BytesIO(data))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for info in src.infolist():
+                z.writestr(info, src.read(info))
+            z.comment = f"bench copy {k}".encode()
+        return buf.getvalue()
+    if ext == "pdf":
+        return data + f"\n% bench copy {k}\n".encode()
+    if ext == "html":
+        return data + f"\n<!-- bench copy {k} -->\n".encode()
+    return data + f"\nbench copy {k}\n".encode()
+
+
+def make_mix(dest: Path, n: int) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    pools = {ext: [p.read_bytes() for p in sorted(SAMPLES.glob(f"*.{ext}"))] for ext in ("pdf", "docx", "xlsx", "html")}
+    pools["txt"] = corpus_texts()
+    shares = [("pdf", 0.1), ("docx", 0.2), ("xlsx", 0.1), ("html", 0.1), ("txt", 0.5)]
+    k = 0
+    for ext, share in shares:
+        for i in range(round(n * share)):
+            data = pools[ext][i % len(pools[ext])]
+            (dest / f"{ext}{i:05d}.{ext}").write_bytes(_variant(data, ext, k))
+            k += 1
     return dest
 
 
-def run_once(raw: Path, workers: int, tmp: Path) -> tuple[float, dict]:
-    from pipeline.run import run
-    out = Path(tempfile.mkdtemp(dir=tmp, prefix="out_"))
+class PeakRSS:
+    """Peak RSS of a process tree, sampled in a thread."""
+
+    def __init__(self, pid: int):
+        import psutil
+        self.proc = psutil.Process(pid)
+        self.tree = self.single = 0
+        self.stop = False
+        self.t = threading.Thread(target=self._loop, daemon=True)
+        self.t.start()
+
+    def _loop(self):
+        import psutil
+        while not self.stop:
+            try:
+                procs = [self.proc] + self.proc.children(recursive=True)
+                rss = []
+                for p in procs:
+                    try:
+                        rss.append(p.memory_info().rss)
+                    except psutil.Error:
+                        pass
+                self.tree = max(self.tree, sum(rss))
+                self.single = max(self.single, max(rss, default=0))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def close(self):
+        self.stop = True
+        self.t.join()
+
+
+def pipeline_run(raw: Path, out: Path, workers: int, extra: list[str] = (), memory: bool = False):
+    cmd = [PY, "-m", "pipeline", "run", str(raw), "--out", str(out), "--workers", str(workers),
+           "--quiet", "--no-cache", *extra]
     t0 = time.perf_counter()
-    summary = run(raw, out, workers=workers, timeout=300, progress=False)
-    dt_ = time.perf_counter() - t0
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    peak = PeakRSS(p.pid) if memory else None
+    out_, err = p.communicate()
+    dt = time.perf_counter() - t0
+    if peak:
+        peak.close()
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"run failed ({p.returncode}): {err[-2000:]}")
     shutil.rmtree(out, ignore_errors=True)
-    return dt_, summary
+    return dt, (peak.tree, peak.single) if peak else None, out_.splitlines()[0] if out_ else ""
 
 
-def fmt_table(head: list[str], rows: list[list], markdown: bool) -> str:
-    cells = [[str(c) for c in r] for r in rows]
-    if markdown:
-        lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
-        lines += ["| " + " | ".join(r) + " |" for r in cells]
-        return "\n".join(lines)
-    w = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(head)]
-    lines = ["  ".join(h.ljust(w[i]) for i, h in enumerate(head)),
-             "  ".join("-" * x for x in w)]
-    lines += ["  ".join(c.rjust(w[i]) if i else c.ljust(w[i]) for i, c in enumerate(r)) for r in cells]
-    return "\n".join(lines)
+def cmd_throughput(a, tmp: Path) -> None:
+    raw = make_txt(tmp / "txt", a.docs)
+    times = {w: [] for w in a.workers}
+    for r in range(a.repeat):
+        for w in a.workers:  # interleaved
+            t, _, line = pipeline_run(raw, tmp / "out", w)
+            times[w].append(t)
+            print(f"  run {r + 1} workers={w}: {t:.2f} s  ({line})", file=sys.stderr)
+    print(f"| workload | docs | workers | runs (s) | median s | docs/s |\n| --- | --- | --- | --- | --- | --- |")
+    med = {}
+    for w in a.workers:
+        med[w] = statistics.median(times[w])
+        print(f"| txt | {a.docs} | {w} | {', '.join(f'{t:.2f}' for t in times[w])} | {med[w]:.2f} | {a.docs / med[w]:.0f} |")
+    if 1 in med and 2 in med:
+        print(f"\nspeed-up of 2 workers over 1: {med[1] / med[2]:.2f}×")
+
+
+def cmd_mix(a, tmp: Path) -> None:
+    raw = make_mix(tmp / "mix", a.docs)
+    n = len(list(raw.iterdir()))
+    print("| workload | docs | workers | runs (s) | median s | docs/s |\n| --- | --- | --- | --- | --- | --- |")
+    for w in a.workers:
+        ts = []
+        for _ in range(a.repeat):
+            t, _, line = pipeline_run(raw, tmp / "out", w)
+            ts.append(t)
+            print(f"  workers={w}: {t:.2f} s ({line})", file=sys.stderr)
+        m = statistics.median(ts)
+        print(f"| mix | {n} | {w} | {', '.join(f'{t:.2f}' for t in ts)} | {m:.2f} | {n / m:.1f} |")
+
+
+def cmd_memory(a, tmp: Path) -> None:
+    print("| docs | workers | seconds | peak RSS, process tree | peak RSS, largest process |\n| --- | --- | --- | --- | --- |")
+    for n in a.docs_list:
+        raw = make_txt(tmp / f"m{n}", n)
+        t, (tree, single), _ = pipeline_run(raw, tmp / "out", a.workers[0], memory=True)
+        print(f"| {n} | {a.workers[0]} | {t:.1f} | {tree / 2**20:.0f} MiB | {single / 2**20:.0f} MiB |")
+        shutil.rmtree(raw)
+
+
+def cmd_dvc(a, tmp: Path) -> None:
+    proj = tmp / "proj"
+    proj.mkdir()
+    for pkg in ("pipeline", "extractors", "normalizers"):
+        shutil.copytree(ROOT / pkg, proj / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "params.yaml", proj / "params.yaml")
+    dvc_yaml = (ROOT / "dvc.yaml").read_text("utf-8")
+    (proj / "dvc.yaml").write_text(dvc_yaml.split("\n  report:")[0] + "\n", "utf-8")  # the extract stage
+    make_txt(proj / "data" / "raw", a.docs)
+    dvc = [str(Path(PY).with_name("dvc"))]
+    env = dict(ENV, PYTHONPATH=str(proj))
+    subprocess.run(dvc + ["init", "--no-scm", "-q"], cwd=proj, check=True)
+
+    def repro() -> float:
+        t0 = time.perf_counter()
+        subprocess.run(dvc + ["repro", "-q"], cwd=proj, check=True, env=env, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - t0
+
+    full = repro()
+    added = corpus_texts()[0] + b"\nthe added document\n"
+    (proj / "data" / "raw" / "added.txt").write_bytes(added)
+    inc = repro()
+    t0 = time.perf_counter()
+    subprocess.run(dvc + ["status", "-q"], cwd=proj, env=env)
+    status = time.perf_counter() - t0
+    print("| step | seconds |\n| --- | --- |")
+    print(f"| dvc repro, {a.docs} documents, empty cache | {full:.2f} |")
+    print(f"| dvc repro after adding one document | {inc:.2f} ({inc / full * 100:.1f}% of the full run) |")
+    print(f"| dvc status (nothing to do; DVC's own hashing and start-up) | {status:.2f} |")
+
+
+def cmd_startup(a, tmp: Path) -> None:
+    one = tmp / "one"
+    one.mkdir()
+    (one / "a.txt").write_text("项目名称\t测试\n", "utf-8")
+    empty = tmp / "empty"
+    empty.mkdir()
+    res = {"import pipeline.cli": [], "run, empty folder": [], "run, one short document (1 worker)": [],
+           "run, one short document (2 workers)": []}
+    for _ in range(a.repeat):
+        t0 = time.perf_counter()
+        subprocess.run([PY, "-c", "import pipeline.cli"], cwd=ROOT, check=True, env=ENV)
+        res["import pipeline.cli"].append(time.perf_counter() - t0)
+        res["run, empty folder"].append(pipeline_run(empty, tmp / "out", 1, ["--allow-empty"])[0])
+        res["run, one short document (1 worker)"].append(pipeline_run(one, tmp / "out", 1)[0])
+        res["run, one short document (2 workers)"].append(pipeline_run(one, tmp / "out", 2)[0])
+    print("| what | median s |\n| --- | --- |")
+    for k, v in res.items():
+        print(f"| {k} | {statistics.median(v):.2f} |")
+
+
+def cmd_dask(a, tmp: Path) -> None:
+    raw = make_txt(tmp / "txt", a.docs)
+    t, _, line = pipeline_run(raw, tmp / "out", a.workers[0], ["--scheduler", "local"])
+    print(f"| dask LocalCluster | {a.docs} | {a.workers[0]} | {t:.2f} | {a.docs / t:.0f} docs/s |")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--copies", type=int, default=10, help="copies of the corpus in the synthetic batch (0: none)")
-    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--repeat", type=int, default=1, help="runs per workload and worker count (median reported)")
-    ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("what", choices=["throughput", "mix", "memory", "dvc", "startup", "dask"])
+    ap.add_argument("--docs", type=int, nargs="+", default=None)
+    ap.add_argument("--workers", type=int, nargs="+", default=None)
+    ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
-
+    defaults = {"throughput": ([1000], [1, 2]), "mix": ([100], [2]), "memory": ([1000, 10000], [2]),
+                "dvc": ([1000], [2]), "startup": ([1], [1]), "dask": ([1000], [2])}[a.what]
+    a.docs_list = a.docs or defaults[0]
+    a.docs = a.docs_list[0]
+    a.workers = a.workers or defaults[1]
     tmp = Path(tempfile.mkdtemp(prefix="bench_pipeline_"))
     try:
-        workloads = [("seeds", SEEDS), ("samples", documents_only(SAMPLES, tmp / "samples")),
-                     ("corpus", documents_only(CORPUS, tmp / "corpus"))]
-        if a.copies > 0 and CORPUS.is_dir():
-            workloads.append((f"corpus×{a.copies}", make_copies(CORPUS, tmp / "copies", a.copies)))
-        workloads = [(n, p) for n, p in workloads if inputs(p)]
-
-        print(f"# bench_pipeline {dt.date.today().isoformat()}: {platform.platform()}, "
-              f"Python {platform.python_version()}, {os.cpu_count()} CPUs\n")
-
-        from pipeline.run import warm_up
-        t0 = time.perf_counter()
-        warm_up()
-        print(f"warm-up (models, form specs, readers imported once per process): "
-              f"{time.perf_counter() - t0:.2f} s\n")
-
-        rows = []
-        for name, folder in workloads:
-            files = inputs(folder)
-            mb = sum(f.stat().st_size for f in files) / 1e6
-            for w in a.workers:
-                times, summary = [], {}
-                for _ in range(a.repeat):
-                    t, summary = run_once(folder, w, tmp)
-                    times.append(t)
-                t = statistics.median(times)
-                rows.append([name, len(files), f"{mb:.2f}", w, f"{t:.2f}", f"{len(files) / t:.2f}",
-                             f"{mb / t:.3f}", f"{t / len(files) * 1000:.0f}",
-                             summary.get("sections", ""), summary.get("indicators", ""),
-                             summary.get("findings", "")])
-                print(f"  {name} workers={w}: {t:.2f} s", file=sys.stderr)
-        print("## End to end: pipeline.run.run (fork per document, time limit 300 s, Parquet written)\n")
-        print(fmt_table(["workload", "docs", "MB", "workers", "seconds", "docs/s", "MB/s", "ms/doc",
-                         "sections", "indicators", "findings"], rows, a.markdown))
-
-        # per format, in this process (no fork, no Parquet): reading + extraction + checks
-        from pipeline.process import process_file
-        from extractors.readers import sniff_format
-        per: dict[str, list[tuple[float, int]]] = {}
-        for _, folder in workloads[:3]:
-            for f in inputs(folder):
-                data = f.read_bytes()
-                fmt = sniff_format(data) or f.suffix.lstrip(".")
-                best = min(_timed(process_file, data, f.name) for _ in range(max(1, a.repeat)))
-                per.setdefault(fmt, []).append((best, len(data)))
-        rows = []
-        for fmt in sorted(per):
-            ts = [t for t, _ in per[fmt]]
-            mb = sum(n for _, n in per[fmt]) / 1e6
-            rows.append([fmt, len(ts), f"{mb:.3f}", f"{sum(ts):.2f}", f"{statistics.mean(ts):.3f}",
-                         f"{statistics.median(ts):.3f}", f"{max(ts):.3f}", f"{mb / sum(ts):.3f}"])
-        print("\n## Per format: process_file in one process (seeds, samples, corpus; no fork, no Parquet)\n")
-        print(fmt_table(["format", "docs", "MB", "total s", "mean s/doc", "median s/doc", "max s/doc",
-                         "MB/s"], rows, a.markdown))
+        globals()[f"cmd_{a.what}"](a, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
-
-
-def _timed(fn, *args) -> float:
-    t0 = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - t0
 
 
 if __name__ == "__main__":

@@ -42,20 +42,15 @@ def list_inputs(raw_dir: Path) -> list[Path]:
 # ---------------------------------------------------------------- per-document work
 
 def warm_up() -> None:
-    """Load what documents need once per worker (forms, vocabularies, spaCy + jieba,
-    reader libraries), before ``gc.freeze()``."""
+    """What every document needs, loaded once per worker before ``gc.freeze()``: the
+    extractors, form specs and vocabularies (0.3 s).  spaCy + jieba (3 s) and the format
+    libraries (pdfplumber, python-docx, openpyxl: 1.2 s) are loaded by the first
+    document that needs them, once per worker, so a batch that has none pays nothing."""
     import extractors.extract  # noqa: F401
     from extractors.forms.common import vocab
-    from extractors.narrative import get_nlp
     from extractors.segment import form_specs
     vocab()
     form_specs()
-    get_nlp()
-    for mod in ("pdfplumber", "docx", "openpyxl", "lxml.html", "opencc"):
-        try:
-            __import__(mod)
-        except ImportError:  # pragma: no cover
-            pass
 
 
 def sha256_file(path: str, chunk: int = 1 << 20) -> tuple[str, int]:
@@ -238,11 +233,15 @@ class Merger:
             tables = failed_tables(e.rel, None, result.reason, sha=it.sha, n_bytes=it.n_bytes)
         else:
             tables = result
-        doc = tables["documents"].to_pylist()[0]
-        doc["source_path"], doc["source_path_bytes"] = e.rel, e.rel_bytes
+        dt = tables["documents"]
+        dt = dt.set_column(dt.schema.get_field_index("source_path"), dt.schema.field("source_path"),
+                           pa.array([e.rel], pa.string()))
+        dt = dt.set_column(dt.schema.get_field_index("source_path_bytes"),
+                           dt.schema.field("source_path_bytes"), pa.array([e.rel_bytes], pa.binary()))
+        doc = dt.drop_columns(["text"]).to_pylist()[0]
         if it.kind != "copy" and it.sha:
-            self.firsts[it.sha] = {k: v for k, v in doc.items() if k != "text"}
-        self._spool(doc)
+            self.firsts[it.sha] = doc
+        self._spool(dt)
         self.docs.append({"doc_id": doc["doc_id"], "status": doc["status"], "source_path": e.rel})
         c = self.counts
         c["by_status"][doc["status"]] = c["by_status"].get(doc["status"], 0) + 1
@@ -278,8 +277,7 @@ class Merger:
                    [f"byte-identical copy of {first['source_path']}; its records are under doc_id {first['doc_id']}"])
         return to_tables({"documents": [row]})
 
-    def _spool(self, doc: dict) -> None:
-        t = to_tables({"documents": [doc]})["documents"]
+    def _spool(self, t: pa.Table) -> None:
         if self.spool is None:
             self.sink = pa.OSFile(str(self.spool_path), "wb")
             self.spool = pa.ipc.new_stream(self.sink, t.schema)
