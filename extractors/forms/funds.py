@@ -320,7 +320,11 @@ def parse_amount_pair(ctx: Ctx, label: Block, value: Block, fiscal_year: int | N
     if money is None:
         return False
     item = fund_item(split_qualifiers(label.content)[0])
-    _fund(ctx, item_block=label, item=item, item_raw=read(label), parent=None, measure="budget",
+    # a 其中 line belongs to the line above it (r025 '年度资金总额 |' then '其中:中央补助 | 50.29')
+    parent = ctx.evidence.get("open_line") if clean_label(label.content)[2] else None
+    if parent is None:
+        ctx.evidence["open_line"] = item
+    _fund(ctx, item_block=label, item=item, item_raw=read(label), parent=parent, measure="budget",
           measure_raw=read(label), period_year=fiscal_year, value_block=value, amount_raw=read(value),
           money=money, line_no=None)
     return True

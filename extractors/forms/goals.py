@@ -119,7 +119,8 @@ def parse_goal_block(ctx: Ctx, rows: list[list[Block]], start: int) -> int:
     exp_b = by_col.get(cols["expected"].col)
     act_b = by_col.get(cols["actual"].col) if "actual" in cols else None
     filled = [c for c in row if fold(c.text)]
-    if exp_b is None and len(filled) == len(cols):  # a row packed to the left
+    packed = any(getattr(c, "grid", None) is not None for c in row) and len(row) < len(header)
+    if (exp_b is None or packed) and len(filled) == len(cols):  # a row packed to the left
         ordered = sorted(cols, key=lambda r: cols[r].col)
         placed = dict(zip(ordered, filled))
         exp_b, act_b = placed.get("expected"), placed.get("actual")

@@ -13,7 +13,9 @@ from normalizers import parse_date, parse_quantity
 from ..model import Block
 from ..segment import Section
 from .common import read, Ctx, fold, match_role, vocab
-from .funds import (breakdown_headers, header_unit, is_funds_header, parse_amount_pair,
+from .common import clean_label
+from .funds import (breakdown_headers, fund_item, header_unit, is_fund_line_label, is_funds_header,
+                    parse_amount_pair,
                     parse_breakdown_row, parse_expenditure_table, parse_funds_block,
                     parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
@@ -108,6 +110,9 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
                     if k + 1 < len(row) and parse_amount_pair(ctx, c, row[k + 1], year):
                         k += 2
                         continue
+                    if (k + 1 >= len(row) or not fold(row[k + 1].text)) and is_fund_line_label(c.content) \
+                            and not clean_label(c.content)[2]:
+                        ctx.evidence["open_line"] = fund_item(c.content)  # a total line left empty
                     k += 1
 
 
