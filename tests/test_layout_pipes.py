@@ -160,3 +160,23 @@ def test_rows_under_a_points_titled_block_start_in_its_second_column_r020():
     # an indicator row that lost its 一级 cell stays left-aligned for the form layer:
     # '产出指标 | 质量指标 | 完成安可产品购买并按要求支付资金 | = | 100 |' is cut by the excerpt
     assert _find(grid, "合计")[0].col == 1
+
+
+def test_short_indicator_rows_placed_under_their_columns_r031():
+    _, grid = _grid(_doc("r031"))
+    # '绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |'
+    head = _find(grid, "绩 效 指 标")
+    assert [(b.col, b.text) for b in head] == [(1, "绩 效 指 标"), (2, "一级指标"), (3, "二级指标"),
+                                               (4, "三级指标"), (5, "指标值")]
+    # '产出指标 | 数量指标 | 补贴非营利性民办幼儿园数量 | 20个 | |': from 一级指标 on
+    assert [b.col for b in _find(grid, "产出指标")] == [2, 3, 4, 5]
+    # '补贴民办园租用面积 | 26970.7平方米 | |||': both category cells merged away
+    assert [(b.col, b.text) for b in _find(grid, "补贴民办园租用面积")] == [(4, "补贴民办园租用面积"),
+                                                                      (5, "26970.7平方米")]
+    # '质量指标 | 补贴覆盖民办幼儿园率 | ≥90.91% | ||': a level 2 under the 产出指标 above
+    assert [b.col for b in _find(grid, "质量指标")] == [3, 4, 5]
+    # '成本指标 | 补贴标准 | 71.86元/平方米 | ||': 成本指标 may be either level; next to a name it is
+    # the level 2
+    assert [b.col for b in _find(grid, "成本指标")] == [3, 4, 5]
+    # '可持续影响指标 | 非营利性民办园租房受益期限 | …': a level 2 (its 效益指标 merged above)
+    assert _find(grid, "可持续影响指标")[0].col == 3
