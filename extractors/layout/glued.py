@@ -324,6 +324,8 @@ class _Builder:
             run_end = nxt_item[0].start if nxt_item else self.end
             m = self._SUB_ITEM.search(text, item[1], run_end)
             run_end = m.start() if m else run_end
+            figs = _FIGURES.match(text, item[1], run_end)  # a fund line holds figures only
+            run_end = figs.end() if figs else item[1]
             sub = lines != [] and True
             lines.append(((item[0], item[1]), (item[1], run_end), sub))
             pos = run_end
@@ -332,7 +334,11 @@ class _Builder:
             run = gr.Text(text, ra, rb)
             if spaced:
                 run = gr.Spaced(text, ra, rb)
-            readings.append((sub, gr.fund_readings(run, roles) if rb > ra else [tuple((ra, ra) for _ in roles)]))
+            rds = gr.fund_readings(run, roles, _l1_weight(corner)) if rb > ra else [tuple((ra, ra) for _ in roles)]
+            if rds and not sub and "execution_rate" in roles:
+                # the total line of a block that states a rate fills every column
+                rds = [rd for rd in rds if all(b > a for a, b in rd)]
+            readings.append((sub, rds))
         kept = gr.fund_block_filter(text, roles, [(s, r or []) for s, r in readings])
         for ((la, lb), (ra, rb), _), (_, raw), rds in zip(lines, readings, kept):
             if raw is None:
@@ -515,6 +521,7 @@ class _Builder:
         return sorted(out)
 
 
+_FIGURES = re.compile(r"[\d.%％‰,，\s万元—\-－/]*(?<=[\d%％‰元—\-－/])|")
 _HEADERISH = re.compile(r"[(（]\s*(?:分|%|万元|元|A|B|B/A)\s*[)）]|\p{Han}\s*\d+(?:\.\d+)?\s*\p{Han}")
 
 

@@ -252,11 +252,12 @@ def _fund_cell_ok(role: str, s: str) -> bool:
     if role in MONEY:
         return sh.money(s) is not None
     if role == "execution_rate":
-        return sh.percent(s) is not None
+        return sh.percent(s) is not None or sh.ratio(s) is not None
     return sh.points(s) is not None
 
 
-def fund_readings(run: Text, roles: tuple[str, ...]) -> list[tuple[Span, ...]] | None:
+def fund_readings(run: Text, roles: tuple[str, ...],
+                  weight: Decimal | None = None) -> list[tuple[Span, ...]] | None:
     """Every reading of a fund line's glued figures as cells under ``roles`` (money columns
     filled from the left, then any of 分值 / 执行率 / 得分), checked by 执行率 = B/A and
     得分 = 分值 × 执行率.  A cell not present is ``(p, p)``."""
@@ -288,7 +289,7 @@ def fund_readings(run: Text, roles: tuple[str, ...]) -> list[tuple[Span, ...]] |
                 walk(j, r + 1, acc + ((k, j),), money_open)
 
     walk(run.start, 0, (), True)
-    good = [rd for rd in dict.fromkeys(out) if _fund_row_ok(text, roles, rd)]
+    good = [rd for rd in dict.fromkeys(out) if _fund_row_ok(text, roles, rd, weight)]
     return None if len(good) > CAP else good
 
 
@@ -296,12 +297,20 @@ def fund_values(text: str, roles: tuple[str, ...], rd: tuple[Span, ...]) -> dict
     return {role: text[a:b] for role, (a, b) in zip(roles, rd) if b > a}
 
 
-def _fund_row_ok(text: str, roles: tuple[str, ...], rd: tuple[Span, ...]) -> bool:
+def _fund_row_ok(text: str, roles: tuple[str, ...], rd: tuple[Span, ...],
+                 corner_weight: Decimal | None = None) -> bool:
+    """执行率 = B/A and 得分 = 分值 × 执行率; the 分值 may be the corner's ``(20分)``."""
     v = fund_values(text, roles, rd)
     budget = next((sh.money(v[r]) for r in ("budget_full_year", "budget", "budget_initial") if r in v), None)
     executed = sh.money(v["executed"]) if "executed" in v else None
-    rate = sh.percent(v["execution_rate"]) if "execution_rate" in v else None
+    rate = None
+    if "execution_rate" in v:
+        rate = sh.percent(v["execution_rate"])
+        if rate is None:
+            rate = sh.ratio(v["execution_rate"])
     weight = sh.points(v["budget_weight"]) if "budget_weight" in v else None
+    if weight is None and "budget_weight" not in roles and "budget_score" in v:
+        weight = corner_weight
     score = sh.points(v["budget_score"]) if "budget_score" in v else None
     if score is not None and weight is None:
         return False
@@ -309,7 +318,8 @@ def _fund_row_ok(text: str, roles: tuple[str, ...], rd: tuple[Span, ...]) -> boo
         if budget is None or executed is None:
             return False  # a rate with nothing to check it against cannot be placed
         if budget:
-            tol = Decimal("0.6") * Decimal(10) ** -sh.decimals(v["execution_rate"])
+            unit = Decimal(100) if "%" not in v["execution_rate"] and "％" not in v["execution_rate"] else 1
+            tol = Decimal("0.6") * Decimal(10) ** -sh.decimals(v["execution_rate"]) * unit
             if abs(executed / budget * 100 - rate) > tol:
                 return False
     if weight is not None and score is not None:

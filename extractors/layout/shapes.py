@@ -43,7 +43,8 @@ def vocab() -> dict:
         for role, labels in cols[key].items():
             for lab in labels:
                 fund_cols.setdefault(lab, role)
-    fund_items = {lab: canon for canon, labs in cols["fund_items"].items() for lab in [canon, *labs]}
+    fund_items = {lab: canon for src in (cols["fund_items"], own.get("fund_items") or {})
+                  for canon, labs in src.items() for lab in [canon, *labs]}
 
     def categories(table: dict) -> dict[str, str]:
         # in glued text only labels that end in 指标 are safe: a bare 满意度 or 数量 occurs
@@ -118,7 +119,7 @@ def _lexer(kinds: tuple[str, ...]) -> tuple[re.Pattern, dict[str, tuple[str, str
     parts: list[tuple[str, str, str, str]] = []  # (label, kind, role, suffix)
     src = {
         HEADER: [(lab, role, _NOTE) for lab, role in v["header"].items()],
-        FUND_CORNER: [(lab, "corner", _NOTE) for lab in v["fund_corner"]],
+        FUND_CORNER: [(lab, "corner", _NOTE + _NOTE) for lab in v["fund_corner"]],
         FUND_COL: [(lab, role, _NOTE) for lab, role in v["fund_cols"].items()],
         FUND_ITEM: [(lab, canon, "") for lab, canon in v["fund_items"].items()],
         LEVEL1: [(lab, canon, _POINTS_NOTE) for lab, canon in v["level1"].items()],
@@ -252,6 +253,14 @@ def money(s: str) -> Decimal | None:
 def percent(s: str) -> Decimal | None:
     s = s.strip()
     return number(s) if is_shape(s, "percent") else None
+
+
+def ratio(s: str) -> Decimal | None:
+    """An execution rate written as a ratio (``1``, ``0.98``): percent points, or None."""
+    s = s.strip()
+    if not re.fullmatch(r"(?:0|1)(?:\.\d{1,4})?", s):
+        return None
+    return Decimal(s) * 100
 
 
 def decimals(s: str) -> int:
