@@ -44,9 +44,12 @@ def test_funds_and_indicator_rows_of_r063():
     # '一级指标 二级指标 三级指标 年度指标值 全年完成值 未完成原因和改进措施'
     head = next(r for r in rows if r[0] == (1, "一级指标"))
     assert len(head) == 6 and head[-1] == (6, "未完成原因和改进措施")
-    # '质量指标  指标1:基层医疗卫生机构实施基本药物制度补助。 37个基层医疗机构 100%'
-    assert [(1, "质量指标"), (2, "指标1:基层医疗卫生机构实施基本药物制度补助。"), (3, "37个基层医疗机构"),
-            (4, "100%")] in rows
+    # '质量指标  指标1:基层医疗卫生机构实施基本药物制度补助。 37个基层医疗机构 100%': the level 2
+    # under 二级指标 (the 一级 cell is not in the excerpt)
+    assert [(2, "质量指标"), (3, "指标1:基层医疗卫生机构实施基本药物制度补助。"), (4, "37个基层医疗机构"),
+            (5, "100%")] in rows
+    # ' 指标2:村卫生室实施国家基本药物制度 实施基本药物制度补助村卫生室352个。 …': a name under 三级指标
+    assert next(r for r in rows if r[0][1].startswith("指标2:村卫生室"))[0][0] == 3
     # the page lines before the header stay paragraphs: '发布时间:2022-06-01 来源:县卫生健康局 …'
     paras = [b.text for b in res.blocks if b.kind == "paragraph"]
     assert any(p.startswith("发布时间:2022-06-01") for p in paras)

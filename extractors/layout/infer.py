@@ -159,12 +159,12 @@ def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
     for i, j, _w, lead in found:
         for ln in lines[pos:i]:
             em.paragraph(*ln)
-        rows = []
-        for k, ln in enumerate(lines[i:j]):
-            sp = spaces.tokens(text, ln)
-            if sp:
-                first = 1 if k == 0 else 1 + lead
-                rows.append([(c, a, b) for c, (a, b) in enumerate(sp, start=first)])
+        spans = [sp for ln in lines[i:j] if (sp := spaces.tokens(text, ln))]
+        if lead == 0:
+            rows = place_rows(text, spans)
+        else:  # block titles left of the header: its rows start under its first column
+            rows = [[(c, a, b) for c, (a, b) in enumerate(sp, start=1 if k == 0 else 1 + lead)]
+                    for k, sp in enumerate(spans)]
         em.table(rows, spaces.SPACES)
         pos = j
     for ln in lines[pos:]:
