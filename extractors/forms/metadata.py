@@ -28,6 +28,12 @@ _SUFFIX = re.compile(r"(?:[(（]?本级[)）]?|(?<=[局委院府会心所站室�
 _PLACEHOLDER = {"", "/", "-", "—", "无"}
 
 
+def _not_values() -> set[str]:
+    from .common import vocab
+    v = vocab()
+    return {fold(x) for x in v["total_labels"]} | {fold(x) for labs in v["allocation_columns"].values() for x in labs}
+
+
 def _labels() -> dict[str, list[str]]:
     from ..segment import form_specs
     return form_specs()["header_labels"]
@@ -57,6 +63,8 @@ def _store(ctx: Ctx, key: str, value: str, block: Block | None) -> bool:
     value = value.strip().strip(":：").strip()
     if fold(value) in _PLACEHOLDER or value.startswith(("(", "（")) or key in ctx.meta:
         return False
+    if fold(value) in _not_values():
+        return False  # a column header or total line, not a name (r048 '单位 | 合计')
     if meta_key(value) or (key in CODED and re.fullmatch(r"[-\d.,，%％万元]+", fold(value))):
         return False  # the next cell is a label (the field is empty) or a figure
     if key in CODED:

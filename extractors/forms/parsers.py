@@ -13,6 +13,7 @@ from normalizers import parse_date, parse_quantity
 from ..model import Block
 from ..segment import Section
 from .common import read, Ctx, fold, match_role, vocab
+from .allocation import parse_allocation
 from .common import clean_label
 from .funds import (breakdown_headers, fund_item, header_unit, is_fund_line_label, is_funds_header,
                     parse_amount_pair,
@@ -63,6 +64,7 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
     (a page cut mid-form): its first rows are read under it."""
     year = ctx.meta.get("fiscal_year")
     for n_table, t in enumerate(ctx.section.tables()):
+        parse_allocation(ctx, t, year)
         rows = table_rows(ctx, t)
         unit = "万元"
         breakdown: dict[int, str] = {}
