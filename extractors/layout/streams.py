@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .vocab import (FIGURE, GOAL, ITEM, LEVEL1, LEVEL2, NAME, OP, has_scale, header_kind,
+from .vocab import (FIGURE, fold, GOAL, ITEM, LEVEL1, LEVEL2, NAME, OP, has_scale, header_kind,
                     is_block_label, is_breakdown_header, is_closing, is_figure_like, is_fund_item,
                     is_meta_label, is_total, kv_label, level_of, shape)
 
@@ -65,8 +65,8 @@ def _header(texts: list[str], i: int, lead: int) -> Header | None:
         k = header_kind(texts[j])
         if k is None and not kinds and has_scale(texts[j]) and shape(texts[j]) == "text" and len(texts[j]) <= 16:
             k = ITEM  # 项目资金(万元): the label column of a funds block
-        if k is None or (k == ITEM and kinds):
-            break
+        if k is None or (k == ITEM and kinds) or any(fold(texts[j]) == fold(texts[x]) for x in range(i + lead, j)):
+            break  # the same label twice is a repeated line, not two columns
         kinds.append(k)
         j += 1
     named = [k for k in kinds if k != ITEM]

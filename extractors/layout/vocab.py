@@ -28,6 +28,7 @@ _YEAR = re.compile(r"^(?:20\d\d|19\d\d)年(?:度)?")
 _NUMBERING = re.compile(r"^(?:\d+[.、．]|[一二三四五六七八九十]+、|[(（]\d+[)）])")
 _POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 _SCALE = re.compile(r"[(（]\s*(?:单位[:：]?)?\s*(?:万元|元|亿元|千元)\s*(?:[)）]|$)")
+_NOT_HEADER = re.compile(r"[、，,。；;•·●■□√!！?？]")
 _OPS = {"=", "≥", "≤", ">", "<", ">=", "<=", "＝", "≧", "≦", "定量", "定性"}
 
 
@@ -104,8 +105,9 @@ def header_kind(text: str) -> str | None:
     """The kind of column a header cell names (level1, name, figure, goal, item, …), or
     None when the cell is no header label of the forms."""
     c = core(text)
-    if not c or len(c) > 14 or any(ch.isdigit() for ch in c) or _NUMBERING.match(fold(text)):
-        return None  # a numbered line (1.项目年度目标完成情况) titles a part, it heads no column
+    if not c or len(c) > 14 or any(ch.isdigit() for ch in c) or _NUMBERING.match(fold(text)) \
+            or _NOT_HEADER.search(fold(text)):
+        return None  # a numbered or bulleted line titles a part, a sentence heads no column
     thr = settings()["threshold"]
     best, best_s = None, 0.0
     for lab, kind in _header_vocab():
