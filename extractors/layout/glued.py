@@ -12,6 +12,7 @@ whitespace-separated tokens.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 from dataclasses import dataclass, field
@@ -164,12 +165,17 @@ class _Builder:
         run_at = {r[0].start: r for r in runs}
         pos = self._preamble(labels, first)
         stops = sorted({lab.start for lab in labels if lab.kind != sh.HEADER} | set(run_at) | set(lists))
+        at_pos = {}
+        for x in labels:
+            at_pos.setdefault(x.start, x)
         while pos < self.end:
             pos = self._skip_ws(pos)
             if pos >= self.end:
                 break
-            lab = next((x for x in labels if x.start == pos and (x.kind != sh.HEADER or pos in run_at)), None)
-            nxt = next((s for s in stops if s > pos), self.end)
+            lab = at_pos.get(pos)
+            lab = lab if lab is not None and (lab.kind != sh.HEADER or pos in run_at) else None
+            k = bisect.bisect_right(stops, pos)
+            nxt = stops[k] if k < len(stops) else self.end
             if pos in lists:
                 pos = self._list(lists[pos])
                 stops = [s for s in stops if s >= pos]
@@ -187,8 +193,8 @@ class _Builder:
             elif lab.kind == sh.META:  # the value runs to the next label or line break
                 nl = text.find("\n", lab.end, nxt)
                 stop = nxt if nl < 0 or not text[lab.end:nl].strip() else nl
-                inner = sh.find_labels(text, lab.end, stop, sh.ALL)
-                stop = inner[0].start if inner else stop
+                inner = sh.first_label(text, lab.end, stop, sh.ALL)
+                stop = inner.start if inner else stop
                 if _plain_value(text[lab.end:stop], lab.role in sh.vocab()["phone_labels"]):
                     self.cells([(lab.start, lab.end), (lab.end, stop)])
                 else:
@@ -217,8 +223,9 @@ class _Builder:
         """Where the title whose form word starts at ``a`` begins: back to the sentence
         start if that is near, never into an earlier title or date."""
         text = self.text
-        floor = max([m.end() for pat in _titles() for m in pat.finditer(text, self.start, a)]
-                    + [m.end() for m in _DATE.finditer(text, self.start, a)] + [self.start])
+        lo = max(self.start, a - 80)
+        floor = max([m.end() for pat in _titles() for m in pat.finditer(text, lo, a)]
+                    + [m.end() for m in _DATE.finditer(text, lo, a)] + [self.start])
         back = a
         while back > floor and a - back < 40 and text[back - 1] not in _SENTENCE_END:
             back -= 1
@@ -320,8 +327,8 @@ class _Builder:
             item = self._fund_item(p)
             if item is None:
                 break
-            nxt_item = sh.find_labels(text, item[1], self.end, (sh.FUND_ITEM,) + _TOP)
-            run_end = nxt_item[0].start if nxt_item else self.end
+            nxt_item = sh.first_label(text, item[1], self.end, (sh.FUND_ITEM,) + _TOP)
+            run_end = nxt_item.start if nxt_item else self.end
             m = self._SUB_ITEM.search(text, item[1], run_end)
             run_end = m.start() if m else run_end
             figs = _FIGURES.match(text, item[1], run_end)  # a fund line holds figures only

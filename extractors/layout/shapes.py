@@ -157,6 +157,16 @@ def find_labels(text: str, start: int, end: int, kinds: tuple[str, ...]) -> list
     return out
 
 
+def first_label(text: str, start: int, end: int, kinds: tuple[str, ...]) -> Label | None:
+    """The first label of the given kinds in ``text[start:end]``, or None."""
+    pat, names = _lexer(tuple(kinds))
+    m = pat.search(text, start, end)
+    if m is None:
+        return None
+    kind, role = names[m.lastgroup]
+    return Label(m.start(), m.end(), kind, role, m.group())
+
+
 # ---- cell shapes -----------------------------------------------------------------
 
 _NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
@@ -190,6 +200,7 @@ def unit_follows(text: str, j: int) -> bool:
     return j > 0 and text[j - 1].isdigit() and bool(_shape_res()["unit_start"].match(text, j))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def ends_in_figure(s: str) -> bool:
     """True if ``s`` ends in a digit, or in a digit and its unit word (``…发生数0起``)."""
     s = s.rstrip()
@@ -199,22 +210,26 @@ def ends_in_figure(s: str) -> bool:
     return bool(m) or bool(re.search(r"\d\s*[%％‰]$", s))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def has_glued_figures(s: str) -> bool:
     """True if ``s`` holds two figures glued together (``0起0起``, ``100%100%``): in a
     table those are two cells, never the inside of a name."""
     return bool(_shape_res()["glued_figures"].search(s))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def has_bare_number(s: str) -> bool:
     """True if a number inside ``s`` runs straight into a Chinese character that is not a
     unit word (``产产1显著提升``): in glued text that number is a cell, not part of a name."""
     return bool(_shape_res()["bare_number"].search(s))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_shape(s: str, shape: str) -> bool:
     return bool(_shape_res()[shape].fullmatch(s))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_value(s: str) -> str | None:
     """The shape of a target / actual cell: quantity, date or text (None if none fits)."""
     s = s.strip()
@@ -236,6 +251,7 @@ def number(s: str) -> Decimal | None:
         return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def points(s: str) -> Decimal | None:
     """The value of a points cell (``10``, ``8.5分``), None if it is not one."""
     s = s.strip()
@@ -245,11 +261,13 @@ def points(s: str) -> Decimal | None:
     return v if v is not None and v <= vocab()["max_points"] else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def money(s: str) -> Decimal | None:
     s = s.strip()
     return number(s) if is_shape(s, "money") else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def percent(s: str) -> Decimal | None:
     s = s.strip()
     return number(s) if is_shape(s, "percent") else None
