@@ -304,3 +304,19 @@ def test_rtf_named_doc_is_converted_and_read():
     assert len(want["indicators"]) == 11
     assert values(rec["indicators"]) == values(want["indicators"])
     assert values(rec["funds"]) == values(want["funds"])
+
+
+def test_doc_of_a_second_layout_gives_the_docx_values():
+    """The Tianjin 绩效目标表 r031 (vMerge 7 restart / 23 continue) as a Word 97 .doc.
+    (Made through .odt: LibreOffice 7.4's direct .docx -> .doc export drops this table,
+    a writer-side fault; the .doc it writes from .odt holds the table.)"""
+    need_soffice()
+    src = need(SAMPLES_DEV / "r031.docx")
+    odt, _ = legacy.convert(src, "docx", "odt")
+    doc_bytes, _ = legacy.convert(odt, "odt", "doc")
+    assert legacy.ole_kind(doc_bytes) == "word"
+    rec, want = process_file(doc_bytes, "r031.doc"), process_file(src, "r031.docx")
+    assert rec["documents"][0]["format"] == "doc"
+    assert len(want["indicators"]) == 11
+    assert values(rec["indicators"]) == values(want["indicators"])
+    assert values(rec["funds"]) == values(want["funds"])
