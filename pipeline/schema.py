@@ -27,7 +27,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("duplicate_of", STR, "Set on a file byte-identical to an earlier one of the batch (in source_path order): the doc_id of that first copy, whose records it shares; this row has its own doc_id and no records of its own. Null otherwise."),
         ("format", STR, "File format detected from the content: txt|docx|pdf|xlsx|html, or the legacy xls|doc|rtf (doc/rtf converted by LibreOffice, said in warnings); null if unrecognised."),
         ("layout", STR, "How text and tables were recovered: tab_cells, tsv_rows, markdown_table, blank_line_cells, space_flat, flat (text dialects, see CONTRACT.md), docx_tables, pdf_tables, xlsx_cells, xls_cells, html_tables."),
-        ("encoding", STR, "Text encoding of a .txt input (utf-8, utf-8-sig, gb18030, utf-16); null for other formats."),
+        ("encoding", STR, "Text encoding of a .txt input (utf-8, utf-8-sig, gb18030, utf-16 with a byte-order mark, utf-16-le/utf-16-be without one); null for other formats."),
         ("sha256", STR, "SHA-256 of the raw file bytes (hex)."),
         ("n_bytes", I64, "Size of the raw file in bytes."),
         ("n_pages", I32, "Number of pages (PDF only), else null."),
