@@ -86,3 +86,18 @@ def test_undecided_section_still_has_its_tables_read():
     assert "form type not decided" in sec["status_message"]
     assert [(f["item"], f["measure"], f["amount_yuan"]) for f in out["funds"]] == [
         ("年度资金总额", "budget_full_year", D("33596200.00")), ("年度资金总额", "executed", D("33596200.00"))]
+
+
+def test_allocation_table_as_fund_lines():
+    # r048 附件1 下达2022年中央林业草原生态保护恢复资金预算安排表, 单位:万元:
+    # '序号 | 单位 | 合计 | 天保工程社会保险补助 | …' then '1 | 县林业局 | 3454 | 4 | 2400 | 1050'
+    rows = [
+        ["序号", "单位", "合计", "天保工程社会保险补助", "政社性支出", "新一轮退耕还林还草现金补助"],
+        ["1", "县林业局", "3454", "4", "2400", "1050"],
+        ["2", "县国有林场", "63", "", "63", ""],
+    ]
+    out = extract_bytes(html_form("下达2022年中央林业草原生态保护恢复资金预算安排表", rows,
+                                  paragraphs=["单位:万元"]), "f.html")
+    assert [(f["item"], f["measure"], f["measure_raw"], f["amount_yuan"]) for f in out["funds"]] == [
+        ("县林业局", "budget", "合计", D("34540000.00")), ("县国有林场", "budget", "合计", D("630000.00"))]
+    assert out["sections"][0]["unit_name"] is None  # '单位 | 合计' is a header, not a unit

@@ -239,3 +239,24 @@ def test_indicator_blocks_hold_the_raw_values(seed000_records, field):
             assert b["text"].strip() == (r[raw_field] or "").strip()
         elif r["weight"] is not None:
             assert D(b["text"].strip()) == r["weight"]
+
+
+def test_breakdown_header_with_its_own_sum_is_the_parent_of_its_lines():
+    # r064 附件二: '按收入性质分:2030.12 | 按支出性质分:1925.67' over
+    # '其中: 一般公共预算:1325.68 | 其中:基本支出:900.47'
+    from .formbuild import extract_bytes, html_form
+    rows = [
+        ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "自评得分"],
+        ["年度资金总额", "861.10", "2030.12", "2030.12", "10", "100%", "10"],
+        [("按收入性质分:2030.12", 4), ("按支出性质分:1925.67", 3)],
+        [("其中: 一般公共预算:1325.68", 4), ("其中:基本支出:900.47", 3)],
+    ]
+    out = extract_bytes(html_form("2023年度部门整体支出绩效自评表", rows), "f.html")
+    lines = [(f["item"], f["item_raw"], f["parent_item"], f["amount_yuan"]) for f in out["funds"]
+             if f["measure"] == "budget"]
+    assert lines == [
+        ("按收入性质分", "按收入性质分", "年度资金总额", D("20301200.00")),
+        ("按支出性质分", "按支出性质分", "年度资金总额", D("19256700.00")),
+        ("一般公共预算", "其中:一般公共预算", "按收入性质分", D("13256800.00")),  # spaces folded (CONTRACT)
+        ("基本支出", "其中:基本支出", "按支出性质分", D("9004700.00")),
+    ]

@@ -142,6 +142,7 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
         if bd := breakdown_headers(row):
             breakdown = bd
             ctx.claim(*row)
+            breakdown_header_lines(ctx, row, total_item, fiscal_year, unit)
             i += 1
             continue
         if breakdown:
@@ -231,6 +232,32 @@ def breakdown_headers(row: list[Block]) -> dict[int, str]:
     return {c.col: h for c in row if (h := breakdown_head(c.text))}
 
 
+_AMOUNT_TAIL = re.compile(r"\s*[:：]\s*[-\d,，.．]+\s*(?:万元|亿元|元)?\s*$")
+
+
+def _label_part(text: str) -> str:
+    """``其中: 一般公共预算:1325.68`` → ``其中: 一般公共预算`` (the label before the amount)."""
+    return _AMOUNT_TAIL.sub("", text) or text
+
+
+def breakdown_header_lines(ctx: Ctx, row: list[Block], total_item: str | None,
+                           fiscal_year: int | None, unit: str) -> None:
+    """A breakdown header that states its own sum (``按收入性质分:2030.12``, r064) is a line
+    under the total, and the lines below it are its parts."""
+    for c in row:
+        head = breakdown_head(c.text)
+        m = _LABEL_VALUE.match(fold(c.text))
+        if not head or not m or not m.group("value"):
+            continue
+        money = money_cell(m.group("value") + (m.group("unit") or ""), unit)
+        if money is None:
+            continue
+        _fund(ctx, item_block=c, item=head, item_raw=_label_part(read(c)), parent=total_item,
+              measure=vocab()["breakdown_headers"][head], measure_raw=head, period_year=fiscal_year,
+              value_block=c, amount_raw=m.group("value"), money=money, line_no=None)
+        ctx.evidence.setdefault("bd_parent", {})[c.col] = head
+
+
 def is_label_value(text: str) -> bool:
     """A ``其中：一般公共预算：1988.88`` / ``政府性基金拨款：`` cell."""
     t = fold(text)
@@ -270,8 +297,10 @@ def parse_breakdown_row(ctx: Ctx, row: list[Block], breakdown: dict[int, str], t
             if money is None:
                 continue
             label = m.group("label")
-            _fund(ctx, item_block=c, item=fund_item(label), item_raw=read(c),
-                  parent=total_item, measure=vocab()["breakdown_headers"][measure_raw],
+            head_col = under[-1] if under else cols[0]
+            parent = ctx.evidence.get("bd_parent", {}).get(head_col, total_item)
+            _fund(ctx, item_block=c, item=fund_item(label), item_raw=_label_part(read(c)),
+                  parent=parent, measure=vocab()["breakdown_headers"][measure_raw],
                   measure_raw=measure_raw, period_year=fiscal_year, value_block=c,
                   amount_raw=raw, money=money, line_no=None)
     return ok

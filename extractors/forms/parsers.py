@@ -15,7 +15,7 @@ from ..segment import Section
 from .common import read, Ctx, fold, match_role, vocab
 from .allocation import parse_allocation
 from .common import clean_label
-from .funds import (breakdown_headers, fund_item, header_unit, is_fund_line_label, is_funds_header,
+from .funds import (breakdown_header_lines, breakdown_headers, fund_item, header_unit, is_fund_line_label, is_funds_header,
                     parse_amount_pair,
                     parse_breakdown_row, parse_expenditure_table, parse_funds_block,
                     parse_total_cell)
@@ -101,6 +101,7 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
             if bd := breakdown_headers(row):
                 breakdown = bd
                 ctx.claim(*row)
+                breakdown_header_lines(ctx, row, "年度资金总额", year, unit)
             elif not (breakdown and parse_breakdown_row(ctx, row, breakdown, "年度资金总额", year, unit)):
                 k = 0
                 while k < len(row):  # every label/amount pair of the row
