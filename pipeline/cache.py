@@ -94,12 +94,16 @@ class Cache:
     """The cache folder of one fingerprint."""
 
     def __init__(self, cache_dir: str | os.PathLike, fp: str | None = None):
-        import fsspec
         self.url = os.fspath(cache_dir)
         self.fp = fp or fingerprint()
-        self.fs, root = fsspec.core.url_to_fs(self.url)
+        if "://" in self.url and not self.url.startswith("file://"):
+            import fsspec
+            self.fs, root = fsspec.core.url_to_fs(self.url)
+            self.local = False
+        else:  # a local folder: plain os calls, no fsspec import
+            self.fs, root = None, os.path.abspath(self.url.removeprefix("file://"))
+            self.local = True
         self.root = f"{root.rstrip('/')}/{self.fp}"
-        self.local = "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,))
 
     def _path(self, sha: str) -> str:
         return f"{self.root}/{sha[:2]}/{sha}.arrows"

@@ -14,6 +14,7 @@ the end-of-run columns (``same_content_as``) are known.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections import deque
 from dataclasses import dataclass, field
@@ -165,7 +166,8 @@ def local_results(entries: list[Entry], opts: Options, progress):
             if it.kind == "pool":
                 yield (e.path, e.rel, it.sha, opts.cache)
 
-    inline = opts.workers <= 1 and opts.timeout <= 0  # in this process: no limits enforced
+    # in this process (no limits enforced), or when nothing needs a worker
+    inline = (opts.workers <= 1 and opts.timeout <= 0) or not entries
     if inline:
         gen = tasks()
         for args in gen:
@@ -175,9 +177,15 @@ def local_results(entries: list[Entry], opts: Options, progress):
         while planned:
             yield _ready(planned.popleft(), opts)
         return
+    gen = tasks()
+    first = next(gen, None)  # the pool starts only if a document needs processing
+    while planned and planned[0].kind != "pool":
+        yield _ready(planned.popleft(), opts)
+    if first is None:
+        return
     with Pool(process_path, workers=opts.workers, timeout=opts.timeout,
               memory_limit=opts.memory_limit, init_fn=warm_up) as pool:
-        results = pool.imap(tasks())
+        results = pool.imap(itertools.chain([first], gen))
         waiting: deque = deque()
         exhausted = False
         while True:
