@@ -247,3 +247,16 @@ def test_billion_laughs_is_refused_or_read_without_expansion():
         except ReaderError:
             continue
         assert "haha" * 1000 not in doc.text  # 10^9 'ha's never expanded
+
+
+@FUZZ
+@given(st.text(alphabet="项目支出绩效自评表预算执行率年度资金总额万元，。、（）0123456789", min_size=8, max_size=80),
+       st.sampled_from(["gbk", "gb2312", "big5", "iso-8859-1", "windows-1252", "shift_jis", "euc-kr"]),
+       st.booleans())
+def test_html_charset_is_believed_only_when_it_reads(text, declared, really_utf8):
+    """A page holds UTF-8 whatever its <meta> says, or really is in GB18030 and says gbk."""
+    if not really_utf8 and not declared.startswith("gb"):
+        declared = "gbk"
+    page = f'<html><head><meta charset="{declared}"></head><body><p>{text}</p></body></html>'
+    doc = read_html(page.encode("utf-8" if really_utf8 else "gb18030"))
+    assert [b.text for b in doc.blocks] == [text]
