@@ -134,7 +134,7 @@ def pipeline_run(raw: Path, out: Path, workers: int, extra: list[str] = (), memo
     dt = time.perf_counter() - t0
     if peak:
         peak.close()
-    if p.returncode not in (0, 1):
+    if p.returncode not in (0, 1) or " documents (" not in out_:
         raise SystemExit(f"run failed ({p.returncode}): {err[-2000:]}")
     shutil.rmtree(out, ignore_errors=True)
     return dt, (peak.tree, peak.single) if peak else None, out_.splitlines()[0] if out_ else ""
