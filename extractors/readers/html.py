@@ -83,12 +83,13 @@ def _decode(data: bytes) -> tuple[str, str, list[str]]:
     if declared:
         text = _strict(data, declared)
         if text is not None and declared != "utf-8" and utf8 is not None and not utf8.isascii() \
-                and (len(_non_ascii(utf8)) >= 8 or is_mojibake(text)
+                and (len(_non_ascii(utf8)) >= 3 or is_mojibake(text)
                      or not looks_like_text(_non_ascii(text))):
-            # UTF-8 bytes that also "decode" as the declared charset: a run of valid
-            # multi-byte UTF-8 is practically never what a GB, Big5 or Latin text happens to
-            # be, and a short one is believed when the declared reading is mojibake
-            # (é¡¹ç›® for 项目) or no text at all.
+            # UTF-8 bytes that also "decode" as the declared charset: three or more valid
+            # multi-byte UTF-8 characters are practically never what a GB, Big5 or Latin
+            # text happens to be (a GB character pair is valid UTF-8 with a chance of about
+            # 1 in 7, so a page of them about 1 in 7^n); fewer are believed when the
+            # declared reading is mojibake (é¡¹ç›® for 项目) or no text at all.
             warnings.append(f"page declares {declared} but holds UTF-8 (the {declared} reading "
                             "is mojibake): decoded as utf-8")
             return utf8, "utf-8", warnings
