@@ -195,7 +195,8 @@ class _Builder:
                 stop = nxt if nl < 0 or not text[lab.end:nl].strip() else nl
                 inner = sh.first_label(text, lab.end, stop, sh.ALL)
                 stop = inner.start if inner else stop
-                if _plain_value(text[lab.end:stop], lab.role in sh.vocab()["phone_labels"]):
+                cut = stop < self.end and text[stop - 1:stop].isdigit() and sh.unit_follows(text, stop)
+                if not cut and _plain_value(text[lab.end:stop], lab.role in sh.vocab()["phone_labels"]):
                     self.cells([(lab.start, lab.end), (lab.end, stop)])
                 else:
                     self.cells([(lab.start, lab.end)])
@@ -540,7 +541,7 @@ def _plain_value(v: str, phone: bool = False) -> bool:
     v = v.strip()
     if phone and v and not (v[0].isdigit() or v[0] == "*"):
         return False
-    return len(v) <= 40 and not _HEADERISH.search(v)
+    return len(v) <= 40 and not _HEADERISH.search(v) and sh.holds_label(v) is None
 
 
 def _list_rows(text: str, pos: int, end: int, n: int) -> bool:

@@ -104,6 +104,13 @@ def _restates(t: str, a: str) -> bool:
     return len(c) % 2 == 0 and c[: len(c) // 2] == c[len(c) // 2:]
 
 
+def _anchored(roles: tuple[str, ...], cells: list[str]) -> bool:
+    """True if the row holds a figure (points, quantity, date): a row with none has no
+    written boundary at all, and any Han run could be cut into such rows."""
+    return any(c.strip() and (r in POINT_ROLES or sh.is_value(c) in ("quantity", "date"))
+               for r, c in zip(roles, cells))
+
+
 def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
             glued: bool = True) -> bool | str:
     """True, False, or AMBIGUOUS: the row fits, but a boundary inside it is not written
@@ -126,8 +133,7 @@ def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
     # a row with no figure has no written boundary at all: any Han run could be cut into
     # such rows, so they are no reading; a row held by a figure whose text cells cannot be
     # told apart is a reading that can never be published (AMBIGUOUS)
-    unsure = False if not any(c.strip() and (r in POINT_ROLES or sh.is_value(c) in ("quantity", "date"))
-                              for r, c in zip(roles, cells)) else AMBIGUOUS
+    unsure = AMBIGUOUS if _anchored(roles, cells) else False
     if kt == ka == "text" and roles.index("actual") == roles.index("target") + 1:
         # two qualitative cells glued: only a restatement (显著提升显著提升) is separable
         if t.strip() != a.strip():
@@ -183,6 +189,10 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
                 ok = _row_ok(roles, strs, l1_weight, glued)
                 if not ok:
                     continue
+                if glued and cells and cells[0][1] > cells[0][0] and sh.is_value(strs[0]) == "text" \
+                        and not run.crosses(j, cells[0][0] + 1) and ok is True:
+                    # a name glued to a text cell: the boundary between them is not written
+                    ok = AMBIGUOUS if _anchored(roles, strs) else False
                 row = ((k, j),) + cells + ((AMBIGUOUS,) if ok == AMBIGUOUS else ())
                 for rest in rows_from(end):
                     out.append((row,) + rest)

@@ -167,6 +167,24 @@ def first_label(text: str, start: int, end: int, kinds: tuple[str, ...]) -> Labe
     return Label(m.start(), m.end(), kind, role, m.group())
 
 
+@functools.lru_cache(maxsize=4096)
+def holds_label(value: str) -> str | None:
+    """A key label written inside ``value``, allowing one OCR slip (``联系电目`` for
+    联系电话): the value then runs over a label the text garbled, and its end is unsure."""
+    from rapidfuzz.distance import Levenshtein
+    v = re.sub(r"\s+", "", value)
+    for lab in vocab()["meta"]:
+        n = len(lab)
+        if n < 4:
+            continue
+        for i in range(0, max(0, len(v) - n) + 1):
+            w = v[i:i + n]
+            # a short label only with its last character garbled; a long one anywhere
+            if w == lab or (w[:-1] == lab[:-1] if n < 6 else Levenshtein.distance(w, lab) <= 1):
+                return lab
+    return None
+
+
 # ---- cell shapes -----------------------------------------------------------------
 
 _NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
