@@ -195,7 +195,8 @@ class _Builder:
                 stop = nxt if nl < 0 or not text[lab.end:nl].strip() else nl
                 inner = sh.first_label(text, lab.end, stop, sh.ALL)
                 stop = inner.start if inner else stop
-                cut = stop < self.end and text[stop - 1:stop].isdigit() and sh.unit_follows(text, stop)
+                cut = stop < self.end and (text[stop - 1:stop].isdigit() and sh.unit_follows(text, stop)
+                                           or self._label_overlaps(lab.end, stop))
                 if not cut and _plain_value(text[lab.end:stop], lab.role in sh.vocab()["phone_labels"]):
                     self.cells([(lab.start, lab.end), (lab.end, stop)])
                 else:
@@ -231,6 +232,15 @@ class _Builder:
         while back > floor and a - back < 40 and text[back - 1] not in _SENTENCE_END:
             back -= 1
         return back if back == floor or text[back - 1] in _SENTENCE_END else a
+
+    def _label_overlaps(self, lo: int, stop: int) -> bool:
+        """True if another label could begin before ``stop`` and run past it (2021年度|资金总额
+        vs 年度资金总额): which characters end the value is then not written."""
+        for x in range(max(lo + 1, stop - 6), stop):
+            m = sh.first_label(self.text, x, min(self.end, stop + 40), sh.ALL)
+            if m is not None and m.start == x and m.end > stop:
+                return True
+        return False
 
     def _skip_ws(self, i: int) -> int:
         while i < self.end and self.text[i].isspace():
@@ -326,6 +336,10 @@ class _Builder:
         while True:
             p = self._skip_ws(pos)
             item = self._fund_item(p)
+            if item is None and roles == ("budget",):
+                # one amount column (资金总额及构成): any 'label:' line with its amount
+                m = _KEY_AMOUNT.match(text, p, self.end)
+                item = m.span("label") if m else None
             if item is None:
                 break
             nxt_item = sh.first_label(text, item[1], self.end, (sh.FUND_ITEM,) + _TOP)
@@ -529,6 +543,8 @@ class _Builder:
         return sorted(out)
 
 
+_KEY_AMOUNT = re.compile(r"[(（;；)）,，\s]*(?P<label>(?:其中\s*[:：]\s*)?(?:[一二三四五六七八九十]+、)?"
+                         r"\p{Han}{1,12}\s*[:：]?)(?=\s*\d)")
 _FIGURES = re.compile(r"[\d.%％‰,，\s万元—\-－/]*(?<=[\d%％‰元—\-－/])|")
 _HEADERISH = re.compile(r"[(（]\s*(?:分|%|万元|元|A|B|B/A)\s*[)）]|\p{Han}\s*\d+(?:\.\d+)?\s*\p{Han}")
 
