@@ -139,6 +139,22 @@ def segment(doc: Document) -> list[Section]:
         sec.char_end = len(doc.text) if k + 1 >= len(starts) else blocks[j].char_start
         _classify(sec)
         sections.append(sec)
+    # a heading-only section (a title line or two, no table) folds into the next
+    k = 0
+    while k + 1 < len(sections):
+        sec, nxt = sections[k], sections[k + 1]
+        if not sec.tables() and len(sec.blocks) <= 4 and sec.form_type != "self_eval_report" \
+                and not (sec.attachment_label and nxt.attachment_label):
+            nxt.blocks = sec.blocks + nxt.blocks
+            nxt.char_start = sec.char_start
+            nxt.attachment_label = nxt.attachment_label or sec.attachment_label
+            if nxt.title is None:
+                nxt.title, nxt.title_block = sec.title, sec.title_block
+            del sections[k]
+            continue
+        k += 1
+    for n, s in enumerate(sections, start=1):
+        s.ordinal = n
     # a leading section with no form and no table is a cover note: fold it forward
     # (or a one-line page teaser that opens with the next section's own title)
     teaser = len(sections) > 1 and len(sections[0].blocks) == 1 and sections[0].title \

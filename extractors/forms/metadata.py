@@ -111,6 +111,19 @@ def _tail_label(seg: str) -> str | None:
     return None
 
 
+def _spaced_pairs(text: str):
+    """``地方主管部门 旺苍县卫生健康局 资金使用单位 旺苍县卫生健康局`` (no colons): a word
+    the vocabulary knows as a label and the word after it."""
+    words = fold_line(text).split()
+    k = 0
+    while k + 1 < len(words):
+        if meta_key(words[k], 0.9) and not meta_key(words[k + 1], 0.9):
+            yield words[k], words[k + 1]
+            k += 2
+        else:
+            k += 1
+
+
 def fold_line(text: str) -> str:
     from normalizers import to_halfwidth
     return to_halfwidth(text).replace("\n", " ")
@@ -143,7 +156,8 @@ def read_metadata(ctx: Ctx, rows_of) -> None:
     for p in sec.paragraphs():
         if len(p.text) > 200:
             continue
-        for lab, val in _label_values(p.text):
+        pairs = list(_label_values(p.text)) or list(_spaced_pairs(p.text))
+        for lab, val in pairs:
             key = meta_key(lab)
             if key:
                 _store(ctx, key, val, p)
