@@ -274,7 +274,9 @@ class Merger:
         if tables["indicators"].num_rows or tables["funds"].num_rows:
             from .duplicates import content_keys
             k = content_keys({n: tables[n].to_pylist() for n in ("sections", "indicators", "funds")})
-            self.keys.update(k)
+            # kept for the whole run: 16 bytes per form section instead of its values
+            self.keys.update({d: frozenset(hashlib.blake2b(repr(x).encode(), digest_size=16).digest()
+                                           for x in ks) for d, ks in k.items()})
 
     def _copy_row(self, it: Item) -> dict[str, pa.Table]:
         first = self.firsts[it.sha]
@@ -294,7 +296,7 @@ class Merger:
     def finish(self) -> list[str]:
         """Write the documents rows with ``same_content_as``; the summary lines of the
         content duplicates."""
-        from .duplicates import group_by_content
+        from .duplicates import describe, group_by_content
         dup = group_by_content(self.keys, self.docs)
         if self.spool is not None:
             self.spool.close()
@@ -309,13 +311,7 @@ class Merger:
                         t = t.set_column(i, t.schema.field(i), pa.array([dup.get(d) for d in ids], pa.string()))
                     self.writer.add("documents", t)
             os.unlink(self.spool_path)
-        path = {d["doc_id"]: d["source_path"] for d in self.docs}
-        groups: dict[str, list[str]] = {}
-        for doc, first in dup.items():
-            if doc != first:
-                groups.setdefault(first, []).append(doc)
-        return [f"{path[f]} = " + " = ".join(sorted(path[d] for d in o))
-                for f, o in sorted(groups.items(), key=lambda kv: path[kv[0]])]
+        return describe({"documents": self.docs}, dup)
 
     def summary(self) -> dict:
         c = self.counts
