@@ -21,7 +21,7 @@ import re
 from ..model import TextBuilder
 from ._common import cell_text
 
-MAX_COVERED = 100_000  # positions of one merged range expanded into a set; larger ones are tested by bounds
+MAX_COVERED = 1_000_000  # merged positions expanded into a set per sheet; further ranges are tested by bounds
 
 
 def column_letter(col: int) -> str:
@@ -40,9 +40,9 @@ def emit_sheet(tb: TextBuilder, title: str, values: dict[tuple[int, int], str],
     covered: set[tuple[int, int]] = set()
     big: list[tuple[int, int, int, int]] = []
     for (r0, c0), (rs, cs) in merges.items():
-        if rs * cs <= MAX_COVERED:
-            covered.update((r, c) for r in range(r0, r0 + rs) for c in range(c0, c0 + cs))
-            covered.discard((r0, c0))
+        if len(covered) + rs * cs <= MAX_COVERED:
+            covered.update((r, c) for r in range(r0, r0 + rs) for c in range(c0, c0 + cs)
+                           if (r, c) != (r0, c0))
         else:
             big.append((r0, c0, r0 + rs - 1, c0 + cs - 1))
 
