@@ -260,3 +260,22 @@ def test_breakdown_header_with_its_own_sum_is_the_parent_of_its_lines():
         ("一般公共预算", "其中:一般公共预算", "按收入性质分", D("13256800.00")),  # spaces folded (CONTRACT)
         ("基本支出", "其中:基本支出", "按支出性质分", D("9004700.00")),
     ]
+
+
+def test_money_table_with_year_columns():
+    # r030 项目支出预算绩效目标申报表(2022年度): '项目资金情况 | 项目资金申请(万元) | 项 目 |
+    # 上年度安排资金 | 本年度申请资金' over '合 计 | 213.4 | 259' and '县级资金 | 213.4 | 259'
+    from .formbuild import extract_bytes, html_form
+    rows = [
+        [("项目资金情况", 1, 4), ("项目资金申请(万元)", 1, 4), "项 目", "上年度安排资金", "本年度申请资金"],
+        ["合 计", "213.4", "259"],
+        ["市级资金", "", ""],
+        ["县级资金", "213.4", "259"],
+    ]
+    out = extract_bytes(html_form("项目支出预算绩效目标申报表", rows, paragraphs=["(2022年度)"]), "f.html")
+    got = [(f["item"], f["parent_item"], f["measure_raw"], f["period_year"], f["amount_yuan"]) for f in out["funds"]]
+    assert got == [
+        ("合计", None, "上年度安排资金", 2021, D("2134000.00")), ("合计", None, "本年度申请资金", 2022, D("2590000.00")),
+        ("县级资金", "合计", "上年度安排资金", 2021, D("2134000.00")),
+        ("县级资金", "合计", "本年度申请资金", 2022, D("2590000.00")),
+    ]

@@ -24,6 +24,7 @@ from ..tables import Header
 from .indicators import indicator_header, looks_like_indicator_row, parse_indicator_table
 from .formtype import decide
 from .metadata import read_metadata
+from .moneytable import parse_money_table
 from .stream import table_rows
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
@@ -83,6 +84,9 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
                 continue
             if is_funds_header(row):
                 i = parse_funds_block(ctx, rows, i, year)
+                continue
+            if (j := parse_money_table(ctx, rows, i, year)) is not None:
+                i = j
                 continue
             if is_goal_header(row):
                 i = parse_goal_block(ctx, rows, i)
