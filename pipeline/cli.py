@@ -32,7 +32,7 @@ def _cmd_run(args) -> int:
                       metrics_path=Path(args.metrics) if args.metrics else None,
                       progress=not args.quiet, cache_dir=cache,
                       memory_limit_mb=args.memory_limit_mb, max_file_mb=args.max_file_mb,
-                      allow_empty=args.allow_empty, scheduler=args.scheduler)
+                      allow_empty=args.allow_empty, scheduler=args.scheduler or None)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
