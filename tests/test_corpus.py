@@ -90,7 +90,7 @@ def test_r031_markdown_rows_with_collapsed_merges(corpus):
     assert rows[6][:4] == ("产出指标", "成本指标", "补贴标准", "71.86元/平方米")
     assert rows[10][:3] == ("满意度指标", "服务对象满意度指标", "受益租户满意度")
     # '项目预算金额(万元) | 193.8 |' beside 主管预算部门
-    assert funds(corpus, "r031") == [("年度资金总额", None, "budget", "193.8", D("1938000.00"))]
+    assert funds(corpus, "r031") == [("项目预算金额", None, "budget", "193.8", D("1938000.00"))]  # kept as written (gold)
     assert corpus("""SELECT fiscal_year, s.status FROM {sections} s JOIN {documents} d USING (doc_id)
                      WHERE d.source_path = 'r031.txt'""") == [(2020, "ok")]
 
