@@ -15,7 +15,7 @@ from __future__ import annotations
 import regex as re
 
 from .lines import Line
-from .streams import _fits, _start_col, header_at
+from .streams import fits_column, start_col, header_at
 from .vocab import ITEM, is_closing
 
 SPACES = "spaces"
@@ -54,9 +54,9 @@ def fits(text: str, spans: list[tuple[int, int]], kinds: list[str]) -> bool:
     if not kinds or kinds[0] != ITEM:
         return True
     texts = [text[a:b] for a, b in spans]
-    if _start_col(kinds, texts[0]) != 0:
+    if start_col(kinds, texts[0]) != 0:
         return False
-    return all(_fits(k, t) for k, t in zip(kinds[1:], texts[1:]))
+    return all(fits_column(k, t) for k, t in zip(kinds[1:], texts[1:]))
 
 
 def header_at_line(text: str, spans: list[tuple[int, int]]) -> tuple[int, int] | None:

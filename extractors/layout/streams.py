@@ -75,7 +75,7 @@ def _header(texts: list[str], i: int, lead: int) -> Header | None:
     return None
 
 
-def _start_col(kinds: list[str], text: str) -> int | None:
+def start_col(kinds: list[str], text: str) -> int | None:
     """The body column a row opens at, or None when ``text`` cannot open a row."""
     sh = shape(text)
     lv = level_of(text)
@@ -95,7 +95,7 @@ def _start_col(kinds: list[str], text: str) -> int | None:
     return 0 if sh in ("text", "placeholder") else None
 
 
-def _fits(kind: str, text: str) -> bool:
+def fits_column(kind: str, text: str) -> bool:
     if kind in (FIGURE,):
         return is_figure_like(text)
     if kind == OP:
@@ -142,7 +142,7 @@ def body(texts: list[str], h: Header) -> tuple[list[list[tuple[int, int]]], int,
             rows.append([(0, i)] + [(first + m, c) for m, c in enumerate(vals)])
             i = k
             break
-        j0 = _start_col(kinds, t)
+        j0 = start_col(kinds, t)
         if j0 is None:
             break
         row = [(j0, i)]
@@ -151,7 +151,7 @@ def body(texts: list[str], h: Header) -> tuple[list[list[tuple[int, int]]], int,
             if k >= n:
                 break
             u = texts[k]
-            if not _fits(kinds[j], u) or _opens_row(kinds, j, u) or header_at(texts, k) or is_closing(u):
+            if not fits_column(kinds[j], u) or _opens_row(kinds, j, u) or header_at(texts, k) or is_closing(u):
                 break
             row.append((j, k))
             k += 1
