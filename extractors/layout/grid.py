@@ -45,4 +45,5 @@ class Emitter:
             return
         no = self.table([[(1, a, b)] for a, b in spans], STREAM)
         if sum(1 for a, b in spans if b > a) >= 4:
-            self.notes.append(f"table {no}: {len(spans)} cells in one column, rows not rebuilt ({reason})")
+            self.notes.append(f"table {no}: {len(spans)} cells kept in one column, rows not rebuilt "
+                              f"({reason}); read as label/value pairs")
