@@ -9,6 +9,10 @@ memory limit is set.  A worker whose task passes the time limit, whose resident 
 passes the memory limit, or that dies, is killed and replaced; its task gets a
 ``Failure`` saying why, and every other task goes on.
 
+A worker retires after ``max_tasks_per_worker`` tasks (default 1000) and a fresh one
+takes its place, so memory that a library keeps per document (unbounded caches) cannot
+grow with the batch.
+
 Results come back in the order the tasks were given (``imap``), whatever the worker
 count, with at most ``window`` tasks in flight or waiting to be yielded, so memory stays
 bounded however many tasks there are.
@@ -56,7 +60,7 @@ def _limit_address_space(memory_limit: int) -> None:
         pass
 
 
-def _worker_main(conn, task_fn, init_fn, memory_limit: int) -> None:
+def _worker_main(conn, task_fn, init_fn, memory_limit: int, max_tasks: int = 0) -> None:
     try:
         if init_fn is not None:
             init_fn()
@@ -65,6 +69,7 @@ def _worker_main(conn, task_fn, init_fn, memory_limit: int) -> None:
         if memory_limit:
             _limit_address_space(memory_limit)
         conn.send(("ready", None, None))
+        n_done = 0
         while True:
             try:
                 msg = conn.recv()
@@ -79,8 +84,11 @@ def _worker_main(conn, task_fn, init_fn, memory_limit: int) -> None:
                 out = ("memory", seq, None)
             except BaseException as e:  # the parent records it; the worker goes on
                 out = ("crash", seq, f"{type(e).__name__}: {e}")
+            n_done += 1
+            if max_tasks and n_done >= max_tasks and out[0] == "ok":
+                out = ("retire", seq, out[2])  # the parent starts a fresh worker
             conn.send(out)
-            if out[0] == "memory":
+            if out[0] in ("memory", "retire"):
                 break  # a fresh worker for the next task
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         pass
@@ -90,9 +98,9 @@ def _worker_main(conn, task_fn, init_fn, memory_limit: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, task_fn, init_fn, memory_limit):
+    def __init__(self, ctx, task_fn, init_fn, memory_limit, max_tasks=0):
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, task_fn, init_fn, memory_limit),
+        self.proc = ctx.Process(target=_worker_main, args=(child, task_fn, init_fn, memory_limit, max_tasks),
                                 daemon=True)
         self.proc.start()
         child.close()
@@ -135,12 +143,13 @@ class Pool:
 
     def __init__(self, task_fn: Callable, workers: int = 1, timeout: float = 300,
                  memory_limit: int = 0, init_fn: Callable | None = None, window: int | None = None,
-                 start_method: str = "fork"):
+                 start_method: str = "fork", max_tasks_per_worker: int = 1000):
         self.task_fn, self.init_fn = task_fn, init_fn
         self.n = max(1, int(workers))
         self.timeout, self.memory_limit = timeout, int(memory_limit or 0)
         self.window = window or max(8, 4 * self.n)
         self.ctx = mp.get_context(start_method)
+        self.max_tasks = max_tasks_per_worker
         self.workers: list[_Worker] = []
         self.replaced = 0
         self.start_failures = 0
@@ -155,7 +164,7 @@ class Pool:
         self.workers = []
 
     def _spawn(self) -> _Worker:
-        return _Worker(self.ctx, self.task_fn, self.init_fn, self.memory_limit)
+        return _Worker(self.ctx, self.task_fn, self.init_fn, self.memory_limit, self.max_tasks)
 
     def _replace(self, w: _Worker) -> None:
         w.kill()
@@ -225,6 +234,10 @@ class Pool:
                 w.task = None
                 if kind == "ok":
                     done[seq] = payload
+                elif kind == "retire":  # done its share: bounded memory whatever leaks
+                    done[seq] = payload
+                    self._replace(w)
+                    self.replaced -= 1
                 elif kind == "memory":
                     done[seq] = Failure(self._memory_message(), "memory")
                     self._replace(w)

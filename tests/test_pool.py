@@ -104,3 +104,12 @@ def test_tasks_are_pulled_lazily_within_the_window():
         for n, r in enumerate(pool.imap(tasks())):
             assert r == n * n
             assert len(pulled) - n <= 9             # never more than the window ahead
+
+
+def test_a_worker_retires_after_its_share_of_tasks_and_nothing_is_lost():
+    with Pool(misbehave, workers=1, timeout=30, max_tasks_per_worker=3) as pool:
+        out = list(pool.imap([("ok", i) for i in range(10)]))
+        assert pool.replaced == 0                   # retiring is not a failure
+    assert [o[2] for o in out] == list(range(10))
+    pids = [o[1] for o in out]
+    assert [len(set(pids[i:i + 3])) for i in (0, 3, 6)] == [1, 1, 1] and len(set(pids)) == 4
