@@ -25,11 +25,16 @@ Label rules (the noun phrase the number quantifies):
 
 * after a measure word (``名 个 家 项 ...``, see ``classifier_units``) the label is the
   noun phrase that follows: ``共招聘43名专业技术人员`` -> ``专业技术人员``;
-* otherwise the phrase before the number, back to the previous delimiter
-  (``，、；：。``, parentheses are opaque) or the previous figure, with link words
-  (``是 为 达到 共计 ...``), subjects (``我单位``), dates (``2023年``) and list openers
-  (``其中：主要是包括``) removed: ``2023年我单位基本支出是863.17万元`` -> ``基本支出``;
-  ``人员经费：787.52万元`` -> ``人员经费`` (the clause before a colon);
+* otherwise the noun phrase of the clause before the number (back to the previous
+  delimiter ``，；：。`` - not ``、``, which lists things inside a label - parentheses
+  opaque, or the previous figure), read by the clause grammar of ``phrase``: what follows
+  the main verb, modifiers kept (``共收到中央下达困难群众救助补助资金9056万元`` ->
+  ``中央下达困难群众救助补助资金``; ``省级下达资金``, ``本年度财政拨款``), link words,
+  subjects with their year (``2023年我单位基本支出是`` -> ``基本支出``), a cited notice
+  (``《…》(…61号)中央补助``) and heading numbering removed; ``人员经费：787.52万元`` ->
+  ``人员经费`` (the clause before a colon); ``年初批复预算8个项目985万元`` -> the label of
+  the counted items' clause; ``subject`` says what a generic label (``执行率``,
+  ``年初目标值``) is about;
 * a share ``占X的N%`` gets ``share_of`` X and the label of the figure it qualifies
   (the last money/count figure of the sentence);
 * a label that cannot be found is ``None`` rather than a guess.
