@@ -88,6 +88,8 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
         if bd := breakdown_headers(row):
             breakdown = bd
             ctx.claim(*row)
+            if label_col is not None:
+                ctx.evidence["block_label"] = read(label_col.cells[0])
             breakdown_header_lines(ctx, row, total_item, fiscal_year, unit)
             i += 1
             continue

