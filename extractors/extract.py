@@ -133,18 +133,27 @@ def _status(sec, ctx, ref) -> tuple[str, str | None]:
     return "ok", None
 
 
-def report_paragraphs(sections) -> list[tuple[object, list[Block]]]:
+def report_paragraphs(sections, ctxs=None) -> list[tuple[object, list[Block]]]:
     """(section, its paragraph blocks) of every narrative report section: what the
-    narrative analysis reads (also used by benchmarks/bench_narrative.py)."""
-    return [(s, [b for b in s.blocks if b.kind != CELL])
-            for s in sections if s.form_type == "self_eval_report"]
+    narrative analysis reads (also used by benchmarks/bench_narrative.py).  With the
+    sections' parse contexts, a report's table cells that no form parser claimed are read
+    too, in reading order (a report laid out as a column of label and text cells)."""
+    claimed = {s.ordinal: c.claimed for s, c in zip(sections, ctxs or [])}
+    out = []
+    for s in sections:
+        if s.form_type != "self_eval_report":
+            continue
+        taken = claimed.get(s.ordinal)
+        out.append((s, [b for b in s.blocks if b.kind != CELL
+                        or (taken is not None and id(b) not in taken and b.text.strip())]))
+    return out
 
 
 def _narrative(sections, doc: Document, ctxs=None) -> tuple[dict[int, list[dict]], dict[int, int]]:
     """Mentions and heading levels of report sections (extractors.narrative); the
     report's duty and goal items go to its section's goals (``ctxs``), unless the
     section's tables already gave goals of that kind."""
-    reports = report_paragraphs(sections)
+    reports = report_paragraphs(sections, ctxs)
     if not reports:
         return {}, {}
     from .narrative import analyze_report
@@ -156,7 +165,7 @@ def _narrative(sections, doc: Document, ctxs=None) -> tuple[dict[int, list[dict]
             continue
         analysis = analyze_report([(b.text, b.char_start) for b in paras])
         for b, info in zip(paras, analysis.paragraphs):
-            if info.level:
+            if info.level and b.kind != CELL:
                 headings[id(b)] = info.level
         rows = []
         for m in analysis.mentions:
@@ -174,6 +183,7 @@ def _narrative(sections, doc: Document, ctxs=None) -> tuple[dict[int, list[dict]
             for g in analysis.goals:
                 if g["kind"] in have:
                     continue
+                ctx.claim(paras[g["expected_para"]])
                 ctx.goals.append({
                     **{k: v for k, v in g.items() if k not in ("expected_para", "actual_para")},
                     "expected_block": paras[g["expected_para"]],

@@ -104,3 +104,19 @@ def test_completion_paired_item_by_item():
     ]
     for g in a.goals:
         assert fold_ws(body[g["actual_start"]:g["actual_end"]]) == g["actual_text"]
+
+
+@needs_corpus
+def test_duty_from_a_label_cell_of_a_form_like_report():
+    # r002 (one cell per paragraph): the label cell 「职能职责概述」, then the text cell
+    # 「负责全市数字化城市管理监督、指挥、调度和协调工作。…负责对县市区数字化城市管理工作的业务指导。」
+    from pipeline.process import process_file
+    p = CORPUS / "r002.txt"
+    rec = process_file(p.read_bytes(), p.name)
+    duties = [g for g in rec["goals"] if g["kind"] == "duty"]
+    assert len(duties) == 1
+    d = duties[0]
+    assert d["expected_text"].startswith("负责全市数字化城市管理监督、指挥、调度和协调工作。")
+    assert d["expected_text"].endswith("负责对县市区数字化城市管理工作的业务指导。")
+    block = next(b for b in rec["blocks"] if b["block_id"] == d["expected_block"])
+    assert block["kind"] == "cell" and block["text"].strip() == d["expected_text"]

@@ -3,7 +3,8 @@
 The report's paragraphs are cut into *pieces* at headings, including headings run into a
 line (``一、部门基本情况 (一)部门职能 我局负责…`` in text without line breaks).  Then:
 
-* a heading whose topic is a duty label (``（一）职能职责``, ``(一)部门职能``,
+* a heading whose topic is a duty label (``（一）职能职责``, ``(一)部门职能``, or a line that is
+  only that label, ``职能职责概述``,
   ``report_goals.duty_headings``) opens a duty list: the text up to the next heading;
 * a heading whose topic ends with a goal label (``(四)部门整体支出绩效目标``) opens a
   goal list, and so does an inline label (``年度总体目标:``, ``项目建设目标:``,
@@ -34,8 +35,11 @@ def _vocab() -> dict:
     v = _patterns()["report_goals"]
     alt = lambda ws: "|".join(map(re.escape, sorted(ws, key=len, reverse=True)))  # noqa: E731
     return {
-        "duty_head": re.compile(rf"\s*{_NUMBERING}\s*(?:部门|单位|主要)?(?:{alt(v['duty_headings'])})"
+        "duty_head": re.compile(rf"\s*(?:{_NUMBERING})?\s*(?:部门|单位|主要)?(?:{alt(v['duty_headings'])})"
                                 rf"(?:概述|概况|情况)?(?![^\s，。：:；;,我本该])"),
+        # a line that is only a duty label (职能职责概述, a form-like report's label cell)
+        "duty_line": re.compile(rf"\s*(?:部门|单位|主要)?(?:{alt(v['duty_headings'])})"
+                                rf"(?:概述|概况|情况)?\s*[:：]?\s*"),
         "goal_head": re.compile(rf"\s*{_NUMBERING}\s*[^\s，。；;:：]{{0,16}}?(?:{alt(v['goal_labels'])})"
                                 rf"(?!{alt(v['not_after_goal'])})"),
         "goal_label": re.compile(rf"(?:{alt(v['goal_labels'])})\s*(?:[:：]|是|为(?!{alt(v['not_after_goal'])}))\s*"),
@@ -94,7 +98,11 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _pieces(texts: Sequence[str], levels: Sequence[int | None]) -> list[_Piece]:
     out: list[_Piece] = []
+    line = _vocab()["duty_line"]
     for i, t in enumerate(texts):
+        if line.fullmatch(t):
+            out.append(_Piece(i, 0, len(t), True))
+            continue
         cuts = sorted({0} | {m.start() for m in _INLINE_HEAD_RE.finditer(t)})
         for k, a in enumerate(cuts):
             b = cuts[k + 1] if k + 1 < len(cuts) else len(t)
@@ -150,6 +158,10 @@ def report_goals(texts: Sequence[str], starts: Sequence[int], levels: Sequence[i
     for k, p in enumerate(pieces):
         t = texts[p.para]
         if p.heading:
+            if v["duty_line"].fullmatch(t) and k + 1 < len(pieces):
+                q = pieces[k + 1]  # a label cell: its text is the next cell
+                lists.append(("duty", [(q.para, q.start, q.end)]))
+                continue
             m = v["duty_head"].match(t, p.start, p.end)
             if m:
                 lists.append(("duty", _region(pieces, k, m.end(), texts)))
