@@ -178,6 +178,41 @@ def test_r040_allocation_list_and_target_funds():
     assert not any("items sum" in n for n in res.notes)  # the 24 towns sum to 35
 
 
+# ---- r016 / r009 / r024: other funds blocks and key/value cells --------------------------
+
+def test_r016_rate_written_as_a_ratio():
+    # '预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)年度财政资金总额1.561.56120'
+    # = 1.56 | 1.56 | 1 | 20: B/A = 1 and 20 x 1 = 20 (the 分值 is the corner's (20分))
+    res = _grid(_text("r016"))
+    assert _row_starting(res, "年度财政资金总额") == ["年度财政资金总额", "1.56", "1.56", "1", "20"]
+    # the OCR garble after the figures is no cell
+    assert any(b.kind == PARAGRAPH and b.text.startswith("度效标O0B") for b in res.blocks)
+
+
+def test_r009_one_amount_column_label_amount_lines():
+    # '资金总额及构成总额10606.7522万元财政拨款:6923.3552万元(其中:上级财政资金:6923.3552万元;
+    # 本级财政:0万元)二、自有资金:0万元三、其他:3683.3970万元'
+    res = _grid(_text("r009"))
+    assert _row_starting(res, "总额") == ["总额", "10606.7522万元"]
+    assert _row_starting(res, "其中:上级财政资金:") == ["其中:上级财政资金:", "6923.3552万元"]
+    assert _row_starting(res, "本级财政:") == ["本级财政:", "0万元"]
+    assert _row_starting(res, "三、其他:") == ["三、其他:", "3683.3970万元"]
+    # '项目负责人蒋建华联系电目起止时间2021年度资金总额…': the value runs over the garbled
+    # label 联系电目 (联系电话) and 2021年度 could lend 年度 to 年度资金总额 -> both refused
+    assert _row_starting(res, "项目负责人") == ["项目负责人"]
+    assert any(b.kind == PARAGRAPH and b.text == "蒋建华联系电目" for b in res.blocks)
+    assert _row_starting(res, "起止时间") == ["起止时间"]
+
+
+def test_r024_key_values_stop_at_labels_and_phone_shape():
+    # '主管部门财政处室自评总分(分)97.6部门联系人曾雪莲联系电话部门预算执行情况相)预资5…'
+    res = _grid(_text("r024"))
+    assert _row_starting(res, "主管部门财政处室") == ["主管部门财政处室", ""]
+    assert _row_starting(res, "自评总分(分)") == ["自评总分(分)", "97.6"]
+    assert _row_starting(res, "部门联系人") == ["部门联系人", "曾雪莲"]
+    assert _row_starting(res, "联系电话") == ["联系电话"]  # no phone number follows
+
+
 # ---- refusals and prose ---------------------------------------------------------------
 
 def test_glued_figures_without_a_confirming_constraint_are_refused():

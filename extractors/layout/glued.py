@@ -195,8 +195,7 @@ class _Builder:
                 stop = nxt if nl < 0 or not text[lab.end:nl].strip() else nl
                 inner = sh.first_label(text, lab.end, stop, sh.ALL)
                 stop = inner.start if inner else stop
-                cut = stop < self.end and (text[stop - 1:stop].isdigit() and sh.unit_follows(text, stop)
-                                           or self._label_overlaps(lab.end, stop))
+                cut = stop < self.end and self._label_overlaps(lab.end, stop)
                 if not cut and _plain_value(text[lab.end:stop], lab.role in sh.vocab()["phone_labels"]):
                     self.cells([(lab.start, lab.end), (lab.end, stop)])
                 else:
