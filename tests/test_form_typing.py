@@ -101,3 +101,22 @@ def test_allocation_table_as_fund_lines():
     assert [(f["item"], f["measure"], f["measure_raw"], f["amount_yuan"]) for f in out["funds"]] == [
         ("县林业局", "budget", "合计", D("34540000.00")), ("县国有林场", "budget", "合计", D("630000.00"))]
     assert out["sections"][0]["unit_name"] is None  # '单位 | 合计' is a header, not a unit
+
+
+def test_heading_only_sections_fold_into_the_form():
+    # r063: the page's breadcrumb and heading name the form twice before the form itself
+    crumb = "当前位置:首页 财政资金 > 旺苍县卫生健康局基本药物制度补助资金转移支付区域(项目)绩效目标自评表"
+    title = "旺苍县卫生健康局基本药物制度补助资金转移支付区域(项目)绩效目标自评表"
+    rows = [
+        ["项目资金(万元)", "全年预算数(A)", "全年执行数(B)", "执行率(B/A)"],
+        ["年度资金总额:", "2300.67", "2300.67", "100%"],
+        ["其中:中央补助", "442.43", "442.43", "100%"],
+    ]
+    out = extract_bytes(html_form(None, rows, paragraphs=[
+        crumb, title, "发布时间:2022-06-01 来源:县卫生健康局", title, "(2021年度)",
+        "地方主管部门 旺苍县卫生健康局 资金使用单位 旺苍县卫生健康局"]), "f.html")
+    (sec,) = out["sections"]
+    assert sec["fiscal_year"] == 2021
+    assert (sec["competent_dept"], sec["implementing_unit"]) == ("旺苍县卫生健康局", "旺苍县卫生健康局")
+    assert [(f["item"], f["measure"], f["amount_yuan"]) for f in out["funds"]][:2] == [
+        ("年度资金总额", "budget_full_year", D("23006700.00")), ("年度资金总额", "executed", D("23006700.00"))]
