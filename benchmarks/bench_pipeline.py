@@ -6,6 +6,7 @@
     uv run python benchmarks/bench_pipeline.py dvc [--docs 1000]
     uv run python benchmarks/bench_pipeline.py startup [--repeat 5]
     uv run python benchmarks/bench_pipeline.py dask [--docs 1000]
+    uv run python benchmarks/bench_pipeline.py cached [--docs 1000] [--repeat 3]
 
 Every figure is a whole process (``python -m pipeline run RAW --out OUT --quiet``, start-up
 and Parquet writing included), runs of different settings interleaved, medians reported.
@@ -20,6 +21,8 @@ memory  peak resident memory of the process tree (parent + workers, sampled ever
         and of the largest single process, for N documents
 dvc     a throw-away DVC project (the extract stage of dvc.yaml over N txt documents):
         ``dvc repro`` from scratch, then one document added and ``dvc repro`` again
+cached  the execution layer alone (frozen code copy): N documents into the cache, the same
+        run with every document cached, and with one document added
 startup ``run`` on a folder with one short document and on an empty folder (--allow-empty)
 """
 from __future__ import annotations
@@ -211,6 +214,36 @@ def cmd_dvc(a, tmp: Path) -> None:
     print(f"| dvc status (nothing to do; DVC's own hashing and start-up) | {status:.2f} |")
 
 
+def cmd_cached(a, tmp: Path) -> None:
+    """The execution layer alone: a frozen copy of the code (so the cache fingerprint holds
+    while others edit the tree), N documents processed into the cache, then the same run
+    with every document cached (merge + write only), then with one document added."""
+    proj = tmp / "proj"
+    for pkg in ("pipeline", "extractors", "normalizers"):
+        shutil.copytree(ROOT / pkg, proj / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    raw = make_txt(tmp / "txt", a.docs)
+    env = dict(ENV, PYTHONPATH=str(proj))
+
+    def timed(*extra) -> float:
+        cmd = [PY, "-m", "pipeline", "run", str(raw), "--out", str(tmp / "out"), "--workers",
+               str(a.workers[0]), "--quiet", "--cache", str(tmp / "interim"), *extra]
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, cwd=proj, env=env, capture_output=True, text=True)
+        if " documents (" not in r.stdout:
+            raise SystemExit(r.stderr[-2000:])
+        return time.perf_counter() - t0
+
+    full = timed()
+    hits = [timed() for _ in range(a.repeat)]
+    (raw / "added.txt").write_bytes(corpus_texts()[0] + b"\nthe added document\n")
+    inc = timed()
+    h = statistics.median(hits)
+    print("| run | seconds | docs/s |\n| --- | --- | --- |")
+    print(f"| {a.docs} documents, empty cache, {a.workers[0]} workers | {full:.2f} | {a.docs / full:.1f} |")
+    print(f"| the same, every document cached (median of {a.repeat}) | {h:.2f} | {a.docs / h:.0f} |")
+    print(f"| one document added | {inc:.2f} ({inc / full * 100:.1f}% of the full run) | |")
+
+
 def cmd_startup(a, tmp: Path) -> None:
     one = tmp / "one"
     one.mkdir()
@@ -239,13 +272,13 @@ def cmd_dask(a, tmp: Path) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=["throughput", "mix", "memory", "dvc", "startup", "dask"])
+    ap.add_argument("what", choices=["throughput", "mix", "memory", "dvc", "startup", "dask", "cached"])
     ap.add_argument("--docs", type=int, nargs="+", default=None)
     ap.add_argument("--workers", type=int, nargs="+", default=None)
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     defaults = {"throughput": ([1000], [1, 2]), "mix": ([100], [2]), "memory": ([1000, 10000], [2]),
-                "dvc": ([1000], [2]), "startup": ([1], [1]), "dask": ([1000], [2])}[a.what]
+                "dvc": ([1000], [2]), "cached": ([1000], [2]), "startup": ([1], [1]), "dask": ([1000], [2])}[a.what]
     a.docs_list = a.docs or defaults[0]
     a.docs = a.docs_list[0]
     a.workers = a.workers or defaults[1]
