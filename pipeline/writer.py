@@ -30,7 +30,8 @@ import pyarrow.parquet as pq
 from .schema import DATASETS, PARTITION_BY, PRIMARY_KEYS, arrow_schema, description
 
 ROW_GROUP_ROWS = 262_144
-ROW_GROUP_BYTES = 64 * 2**20
+ROW_GROUP_BYTES = 32 * 2**20
+COMPACT_TABLES = 128
 FILE_ROWS = 8_388_608
 FILE_BYTES = 1 * 2**30
 CONTRACT_VERSION = "1"
@@ -73,6 +74,11 @@ class _Partition:
         self.buf_bytes += t.nbytes
         if self.buf_rows >= self.rg_rows or self.buf_bytes >= self.rg_bytes:
             self.flush(final=False)
+        elif len(self.buf) >= COMPACT_TABLES:
+            # many small per-document tables cost far more than their rows (buffers, schema
+            # objects): copy them into one, so memory is the rows' bytes, not the documents'
+            t = pa.concat_tables(self.buf).combine_chunks()
+            self.buf, self.buf_bytes = [t], t.nbytes
 
     def flush(self, final: bool = True) -> None:
         """Write full row groups of ``rg_rows`` rows (all that is buffered when ``final``
