@@ -103,6 +103,21 @@ def test_allocation_table_as_fund_lines():
     assert out["sections"][0]["unit_name"] is None  # '单位 | 合计' is a header, not a unit
 
 
+def test_allocation_list_without_sequence_column():
+    # r040 附件1 2025年安溪县中央财政动物强制免疫补助资金分配表:
+    # '乡镇补助经费(万元)备注龙涓镇5长卿镇1.5…凤城镇0.5全县合计35' (no 序号 column)
+    rows = [["乡镇", "补助经费(万元)", "备注"], ["龙涓镇", "5", ""], ["长卿镇", "1.5", ""],
+            ["凤城镇", "0.5", ""], ["全县合计", "7", ""]]
+    out = extract_bytes(html_form("2025年安溪县中央财政动物强制免疫补助资金分配表", rows), "f.html")
+    assert [(f["item"], f["item_raw"], f["parent_item"], f["measure"], f["measure_raw"], f["amount_yuan"])
+            for f in out["funds"]] == [
+        ("龙涓镇", "龙涓镇", "合计", "budget", "补助经费(万元)", D("50000.00")),
+        ("长卿镇", "长卿镇", "合计", "budget", "补助经费(万元)", D("15000.00")),
+        ("凤城镇", "凤城镇", "合计", "budget", "补助经费(万元)", D("5000.00")),
+        ("合计", "全县合计", None, "budget", "补助经费(万元)", D("70000.00"))]
+    assert out["sections"][0]["fiscal_year"] == 2025
+
+
 def test_heading_only_sections_fold_into_the_form():
     # r063: the page's breadcrumb and heading name the form twice before the form itself
     crumb = "当前位置:首页 财政资金 > 旺苍县卫生健康局基本药物制度补助资金转移支付区域(项目)绩效目标自评表"
