@@ -76,3 +76,14 @@ def test_transfer_payment_labels_and_suffix():
     assert sec["central_competent_dept"] == "医疗保障局"
     assert sec["competent_dept"] == "青神县发展和改革局"
     assert sec["implementing_unit"] == "医疗保障局"
+
+
+def test_r040_code_glued_to_the_name_under_a_code_label():
+    # r040 附件2 '主管部门(单位)名称及部门预算编码331省农业农村厅': the label says a code is written
+    assert meta_key("主管部门(单位)名称及部门预算编码") == "competent_dept"
+    assert split_code("331省农业农村厅", coded=True) == ("331", "省农业农村厅")
+    assert split_code("331省农业农村厅") == (None, "331省农业农村厅")  # no separator, no code label
+    assert split_code("2025年强制免疫补助", coded=True) == (None, "2025年强制免疫补助")
+    rows = [["项目名称", "强制免疫补助"], ["主管部门(单位)名称及部门预算编码", "331省农业农村厅"]]
+    (sec,) = extract_bytes(html_form("中央财政强制免疫补助资金绩效目标表", rows), "f.html")["sections"]
+    assert (sec["competent_dept"], sec["competent_dept_code"], sec["unit_name"]) == ("省农业农村厅", "331", "省农业农村厅")

@@ -48,18 +48,24 @@ def meta_key(text: str, threshold: float = LABEL_THRESHOLD) -> str | None:
     return key
 
 
-def split_code(value: str) -> tuple[str | None, str]:
-    """(code, name): ``219001-池州市贵池区棠溪镇人民政府`` → (219001, 池州市贵池区棠溪镇人民政府)."""
-    m = _CODE.match(value)
+_GLUED_CODE = re.compile(r"^\s*(?P<d>\d{3,})(?=\p{Han})(?![年月日号])")
+_CODE_LABEL = re.compile(r"编码|代码")
+
+
+def split_code(value: str, coded: bool = False) -> tuple[str | None, str]:
+    """(code, name): ``219001-池州市贵池区棠溪镇人民政府`` → (219001, 池州市贵池区棠溪镇人民政府).
+    Under a label that names a code (``…及部门预算编码``, ``coded``) the code may be glued
+    to the name (``331省农业农村厅``)."""
+    m = _CODE.match(value) or (_GLUED_CODE.match(value) if coded else None)
     if not m:
         return None, value
     rest = value[m.end():].strip()
     if not rest or (rest[0].isdigit() and not re.match(r"(?:19|20)\d\d年", rest)):
         return None, value
-    return m.group("b") or m.group("d"), rest
+    return m.groupdict().get("b") or m.group("d"), rest
 
 
-def _store(ctx: Ctx, key: str, value: str, block: Block | None) -> bool:
+def _store(ctx: Ctx, key: str, value: str, block: Block | None, label: str = "") -> bool:
     value = value.strip().strip(":：").strip()
     if fold(value) in _PLACEHOLDER or value.startswith(("(", "（")) or key in ctx.meta:
         return False
@@ -68,7 +74,7 @@ def _store(ctx: Ctx, key: str, value: str, block: Block | None) -> bool:
     if meta_key(value) or (key in CODED and re.fullmatch(r"[-\d.,，%％万元]+", fold(value))):
         return False  # the next cell is a label (the field is empty) or a figure
     if key in CODED:
-        code, value = split_code(value)
+        code, value = split_code(value, coded=bool(_CODE_LABEL.search(label)))
         if code:
             ctx.meta[key + "_code"] = code
     if key in UNIT_KEYS:
@@ -145,13 +151,13 @@ def read_metadata(ctx: Ctx, rows_of) -> None:
                 key = meta_key(text)
                 if key:
                     nxt = next((x for x in row[k + 1:] if fold(x.text)), None)
-                    if nxt is not None and row.index(nxt) == k + 1 and _store(ctx, key, read(nxt), nxt):
+                    if nxt is not None and row.index(nxt) == k + 1 and _store(ctx, key, read(nxt), nxt, text):
                         ctx.claim(c, nxt)
                     continue
                 if ":" in fold_line(text) or "：" in text:
                     for lab, val in _label_values(text):
                         key = meta_key(lab)
-                        if key and _store(ctx, key, val, c):
+                        if key and _store(ctx, key, val, c, lab):
                             ctx.claim(c)
     for p in sec.paragraphs():
         if len(p.text) > 200:
@@ -160,7 +166,7 @@ def read_metadata(ctx: Ctx, rows_of) -> None:
         for lab, val in pairs:
             key = meta_key(lab)
             if key:
-                _store(ctx, key, val, p)
+                _store(ctx, key, val, p, lab)
     if "filled_date" in ctx.meta:
         ctx.meta["filled_date"] = parse_date(ctx.meta["filled_date"])
     if not ctx.meta.get("unit_name"):
