@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors.layout import grammar as gr
+from extractors.layout import grammar_indicators as gri
 from extractors.layout.glued import glued_grid
 from extractors.model import CELL, PARAGRAPH
 
@@ -228,7 +229,7 @@ def test_row_readings_are_counted():
     # r058 '受益脱贫(含监测对象)户人口数10≥1000人≥1000人10' with the score digits run into a
     # second weight: '…10≥1000人≥1000人1010' reads as 10|10 or 1|010 (invalid) -> one
     text = "受益脱贫(含监测对象)户人口数10≥1000人≥1000人10"
-    rds = gr.indicator_readings(gr.Text(text, 0, len(text)), ("weight", "target", "actual", "score"), True, None)
+    rds = gri.indicator_readings(gr.Text(text, 0, len(text)), ("weight", "target", "actual", "score"), True, None)
     assert [[text[a:b] for a, b in row] for row in rds[0]] == [
         ["受益脱贫(含监测对象)户人口数", "10", "≥1000人", "≥1000人", "10"]]
     assert len(rds) == 1

@@ -1,0 +1,65 @@
+"""Glued cells of small blocks: allocation lists (乡镇 | 补助经费(万元) and name + amount
+pairs up to the total line) and spaced goal blocks."""
+from __future__ import annotations
+
+import regex as re
+
+from . import shapes as sh
+from .glued_cells import Builder
+
+
+def read_list(bd: Builder, m) -> int:
+    """乡镇 | 补助经费(万元) | 备注 and glued name + amount pairs up to the total line."""
+    bd.close_table()
+    head = [m.span("entity"), m.span("amount")] + ([m.span("remark")] if m.group("remark") else [])
+    bd.cells(head)
+    pos, total, items = m.end(), None, []
+    while True:
+        r = sh.list_row_re().match(bd.text, pos, bd.end)
+        if r is None:
+            break
+        row = [r.span("name"), r.span("amount")] + ([(r.end(), r.end())] if len(head) == 3 else [])
+        bd.cells(row)
+        pos = r.end()
+        if r.group("total"):
+            total = sh.number(r.group("amount"))
+            break
+        items.append(sh.number(r.group("amount")))
+    if total is not None and sum(items) != total:
+        bd.notes.append(f"allocation list at {m.start()}: items sum to {sum(items)}, total line says {total}")
+    bd.close_table()
+    return pos
+
+
+def list_rows(text: str, pos: int, end: int, n: int) -> bool:
+    """True if ``n`` name + amount pairs follow ``pos``."""
+    for _ in range(n):
+        r = sh.list_row_re().match(text, pos, end)
+        if r is None:
+            return False
+        pos = r.end()
+    return True
+
+
+def goals(bd: Builder, labels: list[sh.Label], pos: int, stop: int) -> bool:
+    """A spaced goal block: its labels (年度总体目标 预期目标 实际完成情况) and one
+    whitespace-free text under each column label after the first.  Glued goal texts
+    run together and stay a paragraph."""
+    text = bd.text
+    heads = []
+    for x in labels:
+        if x.start < pos or x.start >= stop or x.kind != sh.GOAL:
+            continue
+        if heads and (x.start == heads[-1].end or text[heads[-1].end:x.start].strip()):
+            break
+        if not heads and x.start != pos:
+            break
+        heads.append(x)
+    if len(heads) < 2:
+        return False
+    toks = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[:stop], pos=heads[-1].end)]
+    if len(toks) != len(heads) - 1:
+        return False
+    bd.cells([(x.start, x.end) for x in heads])
+    bd.cells([(heads[0].end, heads[0].end)] + toks)
+    return True

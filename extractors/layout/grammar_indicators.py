@@ -1,0 +1,221 @@
+"""Indicator rows of glued cells: every reading of a run as rows ``name, *roles`` checked
+by the cell shapes and score <= weight, Σ 分值 under a level-1 label = its ``(70分)``
+(``group_filter``), and the 总分 line's points (``points_readings``)."""
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+import regex as re
+
+from . import shapes as sh
+from .grammar import CAP, MAX_RUN, Row, Span, Text, consistent_readings
+
+POINT_ROLES = ("weight", "score")
+VALUE_ROLES = ("target", "actual", "target_adjusted", "item")
+
+
+_EDGE = "、,，:：;；(（"
+
+
+def _cell_ok(role: str, s: str, glued: bool) -> bool:
+    if role in POINT_ROLES:
+        return sh.points(s) is not None
+    if role in VALUE_ROLES:
+        kind = sh.is_value(s)
+        if kind == "text" and (s[0] in _EDGE + ")）" or s[-1] in _EDGE):
+            return False  # a cell does not begin or end inside a list (稻谷、)
+        return kind is not None
+    if role == "unit":
+        return len(s) <= 6 and sh.is_shape(s, "text")
+    if role == "op":
+        return len(s) <= 4 and sh.is_shape(s, "text")
+    return not glued  # note / unknown roles: empty in glued text
+
+
+def _name_ok(s: str, at_start: bool) -> bool:
+    if not sh.has_han(s) or len(s) > 80 or sh.is_value(s) in ("quantity", "date"):
+        return False  # a name is not a figure (5000吨)
+    if any(c in sh.OPS or c in "%％" for c in s) or sh.has_glued_figures(s) or sh.has_bare_number(s):
+        return False
+    if s[0].isdigit() and not at_start:
+        return False  # a name glued to the previous row's number would be ambiguous
+    return s[0] not in ")）、,，.。:：;；" and s[-1] not in "(（、,，:：;；"
+
+
+AMBIGUOUS = "ambiguous"
+
+
+def _restates(t: str, a: str) -> bool:
+    """True if the glued text ``t + a`` is one phrase written twice (显著提升显著提升)."""
+    c = re.sub(r"\s+", "", t + a)
+    return len(c) % 2 == 0 and c[: len(c) // 2] == c[len(c) // 2:]
+
+
+def _anchored(roles: tuple[str, ...], cells: list[str]) -> bool:
+    """True if the row holds a figure (points, quantity, date): a row with none has no
+    written boundary at all, and any Han run could be cut into such rows."""
+    return any(c.strip() and (r in POINT_ROLES or sh.is_value(c) in ("quantity", "date"))
+               for r, c in zip(roles, cells))
+
+
+def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
+            glued: bool = True) -> bool | str:
+    """True, False, or AMBIGUOUS: the row fits, but a boundary inside it is not written
+    (a reading that counts, and can never be published)."""
+    vals = dict(zip(roles, cells))
+    w, s = sh.points(vals.get("weight") or ""), sh.points(vals.get("score") or "")
+    if "weight" in vals and w is None:
+        return False
+    if w is not None and s is not None and s > w:
+        return False
+    if w is not None and l1_weight is not None and w > l1_weight:
+        return False
+    if not glued:
+        return True
+    t, a = vals.get("target"), vals.get("actual")
+    kt, ka = (sh.is_value(t) if t else None), (sh.is_value(a) if a else None)
+    if kt == "text" and a and sh.points(a) is not None:
+        return False  # a qualitative target is not met by a bare figure: that is a glued score
+    verdict: bool | str = True
+    # a row with no figure has no written boundary at all: any Han run could be cut into
+    # such rows, so they are no reading; a row held by a figure whose text cells cannot be
+    # told apart is a reading that can never be published (AMBIGUOUS)
+    unsure = AMBIGUOUS if _anchored(roles, cells) else False
+    if kt == ka == "text" and roles.index("actual") == roles.index("target") + 1:
+        # two qualitative cells glued: only a restatement (显著提升显著提升) is separable
+        if t.strip() != a.strip():
+            return False if _restates(t, a) else unsure
+    for k, role in enumerate(roles[:-1]):
+        if roles[k + 1] == "note" and role in VALUE_ROLES and sh.is_value(cells[k]) == "text" and not (
+                role == "actual" and (t or "").strip() == cells[k].strip()):
+            verdict = unsure  # where a glued text ends and the (unseen) note begins
+    return verdict
+
+
+def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
+                       l1_weight: Decimal | None) -> list[tuple[Row, ...]] | None:
+    """Every reading of ``run`` as indicator rows ``name, *roles``; None if more than CAP."""
+    text = run.text
+    over = [False]
+
+    @functools.lru_cache(maxsize=None)
+    def cells_from(i: int, r: int) -> tuple[tuple[tuple[Span, ...], int], ...]:
+        if r == len(roles):
+            return (((), i),)
+        role = roles[r]
+        out = []
+        if role not in POINT_ROLES + VALUE_ROLES + ("unit", "op"):  # note: left empty
+            for rest, end in cells_from(i, r + 1):
+                out.append((((i, i),) + rest, end))
+            return tuple(out)
+        k = run.skip(i)
+        for j in run.ends(k, 40):
+            if role in VALUE_ROLES and sh.unit_follows(text, j):
+                continue  # a value keeps the unit word written after its number
+            if not _cell_ok(role, text[k:j], glued):
+                continue
+            for rest, end in cells_from(j, r + 1):
+                out.append((((k, j),) + rest, end))
+        return tuple(out)
+
+    @functools.lru_cache(maxsize=None)
+    def rows_from(i: int) -> tuple[tuple[Row, ...], ...]:
+        k = run.skip(i)
+        if k >= run.end:
+            return ((),)
+        out: list[tuple[Row, ...]] = []
+        at_start = run.after_hole(k)
+        for j in run.ends(k, 80):
+            name = text[k:j]
+            if not _name_ok(name, at_start) or sh.unit_follows(text, j):
+                continue
+            if j < run.end and (text[j].isdigit() or text[j] in sh.OPS) and sh.ends_in_figure(name):
+                continue  # a run of glued figures is split only between figures, never off a name
+            for cells, end in cells_from(j, 0):
+                strs = [text[a:b] for a, b in cells]
+                ok = _row_ok(roles, strs, l1_weight, glued)
+                if not ok:
+                    continue
+                if glued and cells and cells[0][1] > cells[0][0] and sh.is_value(strs[0]) == "text" \
+                        and not run.crosses(j, cells[0][0] + 1) and ok is True:
+                    # a name glued to a text cell: the boundary between them is not written
+                    ok = AMBIGUOUS if _anchored(roles, strs) else False
+                row = ((k, j),) + cells + ((AMBIGUOUS,) if ok == AMBIGUOUS else ())
+                for rest in rows_from(end):
+                    out.append((row,) + rest)
+                    if len(out) > CAP:
+                        over[0] = True
+                        return tuple(out)
+        return tuple(out)
+
+    if run.end - run.start > MAX_RUN:
+        return None
+    try:
+        res = rows_from(run.start)
+    except RecursionError:
+        return None
+    if over[0]:
+        return None
+    return list(dict.fromkeys(res))
+
+
+def weight_of(text: str, row: Row, roles: tuple[str, ...]) -> Decimal | None:
+    if "weight" not in roles:
+        return None
+    a, b = row[1 + roles.index("weight")]  # (a trailing AMBIGUOUS mark is past the cells)
+    return sh.points(text[a:b])
+
+
+def group_filter(text: str, readings: list[list[tuple[Row, ...]]], roles: tuple[str, ...],
+                 l1_weight: Decimal | None, limit: int = 100000) -> list[list[tuple[Row, ...]]]:
+    """Keep the readings of each run that take part in some combination whose weights sum
+    to the level-1 weight (Σ 分值 under 产出指标(70分) = 70).  Without a stated weight, or
+    when no combination sums (the form's own figures disagree), readings are kept as they are."""
+    if l1_weight is None or "weight" not in roles or any(not r for r in readings):
+        return readings
+    sums = [[sum((weight_of(text, row, roles) or Decimal(0)) for row in rd) for rd in r] for r in readings]
+    kept = consistent_readings(
+        readings, lambda combo: sum(sums[i][c] for i, c in enumerate(combo)) == l1_weight, limit)
+    # none agreeing with the stated weight leaves every list empty: none is sure
+    return readings if kept is None else kept
+
+
+def certain_rows(readings: list | None) -> list[Row]:
+    """The rows every reading holds (same cells, same spans), none with an unwritten
+    boundary, in reading order."""
+    if not readings:
+        return []
+    common = set(readings[0])
+    for rd in readings[1:]:
+        common &= set(rd)
+    return [row for row in readings[0] if row in common and row[-1] != AMBIGUOUS]
+
+
+def points_readings(run: Text, roles: tuple[str, ...]) -> list[tuple[Span, ...]] | None:
+    """Readings of a 总分 line's glued figures as points under ``roles`` (weight, score)."""
+    text = run.text
+    out: list[tuple[Span, ...]] = []
+
+    def walk(i: int, r: int, acc: tuple[Span, ...]):
+        k = run.skip(i)
+        if r == len(roles):
+            if k >= run.end:
+                out.append(acc)
+            return
+        for j in run.ends(k, 12):
+            if sh.points(text[k:j]) is not None:
+                walk(j, r + 1, acc + ((k, j),))
+        walk(i, r + 1, acc + ((k, k),))
+
+    walk(run.start, 0, ())
+    good = []
+    for rd in dict.fromkeys(out):
+        v = {role: sh.points(text[a:b]) for role, (a, b) in zip(roles, rd) if b > a}
+        if "score" in v and "weight" in v and v["score"] > v["weight"]:
+            continue
+        good.append(rd)
+    if len(good) > 1:  # a figure left out is a reading only when no reading places them all
+        full = [rd for rd in good if all(b > a for a, b in rd)]
+        good = full or good
+    return None if len(good) > CAP else good
