@@ -118,6 +118,29 @@ def test_allocation_list_without_sequence_column():
     assert out["sections"][0]["fiscal_year"] == 2025
 
 
+def test_report_anchors_but_only_form_tables_is_a_form():
+    # r033 (traditional characters, pinyin annotations): a cover of label:value lines, then
+    # '一、項目基本概況' and '二、項目支出明細情況' tables; its anchors (項目基本概況, 績效自評)
+    # name a report, but it holds no prose, only a funds table and an expense list
+    paragraphs = ["評價類型:項目實施過程評價□項目完成結果評價□", "項目名稱:岳陽縣農村公路養(yǎng)護",
+                  "項目單位:岳陽縣農村公路養(yǎng)護中心", "主管部門:岳陽縣交通運輸局",
+                  "評價方式:部門(單位)績效自評", "報告日期:2021年07月12日", "一、項目基本概況"]
+    rows = [["項目負責人", "劉軍勇", "聯(lián)系電話", "13874011973"],
+            ["計劃安排資金 (萬元)", "700", "實際到位資金 (萬元)", "7,00.0,77"],
+            ["二、項目支出明細情況", "", "", ""],
+            ["支出內容", "實際支出數(shù)", "會計憑證號", "備注"],
+            ["30226 勞務費", "50,000.00", "2020年01月記賬 9", "付曠宴良榮黃線養(yǎng)護勞務費"]]
+    out = extract_bytes(html_form(None, rows, paragraphs=paragraphs), "f.html")
+    (sec,) = out["sections"]
+    assert (sec["form_type"], sec["classified_by"]) == ("project_self_eval", "tables")
+    assert sec["unit_name"] == "岳陽縣農村公路養(yǎng)護中心"
+    got = [(f["item"], f["measure"]) for f in out["funds"]]
+    assert ("计划安排资金", "budget") in got
+    assert ("劳务费", "executed") in got  # the economic code 30226 is no part of the name
+    # '7,00.0,77' is no number: never read
+    assert not any(f["measure_raw"].startswith("實際到位資金") for f in out["funds"])
+
+
 def test_heading_only_sections_fold_into_the_form():
     # r063: the page's breadcrumb and heading name the form twice before the form itself
     crumb = "当前位置:首页 财政资金 > 旺苍县卫生健康局基本药物制度补助资金转移支付区域(项目)绩效目标自评表"

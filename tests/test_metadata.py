@@ -87,3 +87,14 @@ def test_r040_code_glued_to_the_name_under_a_code_label():
     rows = [["项目名称", "强制免疫补助"], ["主管部门(单位)名称及部门预算编码", "331省农业农村厅"]]
     (sec,) = extract_bytes(html_form("中央财政强制免疫补助资金绩效目标表", rows), "f.html")["sections"]
     assert (sec["competent_dept"], sec["competent_dept_code"], sec["unit_name"]) == ("省农业农村厅", "331", "省农业农村厅")
+
+
+def test_r033_fiscal_year_from_a_one_year_project_period():
+    # r033 '項目起止時間 | 2020年元月起至2020年12月止' (no year in a title): the project year
+    rows = [["項目名稱", "岳陽縣農村公路養(yǎng)護"], ["項目起止時間", "2020年元月起至2020年12月止"]]
+    (sec,) = extract_bytes(html_form("项目支出绩效自评表", rows), "f.html")["sections"]
+    assert sec["fiscal_year"] == 2020
+    # a period over several years names no single fiscal year
+    rows = [["項目名稱", "岳陽縣農村公路養(yǎng)護"], ["項目起止時間", "2019年1月至2021年12月"]]
+    (sec,) = extract_bytes(html_form("项目支出绩效自评表", rows), "f.html")["sections"]
+    assert sec["fiscal_year"] is None

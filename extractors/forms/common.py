@@ -79,13 +79,15 @@ def match_header_exact(text: str, roles: dict[str, list[str]]) -> str | None:
 
 
 _NUM_PREFIX = re.compile(r"^\s*(?:[(（]?\d+[)）]|\d+\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])\s*")
+_ECON_CODE = re.compile(r"^\d{3,7}(?=\p{Han})(?![年月日号个人次])")  # 30226 劳务费: an economic code
 _QIZHONG = re.compile(r"^\s*其中\s*[:：]?\s*")
 _PAREN_NOTE = re.compile(r"[(（][^()（）]*[)）]\s*$")
 
 
 def clean_label(text: str) -> tuple[str, bool, bool]:
-    """(label, was_numbered, was_qizhong): ``3、区级专项资金(一个专项一行)`` → 区级专项资金."""
-    t = fold(text)
+    """(label, was_numbered, was_qizhong): ``3、区级专项资金(一个专项一行)`` → 区级专项资金;
+    an economic classification code in front (``30226 勞務費``) is no part of the name."""
+    t = _ECON_CODE.sub("", fold(text))
     numbered = bool(_NUM_PREFIX.match(t))
     t = _NUM_PREFIX.sub("", t)
     qz = bool(_QIZHONG.match(t))

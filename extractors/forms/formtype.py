@@ -66,5 +66,29 @@ def decide(sec: Section, ctx: Ctx) -> None:
                          f"{'has' if found == 'self_eval' else 'has no'} actual column: {new}")
 
 
+PROSE = 80  # a block this long is narrative text, not a form cell
+
+
+def report_is_form(sec: Section, ctx: Ctx) -> bool:
+    """A section the anchors alone called a report (项目基本概况, 绩效自评) that holds no
+    prose, only form tables the recognisers read (``ctx`` parsed as a form): its type is
+    taken from those tables (indicators as in :func:`decide`; funds alone: self_eval where
+    a line is executed/actual, else target) and ``classified_by`` is ``tables``."""
+    if sec.form_type != "self_eval_report" or sec.classified_by != "anchors":
+        return False
+    if any(len(match_text(b.content)) >= PROSE for b in sec.blocks):
+        return False
+    found = table_evidence(ctx)
+    if found is None and ctx.funds:
+        found = "self_eval" if any(f["measure"] != "budget" and not f["measure"].startswith("budget")
+                                   for f in ctx.funds) else "target"
+    if found not in ("self_eval", "target"):
+        return False
+    sec.form_type = TYPE[(_scope(sec, ctx) or "project", found)]
+    sec.classified_by = "tables"
+    ctx.notes.append(f"the anchors name a report, but the section holds only form tables: {sec.form_type}")
+    return True
+
+
 def title_type(text: str | None) -> str | None:
     return title_form(text) if text else None

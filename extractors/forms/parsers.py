@@ -22,7 +22,7 @@ from .funds import (breakdown_header_lines, breakdown_headers, fund_item, header
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
 from ..tables import Header
 from .indicators import indicator_header, looks_like_indicator_row, parse_indicator_table
-from .formtype import decide
+from .formtype import decide, report_is_form
 from .metadata import read_metadata
 from .moneytable import parse_money_table
 from .stream import table_rows
@@ -51,6 +51,9 @@ def section_meta(ctx: Ctx) -> None:
     m = _YEAR_IN_TITLE.search(title.replace(" ", ""))
     if m:
         meta["fiscal_year"] = int(m.group(1))  # the title's year wins
+    years = set(re.findall(r"(20\d\d)\s*年", meta.get("project_period") or ""))
+    if "fiscal_year" not in meta and len(years) == 1:
+        meta["fiscal_year"] = int(years.pop())  # 项目起止时间 2020年元月起至2020年12月止
     if sec.form_type == "self_eval_report" and "unit_name" not in meta and title:
         m = re.search(r"年度?(.+?)(?:单位|部门)?整体支出绩效", fold(title))
         if m:
@@ -174,16 +177,26 @@ def parse_basic_data(ctx: Ctx) -> None:
                 i += 1
 
 
-def parse_section(sec: Section, template: Header | None = None) -> Ctx:
-    """Every recogniser on every table of the section, whatever its type (a section
-    classified ``unknown`` still has its tables read), then the form type from what was
-    found (forms/formtype.py)."""
+def _start(sec: Section) -> Ctx:
     ctx = Ctx(section=sec)
     ctx.claim(sec.title_block)
     from ..segment import attachment_label
     ctx.claim(*[b for b in sec.blocks[:3] if attachment_label(b.text)])
     section_meta(ctx)
+    return ctx
+
+
+def parse_section(sec: Section, template: Header | None = None) -> Ctx:
+    """Every recogniser on every table of the section, whatever its type (a section
+    classified ``unknown`` still has its tables read), then the form type from what was
+    found (forms/formtype.py)."""
+    ctx = _start(sec)
     if sec.form_type == "self_eval_report":
+        if sec.classified_by == "anchors":  # a form whose anchors read like a report?
+            trial = _start(sec)
+            parse_form(trial, template=template)
+            if report_is_form(sec, trial):
+                return trial
         return ctx  # headings and mentions: extractors.narrative
     if sec.form_type == "basic_data":
         parse_basic_data(ctx)
