@@ -42,12 +42,8 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
             again = parse_section(sec, template)
             if again.indicators:
                 ctxs[k] = again
-    alias: dict[int, Block] = {}
-    for ctx in ctxs:
-        alias.update(ctx.alias)
-
     def ref(b: Block | None) -> str | None:
-        return bid.get(id(alias.get(id(b), b))) if b is not None else None
+        return bid.get(id(b)) if b is not None else None
     mentions_by_sec, headings = _narrative(sections, doc, ctxs)
 
     doc_unit = next((c.meta["unit_name"] for c in ctxs if c.meta.get("unit_name")), None)

@@ -119,24 +119,11 @@ class Ctx:
     notes: list[str] = field(default_factory=list)
     # what the recognisers found, for form typing (forms/formtype.py)
     evidence: dict = field(default_factory=dict)
-    # cells placed in rebuilt rows (forms/stream.py) are views of the document's blocks
-    alias: dict[int, Block] = field(default_factory=dict)
-    views: list[Block] = field(default_factory=list)
-
-    def view(self, block: Block, row: int, col: int) -> Block:
-        from .stream import view
-        v = view(block, row, col)
-        self.alias[id(v)] = self.original(block)
-        self.views.append(v)
-        return v
-
-    def original(self, block: Block) -> Block:
-        return self.alias.get(id(block), block)
 
     def claim(self, *blocks: Block | None) -> None:
         for b in blocks:
             if b is not None:
-                self.claimed.add(id(self.original(b)))
+                self.claimed.add(id(b))
 
     def fact(self, key: str, label: Block | None, value: Block, *, value_raw: str | None = None,
              parsed=None, unit: str | None = None, kind: str | None = None) -> None:

@@ -25,7 +25,6 @@ from .indicators import indicator_header, looks_like_indicator_row, parse_indica
 from .formtype import decide, report_is_form
 from .metadata import read_metadata
 from .moneytable import parse_money_table
-from .stream import table_rows
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
 
@@ -69,7 +68,7 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
     year = ctx.meta.get("fiscal_year")
     for n_table, t in enumerate(ctx.section.tables()):
         parse_allocation(ctx, t, year)
-        rows = table_rows(ctx, t)
+        rows = t.rows()
         unit = "万元"
         breakdown: dict[int, str] = {}
         i = 0
@@ -154,7 +153,7 @@ def parse_basic_data(ctx: Ctx) -> None:
     v = vocab()
     specs = [(v[spec["columns"]], spec) for spec in v["header_value_facts"]]
     for t in ctx.section.tables():
-        rows = table_rows(ctx, t)
+        rows = t.rows()
         i = 0
         while i < len(rows):
             row = rows[i]
