@@ -159,7 +159,7 @@ def cmd_throughput(a, tmp: Path) -> None:
     times = {w: [] for w in a.workers}
     for r in range(a.repeat):
         for w in a.workers:  # interleaved
-            t, _, line = pipeline_run(raw, tmp / "out", w)
+            t, _, line = pipeline_run(raw, tmp / "out", w, code=frozen_code(tmp))
             times[w].append(t)
             print(f"  run {r + 1} workers={w}: {t:.2f} s  ({line})", file=sys.stderr)
     print(f"| workload | docs | workers | runs (s) | median s | docs/s |\n| --- | --- | --- | --- | --- | --- |")
