@@ -22,6 +22,7 @@ __all__ = [
     "LEVEL1",
     "LEVEL2",
     "fold_label",
+    "label_core",
     "split_qualifiers",
     "similarity",
     "best_label",
@@ -281,17 +282,19 @@ def best_label(text: str | None, vocabulary: dict[str, list[str]], *,
     best, best_s = None, 0.0
     for key, labels in vocabulary.items():
         for lab in labels:
-            s = similarity(core, _fold_cached(lab))
+            s = similarity(core, label_core(lab))
             if s > best_s:
                 best, best_s = key, s
     return (best, best_s) if best_s >= threshold else (None, best_s)
 
 
-_FOLD_CACHE: dict[str, str] = {}
+_CORES: dict[str, str] = {}
 
 
-def _fold_cached(label: str) -> str:
-    f = _FOLD_CACHE.get(label)
+def label_core(label: str) -> str:
+    """A vocabulary label without its qualifiers (``split_qualifiers``), kept once read:
+    the same vocabulary labels are compared with every cell."""
+    f = _CORES.get(label)
     if f is None:
-        f = _FOLD_CACHE[label] = split_qualifiers(label)[0]
+        f = _CORES[label] = split_qualifiers(label)[0]
     return f

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from normalizers.labels import similarity, split_qualifiers
+from normalizers.labels import label_core, similarity, split_qualifiers
 
 from ..model import Block
 from .grid import dense_rows, row_end
@@ -125,7 +125,7 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
             for depth, core in enumerate(reversed(texts)):
                 disc = 1.0 if depth == 0 else ANCESTOR_DISCOUNT
                 for lab in labels:
-                    s = similarity(core, _fold(lab)) * disc
+                    s = similarity(core, label_core(lab)) * disc
                     if s > best:
                         best, best_lab = s, core
             if best < threshold:
@@ -154,16 +154,6 @@ def _body_blocks(rows, body, column: Column) -> list[Block]:
             if b.col == column.col:
                 out.append(b)
     return out
-
-
-_FOLDED: dict[str, str] = {}
-
-
-def _fold(label: str) -> str:
-    f = _FOLDED.get(label)
-    if f is None:
-        f = _FOLDED[label] = split_qualifiers(label)[0]
-    return f
 
 
 def find_header(rows: list[list[Block]], i: int, vocabulary: dict[str, list[str]], accept, *,
@@ -196,6 +186,6 @@ def _label_row(row: list[Block], vocabulary: dict[str, list[str]], threshold: fl
         core, _ = split_qualifiers(t)
         if len(core) > 16:
             return False
-        if not any(similarity(core, _fold(lab)) >= threshold for labs in vocabulary.values() for lab in labs):
+        if not any(similarity(core, label_core(lab)) >= threshold for labs in vocabulary.values() for lab in labs):
             return False
     return True
