@@ -67,6 +67,11 @@ def rule(name: str):
     return deco
 
 
+def raw(rec: dict, key: str) -> str:
+    """What a record's field writes (``value_raw``, ``target_raw``), trimmed; '' if none."""
+    return (rec.get(key) or "").strip()
+
+
 # ---------------------------------------------------------------------------- context
 
 class Doc:

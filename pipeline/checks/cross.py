@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .core import Doc, Finding, rule
+from .core import Doc, Finding, raw, rule
 from .money import dec, half_unit, money_of_fund, written_decimals
 
 UNIT_LEVEL = ("basic_data", "overall_self_eval", "overall_target")
@@ -142,10 +142,10 @@ def cross_attachment_rate(doc: Doc) -> Iterator[Finding]:
         yield Finding(
             m.get("section_id"), "warning",
             f"{doc.where(m.get('section_id'))}: the report states {m.get('label')} "
-            f"{(m.get('value_raw') or '').strip()} ({m['mention_id']}), but "
-            f"{doc.where(f['section_id'])} gives 执行率 {(f.get('value_raw') or '').strip()} "
+            f"{raw(m, 'value_raw')} ({m['mention_id']}), but "
+            f"{doc.where(f['section_id'])} gives 执行率 {raw(f, 'value_raw')} "
             f"({doc.cell(f.get('block_id'))}, {f['fact_id']})",
-            (f.get("value_raw") or "").strip(), (m.get("value_raw") or "").strip(),
+            raw(f, "value_raw"), raw(m, "value_raw"),
             [m["mention_id"], f["fact_id"], m.get("block_id"), f.get("block_id")])
 
 
@@ -208,9 +208,9 @@ def cross_target(doc: Doc) -> Iterator[Finding]:
                 yield Finding(
                     ind["section_id"], "warning",
                     f"{doc.where(ind['section_id'])}: indicator 「{ind.get('name')}」 has target "
-                    f"「{(ind.get('target_raw') or '').strip()}」 ({doc.cell(ind.get('target_block'))}, "
+                    f"「{raw(ind, 'target_raw')}」 ({doc.cell(ind.get('target_block'))}, "
                     f"{ind['indicator_id']}), but the target table {where_t} states "
-                    f"「{(t.get('target_raw') or '').strip()}」 ({t.get('target_block')}, {t['indicator_id']})",
-                    (t.get("target_raw") or "").strip(), (ind.get("target_raw") or "").strip(),
+                    f"「{raw(t, 'target_raw')}」 ({t.get('target_block')}, {t['indicator_id']})",
+                    raw(t, "target_raw"), raw(ind, "target_raw"),
                     [ind["indicator_id"], t["indicator_id"], ind.get("target_block"), t.get("target_block")])
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterator
 
-from .core import Doc, Finding, rule
+from .core import Doc, Finding, raw, rule
 from .money import money_of_fund, money_sum_str, tolerance
 
 
@@ -56,7 +56,7 @@ def _in_qizhong(doc: Doc, kid: _Line, parent: _Line) -> bool:
         return False
     column = [b for b in doc.column(kb) if pb["row"] < b["row"] < kb["row"]]
     for b in reversed(column):
-        t = (b.get("text") or "").strip()
+        t = raw(b, "text")
         if _QIZHONG.match(t):
             return True
         if _NUMBERED.match(t):
@@ -65,8 +65,8 @@ def _in_qizhong(doc: Doc, kid: _Line, parent: _Line) -> bool:
 
 
 def _col_name(key: tuple) -> str:
-    measure, year, raw = key
-    return raw or f"{year or ''}{measure}"
+    measure, year, written = key
+    return written or f"{year or ''}{measure}"
 
 
 @rule("funds_sum")
@@ -110,7 +110,7 @@ def funds_sum(doc: Doc) -> Iterator[Finding]:
 
 def _funds_finding(doc, sec, p, pf, pm, kind, group, present, ms, s, tol, key) -> Finding | None:
     col = _col_name(key)
-    listed = " + ".join(f"{k.item} {(f.get('amount_raw') or '').strip()} "
+    listed = " + ".join(f"{k.item} {raw(f, 'amount_raw')} "
                         f"(row {doc.row_of(f.get('block_id'))}, {f['fund_id']})" for k, f in present)
     what = ("其中 line" if kind == "qizhong" else
             "numbered line" if all(_NUMBERED.match(k.item_raw) for k, _ in present) else "line")
@@ -167,7 +167,7 @@ def _breakdown_rule(doc: Doc, rule_name: str, word: str, label: str) -> Iterator
         if any(abs(m.yuan - s) <= tolerance(ms + [m]) for _, m in tms):
             continue
         tf, tm = tms[0]
-        listed = " + ".join(f"{f.get('item')} {(f.get('amount_raw') or '').strip()} ({f['fund_id']})" for f in bd)
+        listed = " + ".join(f"{f.get('item')} {raw(f, 'amount_raw')} ({f['fund_id']})" for f in bd)
         others = ", ".join(f"{f.get('measure_raw')} {m.written()}{m.unit} ({f['fund_id']})" for f, m in tms)
         yield Finding(sec["section_id"], "error",
                       f"{doc.where(sec['section_id'])}: {label} {listed} = {money_sum_str(s, ms)}, "

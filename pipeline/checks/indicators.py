@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from .core import Doc, Finding, rule
+from .core import Doc, Finding, raw, rule
 from .money import _points_tol, dec, fmt_points
 
 
@@ -162,10 +162,10 @@ def full_score_missed_target(doc: Doc) -> Iterator[Finding]:
             continue
         yield Finding(ind["section_id"], "warning",
                       f"{_ind_where(doc, ind)}: full score {fmt_points(s)}/{fmt_points(w)} although "
-                      f"the actual value 「{(ind.get('actual_raw') or '').strip()}」 "
+                      f"the actual value 「{raw(ind, 'actual_raw')}」 "
                       f"({doc.cell(ind.get('actual_block'))}) misses the target "
-                      f"「{(ind.get('target_raw') or '').strip()}」 ({doc.cell(ind.get('target_block'))})",
-                      f"target {(ind.get('target_raw') or '').strip()} met, or a score below {fmt_points(w)}",
-                      f"actual {(ind.get('actual_raw') or '').strip()}, score {fmt_points(s)}",
+                      f"「{raw(ind, 'target_raw')}」 ({doc.cell(ind.get('target_block'))})",
+                      f"target {raw(ind, 'target_raw')} met, or a score below {fmt_points(w)}",
+                      f"actual {raw(ind, 'actual_raw')}, score {fmt_points(s)}",
                       [ind["indicator_id"], ind.get("target_block"), ind.get("actual_block"),
                        ind.get("score_block")])

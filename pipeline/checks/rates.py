@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from .core import Doc, Finding, rule
+from .core import Doc, Finding, raw, rule
 from .money import Money, dec, decimals_of, fmt, half_unit, money_of_fund, tolerance, written_decimals
 
 
@@ -18,7 +18,7 @@ def _rate_finding(doc: Doc, rule_name: str, fact: dict, num: Money, den: Money,
     computed = num.yuan / den.yuan * 100
     doc.compared(rule_name)
     shown = fmt(computed, max(d, 2))
-    base = (f"{doc.where(fact['section_id'])}: {what} {(fact.get('value_raw') or '').strip()} "
+    base = (f"{doc.where(fact['section_id'])}: {what} {raw(fact, 'value_raw')} "
             f"({doc.cell(fact.get('block_id'))}, {fact['fact_id']})")
     calc = (f"{num_label} {num.written()}{num.unit} ({num.ref}) ÷ {den_label} "
             f"{den.written()}{den.unit} ({den.ref}) = {shown}%")
@@ -27,11 +27,11 @@ def _rate_finding(doc: Doc, rule_name: str, fact: dict, num: Money, den: Money,
         # 100% states full execution: 99.6% written as 100% is not a rounding matter
         return Finding(fact["section_id"], "warning",
                        f"{base} claims a complete rate, but {calc}", f"{shown}%",
-                       (fact.get("value_raw") or "").strip(), refs)
+                       raw(fact, "value_raw"), refs)
     if abs(computed - stated) <= half_unit(d):
         return None
     return Finding(fact["section_id"], "error", f"{base} differs from {calc}",
-                   f"{fmt(computed, d)}%", (fact.get("value_raw") or "").strip(), refs)
+                   f"{fmt(computed, d)}%", raw(fact, "value_raw"), refs)
 
 
 @rule("execution_rate")
@@ -82,8 +82,8 @@ def staff_control_rate(doc: Doc) -> Iterator[Finding]:
         if abs(computed - stated) <= half_unit(d):
             continue
         yield Finding(sec["section_id"], "error",
-                      f"{doc.where(sec['section_id'])}: 控制率 {(rate.get('value_raw') or '').strip()} "
+                      f"{doc.where(sec['section_id'])}: 控制率 {raw(rate, 'value_raw')} "
                       f"({rate['fact_id']}) differs from {actual.get('label_raw')} {num.yuan} ÷ "
                       f"{auth.get('label_raw')} {den.yuan} = {fmt(computed, max(d, 2))}%",
-                      f"{fmt(computed, d)}%", (rate.get("value_raw") or "").strip(),
+                      f"{fmt(computed, d)}%", raw(rate, "value_raw"),
                       [rate["fact_id"], actual["fact_id"], auth["fact_id"]])
