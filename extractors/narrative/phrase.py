@@ -139,6 +139,15 @@ def _drop_recipient(w: list[str], lx: dict) -> list[str]:
     return w
 
 
+def _covered(w: list[str], n: int) -> int:
+    """How many whole tokens of ``w`` the first ``n`` characters of their text cover."""
+    acc, k = 0, 0
+    while k < len(w) and acc + len(w[k]) <= n:
+        acc += len(w[k])
+        k += 1
+    return k
+
+
 def _strip_prefixes(w: list[str], lx: dict) -> list[str]:
     stripped = False
     changed = True
@@ -149,10 +158,7 @@ def _strip_prefixes(w: list[str], lx: dict) -> list[str]:
         for rx in rxs:
             m = rx.match(text)
             if m and 0 < m.end() < len(text):
-                acc, k = 0, 0  # drop the whole tokens covered by the match
-                while k < len(w) and acc + len(w[k]) <= m.end():
-                    acc += len(w[k])
-                    k += 1
+                k = _covered(w, m.end())  # drop the whole tokens covered by the match
                 if 0 < k < len(w):
                     w = w[k:]
                     changed = stripped = True
@@ -197,10 +203,7 @@ def _strip_heading(w: list[str], lx: dict) -> list[str]:
         text = "".join(w)
         m = rx.match(text)
         if m and 0 < m.end() < len(text):
-            acc, k = 0, 0
-            while k < len(w) and acc + len(w[k]) <= m.end():
-                acc += len(w[k])
-                k += 1
+            k = _covered(w, m.end())
             if 0 < k < len(w):
                 w = w[k:]
     return w

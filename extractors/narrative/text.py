@@ -23,6 +23,24 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+# lexicon entry <- patterns.yaml key, by how the entry is held
+_SETS = {
+    "classifiers": "classifier_units", "strip_prefix_tokens": "label_strip_prefix_tokens",
+    "strip_suffix_tokens": "label_strip_suffix_tokens", "boundary_tokens": "label_boundary_tokens",
+    "links": "label_links", "prepositions": "label_prepositions", "passive": "label_passive",
+    "verb_adverbs": "label_verb_adverbs", "generic_heads": "label_generic_heads",
+    "allocation_verbs": "label_allocation_verbs", "subject_labels": "subject_labels",
+    "follow_stop": "follow_stop_tokens",
+}
+_TUPLES = {"ordinal_prefixes": "ordinal_prefixes", "recipient_suffixes": "label_recipient_suffixes",
+           "money_heads": "money_heads"}
+_REGEX_LISTS = {"strip_prefix_regex": "label_strip_prefix_regex", "heading_prefix_regex": "heading_prefix_regex"}
+_REGEXES = {"subject_title_re": "subject_title_regex", "share_re": "share_regex",
+            "share_bare_re": "share_bare_regex"}
+_LONGEST_FIRST = {"follow_heads": "follow_head_suffixes", "openers": "breakdown_openers",
+                  "closers": "total_closers"}
+
+
 @functools.lru_cache(maxsize=1)
 def _lex() -> dict[str, Any]:
     p = _patterns()
@@ -33,31 +51,13 @@ def _lex() -> dict[str, Any]:
         "money_units": set(u["money"]),
         "percent_units": set(u["percent"]),
         "count_units": set(u["count"]),
-        "classifiers": set(p["classifier_units"]),
-        "ordinal_prefixes": tuple(p["ordinal_prefixes"]),
-        "strip_prefix_tokens": set(p["label_strip_prefix_tokens"]),
-        "strip_prefix_regex": [re.compile(r) for r in p["label_strip_prefix_regex"]],
-        "heading_prefix_regex": [re.compile(r) for r in p["heading_prefix_regex"]],
-        "strip_suffix_tokens": set(p["label_strip_suffix_tokens"]),
-        "boundary_tokens": set(p["label_boundary_tokens"]),
-        "links": set(p["label_links"]),
-        "prepositions": set(p["label_prepositions"]),
-        "passive": set(p["label_passive"]),
-        "verb_adverbs": set(p["label_verb_adverbs"]),
-        "generic_heads": set(p["label_generic_heads"]),
-        "allocation_verbs": set(p["label_allocation_verbs"]),
-        "recipient_suffixes": tuple(p["label_recipient_suffixes"]),
-        "subject_labels": set(p["subject_labels"]),
-        "money_heads": tuple(p["money_heads"]),
-        "subject_title_re": re.compile(p["subject_title_regex"]),
-        "follow_stop": set(p["follow_stop_tokens"]),
-        "follow_heads": tuple(sorted(p["follow_head_suffixes"], key=len, reverse=True)),
+        **{name: set(p[key]) for name, key in _SETS.items()},
+        **{name: tuple(p[key]) for name, key in _TUPLES.items()},
+        **{name: [re.compile(r) for r in p[key]] for name, key in _REGEX_LISTS.items()},
+        **{name: re.compile(p[key]) for name, key in _REGEXES.items()},
+        **{name: tuple(sorted(p[key], key=len, reverse=True)) for name, key in _LONGEST_FIRST.items()},
         "follow_max": int(p["follow_max_tokens"]),
         "label_max": int(p["label_max_chars"]),
-        "openers": tuple(sorted(p["breakdown_openers"], key=len, reverse=True)),
-        "closers": tuple(sorted(p["total_closers"], key=len, reverse=True)),
-        "share_re": re.compile(p["share_regex"]),
-        "share_bare_re": re.compile(p["share_bare_regex"]),
         "comparators": list(u["comparators"]),
         "range_seps": list(u["range_separators"]),
         "after_ge": list(u["after_ge"]),
