@@ -98,3 +98,20 @@ def test_r033_fiscal_year_from_a_one_year_project_period():
     rows = [["項目名稱", "岳陽縣農村公路養(yǎng)護"], ["項目起止時間", "2019年1月至2021年12月"]]
     (sec,) = extract_bytes(html_form("项目支出绩效自评表", rows), "f.html")["sections"]
     assert sec["fiscal_year"] is None
+
+
+def test_r025_fiscal_year_from_the_notice_before_the_form():
+    # r025: the form states no year; the notice before it '…现将2023年中央残疾人事业发展补助资金
+    # 134.39万元下达给你们…' (document number 宝市财办社〔2022〕334号 is no year of the funds)
+    notice = ("根据宝鸡市财政局《关于下达2023年中央残疾人事业发展补助资金的通知》(宝市财办社〔2022〕334号)文件精神,"
+              "现将2023年中央残疾人事业发展补助资金134.39万元下达给你们,其中:一般公共预算资金50.29万元。")
+    rows = [["项目名称", "残疾人事业发展补助资金(一般公共预算)"], ["区级主管部门", "区残联"],
+            ["其中:中央补助", "50.29"]]
+    (sec,) = extract_bytes(html_form(None, rows, paragraphs=["区残联:", notice, "绩效目标表(一般公共预算资金)"]),
+                           "f.html")["sections"]
+    assert sec["fiscal_year"] == 2023
+    # two different years named: none is the form's
+    notice2 = notice.replace("现将2023年", "现将2024年")
+    (sec,) = extract_bytes(html_form(None, rows, paragraphs=["区残联:", notice2, "绩效目标表(一般公共预算资金)"]),
+                           "f.html")["sections"]
+    assert sec["fiscal_year"] is None

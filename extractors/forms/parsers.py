@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import regex as re
 
-from normalizers import parse_date, parse_quantity
+from normalizers import parse_date, parse_quantity, to_halfwidth
 
-from ..model import Block
+from ..model import CELL, Block
 from ..segment import Section
 from .common import read, Ctx, fold, match_role, vocab
 from .allocation import parse_allocation
@@ -27,6 +27,7 @@ from .metadata import read_metadata
 from .moneytable import parse_money_table
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 
 
 def section_meta(ctx: Ctx) -> None:
@@ -53,6 +54,15 @@ def section_meta(ctx: Ctx) -> None:
     years = set(re.findall(r"(20\d\d)\s*年", meta.get("project_period") or ""))
     if "fiscal_year" not in meta and len(years) == 1:
         meta["fiscal_year"] = int(years.pop())  # 项目起止时间 2020年元月起至2020年12月止
+    if "fiscal_year" not in meta and sec.form_type != "self_eval_report":
+        lead = []  # the notice before the form (现将2023年…资金下达给你们): its one year
+        for b in sec.blocks:
+            if b.kind == CELL:
+                break
+            lead.append(b.text)
+        years = set(_YEAR.findall(to_halfwidth("\n".join(lead))))
+        if len(years) == 1:
+            meta["fiscal_year"] = int(years.pop())
     if sec.form_type == "self_eval_report" and "unit_name" not in meta and title:
         m = re.search(r"年度?(.+?)(?:单位|部门)?整体支出绩效", fold(title))
         if m:
