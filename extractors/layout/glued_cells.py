@@ -9,6 +9,7 @@ import regex as re
 
 from ..model import CELL, PARAGRAPH, Block
 from . import shapes as sh
+from .lines import strip_span
 
 GRID = "shape_grammar"
 TOP = (sh.META, sh.FUND_CORNER, sh.ROW_LABEL, sh.HEADER, sh.GOAL, sh.END)
@@ -30,12 +31,7 @@ class Builder:
         self.n_tables = 0
 
     def trim(self, a: int, b: int) -> tuple[int, int]:
-        t = self.text
-        while a < b and t[a].isspace():
-            a += 1
-        while b > a and t[b - 1].isspace():
-            b -= 1
-        return a, b
+        return strip_span(self.text, a, b)
 
     def para(self, a: int, b: int) -> None:
         """Paragraph blocks of ``text[a:b]``: cut at attachment labels; page markers of
