@@ -207,9 +207,11 @@ def atomic_output(out_dir: Path):
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
     old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    for stale in (tmp, old):
-        if stale.exists():
-            shutil.rmtree(stale)
+    for stale in [tmp, old] + sorted(out_dir.parent.glob(f".{out_dir.name}.tmp-*")) \
+            + sorted(out_dir.parent.glob(f".{out_dir.name}.old-*")):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if stale.exists() and (stale in (tmp, old) or not (pid.isdigit() and _alive(int(pid)))):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a run that was killed
     tmp.mkdir()
     try:
         yield tmp
@@ -223,6 +225,16 @@ def atomic_output(out_dir: Path):
         os.replace(out_dir, old)
     os.replace(tmp, out_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _frictionless_type(t: pa.DataType) -> dict:

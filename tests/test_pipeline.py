@@ -249,3 +249,13 @@ def test_output_does_not_depend_on_the_worker_count_or_batch_sizes(batch, tmp_pa
     assert all(m.row_group(i).num_rows <= 50 for m in metas for i in range(m.num_row_groups))
     for name in DATASET_NAMES:
         assert q(a, f"SELECT * FROM {{{name}}} ORDER BY ALL") == q(out, f"SELECT * FROM {{{name}}} ORDER BY ALL"), name
+
+
+def test_a_killed_runs_temporary_folder_is_removed_by_the_next_run(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED004, raw / SEED004.name)
+    stale = tmp_path / ".pq.tmp-999999999"          # no such process
+    (stale / "documents").mkdir(parents=True)
+    run(raw, tmp_path / "pq", workers=1, timeout=0, progress=False)
+    assert not stale.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["pq", "raw"]
