@@ -25,7 +25,7 @@ from . import shapes as sh
 from .glued_cells import TOP, Builder
 from .glued_funds import fund_lines_follow, read_funds
 from .glued_indicators import header_runs, read_indicators
-from .glued_lists import goals, list_rows, read_list
+from .glued_lists import goals, list_header_re, list_rows, read_list
 from .glued_text import end_note, key_value, preamble
 
 
@@ -42,7 +42,7 @@ def _run(bd: Builder) -> GluedResult | None:
     runs = header_runs(labels, text)
     fund_corners = [lab for lab in labels if lab.kind == sh.FUND_CORNER and fund_lines_follow(bd, lab)]
     labels = [lab for lab in labels if lab.kind != sh.FUND_CORNER or lab in fund_corners]
-    lists = {m.start(): m for m in sh.list_header_re().finditer(text, bd.start, bd.end)
+    lists = {m.start(): m for m in list_header_re().finditer(text, bd.start, bd.end)
              if not sh.find_labels(m.group("amount"), 0, len(m.group("amount")), (sh.FUND_CORNER,))
              and list_rows(text, m.end(), bd.end, 2)}
     first = min([r[0].start for r in runs] + [c.start for c in fund_corners] + list(lists), default=None)

@@ -2,10 +2,28 @@
 pairs up to the total line) and spaced goal blocks."""
 from __future__ import annotations
 
+import functools
+
 import regex as re
 
+from . import shape_values as sv
 from . import shapes as sh
 from .glued_cells import Builder
+from .shapes import label_re, vocab
+
+
+@functools.lru_cache(maxsize=1)
+def list_header_re() -> re.Pattern:
+    lt = vocab()["list_tables"]
+    alt = lambda labs: "|".join(label_re(x) for x in sorted(labs, key=len, reverse=True))
+    return re.compile(rf"(?P<entity>{alt(lt['entity'])})\s*(?P<amount>\p{{Han}}{{1,10}}\s*[(（]\s*[万亿]?元\s*[)）])"
+                      rf"\s*(?P<remark>{alt(lt['remark'])})?")
+
+
+@functools.lru_cache(maxsize=1)
+def list_row_re() -> re.Pattern:
+    total = "|".join(label_re(x) for x in sorted(vocab()["list_tables"]["total"], key=len, reverse=True))
+    return re.compile(rf"\s*(?P<name>(?P<total>{total})|[\p{{Han}}][^\d\s:：,，。;；()（）]{{0,15}}?)\s*(?P<amount>{sv.NUM})(?![\d.%])")
 
 
 def read_list(bd: Builder, m) -> int:
@@ -15,16 +33,16 @@ def read_list(bd: Builder, m) -> int:
     bd.cells(head)
     pos, total, items = m.end(), None, []
     while True:
-        r = sh.list_row_re().match(bd.text, pos, bd.end)
+        r = list_row_re().match(bd.text, pos, bd.end)
         if r is None:
             break
         row = [r.span("name"), r.span("amount")] + ([(r.end(), r.end())] if len(head) == 3 else [])
         bd.cells(row)
         pos = r.end()
         if r.group("total"):
-            total = sh.number(r.group("amount"))
+            total = sv.number(r.group("amount"))
             break
-        items.append(sh.number(r.group("amount")))
+        items.append(sv.number(r.group("amount")))
     if total is not None and sum(items) != total:
         bd.notes.append(f"allocation list at {m.start()}: items sum to {sum(items)}, total line says {total}")
     bd.close_table()
@@ -34,7 +52,7 @@ def read_list(bd: Builder, m) -> int:
 def list_rows(text: str, pos: int, end: int, n: int) -> bool:
     """True if ``n`` name + amount pairs follow ``pos``."""
     for _ in range(n):
-        r = sh.list_row_re().match(text, pos, end)
+        r = list_row_re().match(text, pos, end)
         if r is None:
             return False
         pos = r.end()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import shapes as sh
+from . import shape_values as sv
 from .grammar import CAP, Spaced, Span, Text, consistent_readings
 
 MONEY = ("budget_initial", "budget", "budget_full_year", "executed")
@@ -13,10 +13,10 @@ MONEY = ("budget_initial", "budget", "budget_full_year", "executed")
 
 def _fund_cell_ok(role: str, s: str) -> bool:
     if role in MONEY:
-        return sh.money(s) is not None
+        return sv.money(s) is not None
     if role == "execution_rate":
-        return sh.percent(s) is not None or sh.ratio(s) is not None
-    return sh.points(s) is not None
+        return sv.percent(s) is not None or sv.ratio(s) is not None
+    return sv.points(s) is not None
 
 
 def fund_readings(run: Text, roles: tuple[str, ...],
@@ -64,17 +64,17 @@ def _fund_row_ok(text: str, roles: tuple[str, ...], rd: tuple[Span, ...],
                  corner_weight: Decimal | None = None) -> bool:
     """执行率 = B/A and 得分 = 分值 × 执行率; the 分值 may be the corner's ``(20分)``."""
     v = fund_values(text, roles, rd)
-    budget = next((sh.money(v[r]) for r in ("budget_full_year", "budget", "budget_initial") if r in v), None)
-    executed = sh.money(v["executed"]) if "executed" in v else None
+    budget = next((sv.money(v[r]) for r in ("budget_full_year", "budget", "budget_initial") if r in v), None)
+    executed = sv.money(v["executed"]) if "executed" in v else None
     rate = None
     if "execution_rate" in v:
-        rate = sh.percent(v["execution_rate"])
+        rate = sv.percent(v["execution_rate"])
         if rate is None:
-            rate = sh.ratio(v["execution_rate"])
-    weight = sh.points(v["budget_weight"]) if "budget_weight" in v else None
+            rate = sv.ratio(v["execution_rate"])
+    weight = sv.points(v["budget_weight"]) if "budget_weight" in v else None
     if weight is None and "budget_weight" not in roles and "budget_score" in v:
         weight = corner_weight
-    score = sh.points(v["budget_score"]) if "budget_score" in v else None
+    score = sv.points(v["budget_score"]) if "budget_score" in v else None
     if score is not None and weight is None:
         return False
     if rate is not None:
@@ -82,7 +82,7 @@ def _fund_row_ok(text: str, roles: tuple[str, ...], rd: tuple[Span, ...],
             return False  # a rate with nothing to check it against cannot be placed
         if budget:
             unit = Decimal(100) if "%" not in v["execution_rate"] and "％" not in v["execution_rate"] else 1
-            tol = Decimal("0.6") * Decimal(10) ** -sh.decimals(v["execution_rate"]) * unit
+            tol = Decimal("0.6") * Decimal(10) ** -sv.decimals(v["execution_rate"]) * unit
             if abs(executed / budget * 100 - rate) > tol:
                 return False
     if weight is not None and score is not None:
@@ -106,7 +106,7 @@ def fund_block_filter(text: str, roles: tuple[str, ...], lines: list[tuple[bool,
 
     def amount(rd, role):
         v = fund_values(text, roles, rd).get(role)
-        return sh.money(v) if v else None
+        return sv.money(v) if v else None
 
     def ok(combo) -> bool:
         total = readings[0][combo[0]]

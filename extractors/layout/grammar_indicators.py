@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import regex as re
 
-from . import shapes as sh
+from . import shape_values as sv
 from .grammar import CAP, MAX_RUN, Row, Span, Text, consistent_readings
 
 POINT_ROLES = ("weight", "score")
@@ -20,23 +20,23 @@ _EDGE = "、,，:：;；(（"
 
 def _cell_ok(role: str, s: str, glued: bool) -> bool:
     if role in POINT_ROLES:
-        return sh.points(s) is not None
+        return sv.points(s) is not None
     if role in VALUE_ROLES:
-        kind = sh.is_value(s)
+        kind = sv.is_value(s)
         if kind == "text" and (s[0] in _EDGE + ")）" or s[-1] in _EDGE):
             return False  # a cell does not begin or end inside a list (稻谷、)
         return kind is not None
     if role == "unit":
-        return len(s) <= 6 and sh.is_shape(s, "text")
+        return len(s) <= 6 and sv.is_shape(s, "text")
     if role == "op":
-        return len(s) <= 4 and sh.is_shape(s, "text")
+        return len(s) <= 4 and sv.is_shape(s, "text")
     return not glued  # note / unknown roles: empty in glued text
 
 
 def _name_ok(s: str, at_start: bool) -> bool:
-    if not sh.has_han(s) or len(s) > 80 or sh.is_value(s) in ("quantity", "date"):
+    if not sv.has_han(s) or len(s) > 80 or sv.is_value(s) in ("quantity", "date"):
         return False  # a name is not a figure (5000吨)
-    if any(c in sh.OPS or c in "%％" for c in s) or sh.has_glued_figures(s) or sh.has_bare_number(s):
+    if any(c in sv.OPS or c in "%％" for c in s) or sv.has_glued_figures(s) or sv.has_bare_number(s):
         return False
     if s[0].isdigit() and not at_start:
         return False  # a name glued to the previous row's number would be ambiguous
@@ -55,7 +55,7 @@ def _restates(t: str, a: str) -> bool:
 def _anchored(roles: tuple[str, ...], cells: list[str]) -> bool:
     """True if the row holds a figure (points, quantity, date): a row with none has no
     written boundary at all, and any Han run could be cut into such rows."""
-    return any(c.strip() and (r in POINT_ROLES or sh.is_value(c) in ("quantity", "date"))
+    return any(c.strip() and (r in POINT_ROLES or sv.is_value(c) in ("quantity", "date"))
                for r, c in zip(roles, cells))
 
 
@@ -64,7 +64,7 @@ def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
     """True, False, or AMBIGUOUS: the row fits, but a boundary inside it is not written
     (a reading that counts, and can never be published)."""
     vals = dict(zip(roles, cells))
-    w, s = sh.points(vals.get("weight") or ""), sh.points(vals.get("score") or "")
+    w, s = sv.points(vals.get("weight") or ""), sv.points(vals.get("score") or "")
     if "weight" in vals and w is None:
         return False
     if w is not None and s is not None and s > w:
@@ -74,8 +74,8 @@ def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
     if not glued:
         return True
     t, a = vals.get("target"), vals.get("actual")
-    kt, ka = (sh.is_value(t) if t else None), (sh.is_value(a) if a else None)
-    if kt == "text" and a and sh.points(a) is not None:
+    kt, ka = (sv.is_value(t) if t else None), (sv.is_value(a) if a else None)
+    if kt == "text" and a and sv.points(a) is not None:
         return False  # a qualitative target is not met by a bare figure: that is a glued score
     verdict: bool | str = True
     # a row with no figure has no written boundary at all: any Han run could be cut into
@@ -87,7 +87,7 @@ def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
         if t.strip() != a.strip():
             return False if _restates(t, a) else unsure
     for k, role in enumerate(roles[:-1]):
-        if roles[k + 1] == "note" and role in VALUE_ROLES and sh.is_value(cells[k]) == "text" and not (
+        if roles[k + 1] == "note" and role in VALUE_ROLES and sv.is_value(cells[k]) == "text" and not (
                 role == "actual" and (t or "").strip() == cells[k].strip()):
             verdict = unsure  # where a glued text ends and the (unseen) note begins
     return verdict
@@ -111,7 +111,7 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
             return tuple(out)
         k = run.skip(i)
         for j in run.ends(k, 40):
-            if role in VALUE_ROLES and sh.unit_follows(text, j):
+            if role in VALUE_ROLES and sv.unit_follows(text, j):
                 continue  # a value keeps the unit word written after its number
             if not _cell_ok(role, text[k:j], glued):
                 continue
@@ -128,16 +128,16 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
         at_start = run.after_hole(k)
         for j in run.ends(k, 80):
             name = text[k:j]
-            if not _name_ok(name, at_start) or sh.unit_follows(text, j):
+            if not _name_ok(name, at_start) or sv.unit_follows(text, j):
                 continue
-            if j < run.end and (text[j].isdigit() or text[j] in sh.OPS) and sh.ends_in_figure(name):
+            if j < run.end and (text[j].isdigit() or text[j] in sv.OPS) and sv.ends_in_figure(name):
                 continue  # a run of glued figures is split only between figures, never off a name
             for cells, end in cells_from(j, 0):
                 strs = [text[a:b] for a, b in cells]
                 ok = _row_ok(roles, strs, l1_weight, glued)
                 if not ok:
                     continue
-                if glued and cells and cells[0][1] > cells[0][0] and sh.is_value(strs[0]) == "text" \
+                if glued and cells and cells[0][1] > cells[0][0] and sv.is_value(strs[0]) == "text" \
                         and not run.crosses(j, cells[0][0] + 1) and ok is True:
                     # a name glued to a text cell: the boundary between them is not written
                     ok = AMBIGUOUS if _anchored(roles, strs) else False
@@ -164,7 +164,7 @@ def weight_of(text: str, row: Row, roles: tuple[str, ...]) -> Decimal | None:
     if "weight" not in roles:
         return None
     a, b = row[1 + roles.index("weight")]  # (a trailing AMBIGUOUS mark is past the cells)
-    return sh.points(text[a:b])
+    return sv.points(text[a:b])
 
 
 def group_filter(text: str, readings: list[list[tuple[Row, ...]]], roles: tuple[str, ...],
@@ -204,14 +204,14 @@ def points_readings(run: Text, roles: tuple[str, ...]) -> list[tuple[Span, ...]]
                 out.append(acc)
             return
         for j in run.ends(k, 12):
-            if sh.points(text[k:j]) is not None:
+            if sv.points(text[k:j]) is not None:
                 walk(j, r + 1, acc + ((k, j),))
         walk(i, r + 1, acc + ((k, k),))
 
     walk(run.start, 0, ())
     good = []
     for rd in dict.fromkeys(out):
-        v = {role: sh.points(text[a:b]) for role, (a, b) in zip(roles, rd) if b > a}
+        v = {role: sv.points(text[a:b]) for role, (a, b) in zip(roles, rd) if b > a}
         if "score" in v and "weight" in v and v["score"] > v["weight"]:
             continue
         good.append(rd)
