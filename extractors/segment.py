@@ -139,12 +139,18 @@ def segment(doc: Document) -> list[Section]:
         sec.char_end = len(doc.text) if k + 1 >= len(starts) else blocks[j].char_start
         _classify(sec)
         sections.append(sec)
-    # a heading-only section (a title line or two, no table) folds into the next
+    # a heading-only section (a title line or two, no table but a stream of single cells)
+    # folds into the next; a report's heading only into the report that follows
     k = 0
     while k + 1 < len(sections):
         sec, nxt = sections[k], sections[k + 1]
-        if not sec.tables() and len(sec.blocks) <= 4 and sec.form_type != "self_eval_report" \
+        if all(t.n_cols == 1 for t in sec.tables()) and len(sec.blocks) <= 4 \
+                and (sec.form_type != "self_eval_report" or nxt.form_type == "self_eval_report") \
                 and not (sec.attachment_label and nxt.attachment_label):
+            last = sec.blocks[-1]
+            if nxt.title_block is nxt.blocks[0] and last is not sec.title_block and len(last.text) < 40 \
+                    and not re.search(r"[:：|]", last.text) and title_form(last.text + nxt.title):
+                nxt.title = fold_ws(last.text + nxt.title)  # a title printed over two lines
             nxt.blocks = sec.blocks + nxt.blocks
             nxt.char_start = sec.char_start
             nxt.attachment_label = nxt.attachment_label or sec.attachment_label

@@ -141,6 +141,21 @@ def test_report_anchors_but_only_form_tables_is_a_form():
     assert not any(f["measure_raw"].startswith("實際到位資金") for f in out["funds"])
 
 
+def test_report_heading_only_section_folds_into_the_report():
+    # r002 (one cell per paragraph): the web page title '岳阳市城市管理监督指挥中心2018绩效评价自评报告及评分表
+    # (整体支出…)', '来源:财务科', and the cover heading printed over two paragraphs
+    # '岳阳市2018年度部门整体支出' / '绩效评价自评报告': one report, not two
+    text = "\n\n".join([
+        "岳阳市城市管理监督指挥中心2018绩效评价自评报告及评分表(整体支出和数字城管信息采集服务费专项支出)",
+        "来源:财务科   2019-07-09 16:55", "浏览量:1 | | | |", "岳阳市2018年度部门整体支出", "绩效评价自评报告",
+        "部门(单位)名称:  岳阳市城市管理监督指挥中心", "评价方式:部门(单位)绩效自评", "报告日期:2019年06月18日",
+        "一、部门(单位)基本概况", "联系人", "吴俊", "联络电话", "8690022", "人员编制", "21", "实有人数", "21"])
+    out = extract_bytes(text.encode("utf-8"), "f.txt")
+    (sec,) = out["sections"]
+    assert (sec["form_type"], sec["fiscal_year"], sec["unit_name"]) == (
+        "self_eval_report", 2018, "岳阳市城市管理监督指挥中心")
+
+
 def test_heading_only_sections_fold_into_the_form():
     # r063: the page's breadcrumb and heading name the form twice before the form itself
     crumb = "当前位置:首页 财政资金 > 旺苍县卫生健康局基本药物制度补助资金转移支付区域(项目)绩效目标自评表"
