@@ -94,6 +94,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("section_id", STR, ""), ("doc_id", STR, ""), ("form_type", STR, ""),
         ("fiscal_year", I32, ""), ("unit_name", STR, ""), ("project_name", STR, ""),
         ("row_no", I32, "Position of the indicator in its table, from 1."),
+        ("horizon", STR, "annual (this year's columns: 年度, or no horizon stated) | long_term (the 长期/中期 twins of the annual columns, e.g. 指标值(长期) beside 指标值(年度)), read after the annual rows."),
         ("level1", STR, "Canonical 一级指标 (产出指标, 效益指标, 满意度指标, 成本指标); an unknown label as written."),
         ("level1_code", STR, "English code of level1 (output, outcome, satisfaction, cost); null if unknown."),
         ("level1_raw", STR, "一级指标 cell text as written."),

@@ -81,6 +81,26 @@ def test_long_term_and_annual_columns_read_this_years_values(build, ext):
     assert "long-term columns" in (sec["status_message"] or "")
 
 
+# the same header with both horizons filled: r031's rows '| 数量指标 | 补贴非营利性民办幼儿园数量 | 20个 |'
+# in the long-term columns, '| 质量指标 | 补贴覆盖民办幼儿园率 | ≥90.91% |' in the annual ones
+LONG_AND_ANNUAL_FILLED = [
+    LONG_AND_ANNUAL[0],
+    ["产出指标", "数量指标", "补贴非营利性民办幼儿园数量", "20个", "质量指标", "补贴覆盖民办幼儿园率", "≥90.91%"],
+]
+
+
+@pytest.mark.parametrize("build,ext", [(xlsx_form, "xlsx"), (html_form, "html")])
+def test_long_term_columns_published_with_their_horizon(build, ext):
+    out = extract_bytes(build("抗疫特别国债项目绩效目标表(打捆项目)", LONG_AND_ANNUAL_FILLED), f"f.{ext}")
+    rows = [(r["horizon"], r["level1"], r["level2"], r["name"], r["target_value"], r["target_unit"])
+            for r in out["indicators"]]
+    assert rows == [
+        ("annual", "产出指标", "质量指标", "补贴覆盖民办幼儿园率", D("90.91"), "%"),
+        ("long_term", "产出指标", "数量指标", "补贴非营利性民办幼儿园数量", D(20), "个"),
+    ]
+    assert len({r["indicator_id"] for r in out["indicators"]}) == 2
+
+
 # r021 (Sichuan 部门预算项目支出绩效自评表, 青神县发展和改革局):
 # '绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析'
 SPLIT = [

@@ -9,6 +9,8 @@ columns in order.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from normalizers import (clean_indicator_name, normalize_level1, normalize_level2,
                          parse_decimal, parse_quantity)
 
@@ -110,14 +112,62 @@ def parse_indicator_table(ctx: Ctx, rows: list[list[Block]], start: int, *,
         ctx.evidence["actual_column"] = True
     for k in range(header.start, header.end):
         ctx.claim(*rows[k])
+    first = len(ctx.indicators)
+    end = _body(ctx, rows, header, with_actual)
+    for rec in ctx.indicators[first:]:
+        rec["horizon"] = "annual"
+    long_term = long_term_header(header)
+    if long_term is not None:
+        # the long-term twins of the annual columns (指标值(长期) beside 指标值(年度)): their
+        # rows are published with horizon long_term, after this year's
+        n = len(ctx.indicators)
+        _body(ctx, rows, long_term, with_actual=False)
+        last = max((r["row_no"] for r in ctx.indicators[first:n]), default=0)
+        for k, rec in enumerate(ctx.indicators[n:], start=1):
+            rec["horizon"], rec["row_no"] = "long_term", last + k
+        ctx.notes.append("long-term columns " + ", ".join(
+            "/".join(c.path) for c in long_term.columns if c.role and c.qualifiers.get("horizon") in LONG_TERM)
+            + f" read as horizon long_term ({len(ctx.indicators) - n} rows)")
+    return end
+
+
+LONG_TERM = ("长期", "中期")
+
+
+def long_term_header(header: Header) -> Header | None:
+    """The header read for the long-term columns: each long-term column (horizon 长期/中期,
+    left without a role) takes the role of the annual column with the same path; the
+    annual column gives it up; columns of no horizon (一级指标) keep theirs.  None
+    without such a twin."""
+    twins = {}
+    for c in header.columns:
+        if c.role is None and c.qualifiers.get("horizon") in LONG_TERM:
+            annual = next((a for a in header.columns if a.role and a.path == c.path
+                           and a.qualifiers.get("horizon") not in LONG_TERM), None)
+            if annual is not None:
+                twins[annual.col] = c.col
+    if not twins:
+        return None
+    roles_by_col = {a: header.role_at(a) for a in twins}
+    columns = []
+    for c in header.columns:
+        if c.col in twins:
+            columns.append(dataclasses.replace(c, role=None))
+        elif c.col in twins.values():
+            annual = next(a for a, lt in twins.items() if lt == c.col)
+            columns.append(dataclasses.replace(c, role=roles_by_col[annual]))
+        else:
+            columns.append(c)
+    return Header(start=header.start, end=header.end, width=header.width, columns=columns)
+
+
+def _body(ctx: Ctx, rows: list[list[Block]], header: Header, with_actual: bool) -> int:
+    """Read the body rows under ``header``; the index of the first row after them."""
+    roles = header.roles
     l1_col, l2_col = header.col_of("level1"), header.col_of("level2")
     header_max = header.width
     data_roles = sorted((c, r) for c, r in roles.items() if r not in LEVEL_ROLES)
     first_data_col = data_roles[0][0] if data_roles else header_max + 1
-    long_term = [c for c in header.columns if c.role is None and c.qualifiers.get("horizon") in ("长期", "中期")]
-    if long_term:
-        ctx.notes.append("long-term columns " + ", ".join("/".join(c.path) for c in long_term)
-                         + " left for this year's")
     dense = dense_rows(rows)
     has_merges = any((b.rowspan or 1) > 1 for r in rows for b in r)
     shapes = vocab().get("indicator_shapes", {})
