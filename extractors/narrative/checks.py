@@ -11,6 +11,11 @@ from .text import _nfkc
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
+def _exact(m) -> bool:
+    """A figure stated as a value (no comparator: not ≥ 90万元)."""
+    return m.value is not None and m.op in (None, "=")
+
+
 def _yuan(m) -> bool:
     """A money amount in 元 (not a per-unit rate such as 300元/年)."""
     return m.kind == "money" and (getattr(m, "unit", None) or "元") == "元"
@@ -64,11 +69,10 @@ def narrative_list_sum_findings(analysis: ReportAnalysis) -> list[dict]:
     out: list[dict] = []
     for t_idx, items in sorted(kids.items()):
         total = ms[t_idx]
-        if not _yuan(total) or total.value is None or total.op not in (None, "="):
+        if not _yuan(total) or not _exact(total):
             continue
         items = [j for j in items if _yuan(ms[j])]
-        if len(items) < 2 or any(ms[j].value is None or ms[j].op not in (None, "=")
-                                 for j in items):
+        if len(items) < 2 or not all(_exact(ms[j]) for j in items):
             continue
         disp = _display(total)
         if disp is None:
@@ -142,8 +146,7 @@ def match_narrative_to_tables(mentions: Sequence[Mention],
              if val is not None]
     out: list[dict] = []
     for idx, m in enumerate(mentions):
-        if not _yuan(m) or m.value is None or m.share_of is not None \
-                or m.op not in (None, "="):
+        if not _yuan(m) or not _exact(m) or m.share_of is not None:
             continue
         lbl = _norm_label(m.label)
         cands = [(v, ref, tl) for tl, v, ref in table if _labels_match(lbl, tl)]
