@@ -126,7 +126,9 @@ def test_report_anchors_but_only_form_tables_is_a_form():
                   "項目單位:岳陽縣農村公路養(yǎng)護中心", "主管部門:岳陽縣交通運輸局",
                   "評價方式:部門(單位)績效自評", "報告日期:2021年07月12日", "一、項目基本概況"]
     rows = [["項目負責人", "劉軍勇", "聯(lián)系電話", "13874011973"],
-            ["計劃安排資金 (萬元)", "700", "實際到位資金 (萬元)", "7,00.0,77"],
+            ["計劃安排資金 (萬元)", "700", "實際到位資金 (萬元)", "7,00.0,77", "結余 (萬元)", "0"],
+            ["其中:中央財政", "", "其中:中央財政", "", "其中:中央財政", ""],
+            ["縣財政", "700", "縣財政", "7,00.0,77", "縣財政", ""],
             ["二、項目支出明細情況", "", "", ""],
             ["支出內容", "實際支出數(shù)", "會計憑證號", "備注"],
             ["30226 勞務費", "50,000.00", "2020年01月記賬 9", "付曠宴良榮黃線養(yǎng)護勞務費"]]
@@ -139,6 +141,11 @@ def test_report_anchors_but_only_form_tables_is_a_form():
     assert ("劳务费", "executed") in got  # the economic code 30226 is no part of the name
     # '7,00.0,77' is no number: never read
     assert not any(f["measure_raw"].startswith("實際到位資金") for f in out["funds"])
+    # a balance (結余) is no budget line: not published as one
+    assert not any(f["item_raw"].startswith("結余") for f in out["funds"])
+    # '縣財政 | 700' under the 計劃安排資金 column: a sub-line of it
+    assert [(f["item"], f["parent_item"], f["measure"], f["measure_raw"], f["amount_yuan"]) for f in out["funds"]
+            if f["item_raw"] == "縣財政"] == [("县财政", "计划安排资金", "budget", "計劃安排資金(萬元)", D("7000000.00"))]
 
 
 def test_report_heading_only_section_folds_into_the_report():

@@ -124,6 +124,8 @@ def is_fund_line_label(text: str) -> bool:
     cleaned = clean_label(core)[0]
     if not cleaned or len(cleaned) > 20 or cleaned.endswith(("率", "数", "分")):
         return False
+    if cleaned in {fold(x) for x in vocab()["balance_lines"]}:
+        return False
     if fund_item(cleaned) in vocab()["fund_items"] or quals.get("scale"):
         return True
     key, _ = best_label(cleaned, {"line": vocab()["fund_line_labels"]}, threshold=0.9)
@@ -147,6 +149,25 @@ def parse_amount_pair(ctx: Ctx, label: Block, value: Block, fiscal_year: int | N
     _fund(ctx, item_block=label, item=item, item_raw=read(label), parent=parent, measure="budget",
           measure_raw=read(label), period_year=fiscal_year, value_block=value, amount_raw=read(value),
           money=money, line_no=None)
+    return True
+
+
+def parse_column_subline(ctx: Ctx, label: Block, value: Block, line: dict) -> bool:
+    """A ``縣財政 | 700`` pair in the column of a line read from a row of pairs above it
+    (r033 '計劃安排資金 (萬元) | 700 | 實際到位資金 (萬元) | …', then '其中:中央財政 | | …',
+    '縣財政 | 700 | …'): a sub-line of that column's line, in its measure and scale."""
+    t = fold(label.text)
+    if not t or money_cell(label.text, line["unit_raw"]) is not None or re.match(r"^[\d.,%]+$", t):
+        return False
+    money = money_cell(value.text, line["unit_raw"])
+    if money is None:
+        return False
+    item = fund_item(read(label))
+    if not item or item == line["item"]:
+        return False
+    _fund(ctx, item_block=label, item=item, item_raw=read(label), parent=line["item"],
+          measure=line["measure"], measure_raw=line["measure_raw"], period_year=line["period_year"],
+          value_block=value, amount_raw=read(value), money=money, line_no=None)
     return True
 
 

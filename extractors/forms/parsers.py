@@ -23,6 +23,7 @@ from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
 from ..tables import Header
 from .indicators import indicator_header, looks_like_indicator_row, parse_indicator_table
 from .formtype import decide, report_is_form
+from .lines import parse_column_subline
 from .metadata import read_metadata
 from .moneytable import parse_money_table
 
@@ -81,6 +82,7 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
         rows = t.rows()
         unit = "万元"
         breakdown: dict[int, str] = {}
+        column_lines: dict[int, dict] = {}  # col -> the line a row of pairs read there
         i = 0
         if template is not None and n_table == 0 and rows and looks_like_indicator_row(rows[0]):
             ctx.notes.append("the section starts inside an indicator table: its first rows are read "
@@ -93,15 +95,19 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
             row = rows[i]
             if (h := indicator_header(rows, i)) is not None:
                 i = parse_indicator_table(ctx, rows, i, with_actual=with_actual, header=h)
+                column_lines.clear()
                 continue
             if is_funds_header(row):
                 i = parse_funds_block(ctx, rows, i, year)
+                column_lines.clear()
                 continue
             if (j := parse_money_table(ctx, rows, i, year)) is not None:
                 i = j
+                column_lines.clear()
                 continue
             if is_goal_header(row):
                 i = parse_goal_block(ctx, rows, i)
+                column_lines.clear()
                 continue
             i += 1
             cells = [c for c in row if fold(c.text)]
@@ -121,6 +127,7 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
                 breakdown_header_lines(ctx, row, "年度资金总额", year, unit)
             elif not (breakdown and parse_breakdown_row(ctx, row, breakdown, "年度资金总额", year, unit)):
                 k = 0
+                lines_before = dict(column_lines)
                 while k < len(row):  # every label/amount pair of the row
                     c = row[k]
                     if "资金总额" in fold(c.text) and parse_total_cell(
@@ -128,6 +135,11 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
                         k += 1
                         continue
                     if k + 1 < len(row) and parse_amount_pair(ctx, c, row[k + 1], year):
+                        column_lines[c.col] = ctx.funds[-1]
+                        k += 2
+                        continue
+                    if k + 1 < len(row) and c.col in lines_before and parse_column_subline(
+                            ctx, c, row[k + 1], lines_before[c.col]):
                         k += 2
                         continue
                     if (k + 1 >= len(row) or not fold(row[k + 1].text)) and is_fund_line_label(c.content) \
