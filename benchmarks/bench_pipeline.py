@@ -17,8 +17,8 @@ Workloads (made in a temporary folder, nothing written to the repository):
   mix   10% pdf / 20% docx / 10% xlsx / 10% html / 50% txt from ../shared/samples and the
         corpus, each copy with its own bytes (a trailing comment for PDF and HTML, the zip
         comment for .docx/.xlsx)
-memory  peak resident memory of the process tree (parent + workers, sampled every 50 ms)
-        and of the largest single process, for N documents
+memory  peak proportional set size of the process tree (parent + workers, pages shared
+        by fork counted once; sampled every 50 ms) and peak RSS of the largest process
 dvc     a throw-away DVC project (the extract stage of dvc.yaml over N txt documents):
         ``dvc repro`` from scratch, then one document added and ``dvc repro`` again
 cached  the execution layer alone (frozen code copy): N documents into the cache, the same
@@ -110,13 +110,15 @@ class PeakRSS:
         while not self.stop:
             try:
                 procs = [self.proc] + self.proc.children(recursive=True)
-                rss = []
+                rss, pss = [], []
                 for p in procs:
                     try:
-                        rss.append(p.memory_info().rss)
+                        m = p.memory_full_info()  # PSS: pages shared by fork counted once
+                        rss.append(m.rss)
+                        pss.append(m.pss)
                     except psutil.Error:
                         pass
-                self.tree = max(self.tree, sum(rss))
+                self.tree = max(self.tree, sum(pss))
                 self.single = max(self.single, max(rss, default=0))
             except psutil.Error:
                 pass
@@ -186,7 +188,7 @@ def cmd_mix(a, tmp: Path) -> None:
 
 
 def cmd_memory(a, tmp: Path) -> None:
-    print("| docs | workers | seconds | peak RSS, process tree | peak RSS, largest process |\n| --- | --- | --- | --- | --- |")
+    print("| docs | workers | seconds | peak PSS, process tree | peak RSS, largest process |\n| --- | --- | --- | --- | --- |")
     for n in a.docs_list:
         raw = make_txt(tmp / f"m{n}", n)
         t, (tree, single), _ = pipeline_run(raw, tmp / "out", a.workers[0], memory=True,

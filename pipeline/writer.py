@@ -29,8 +29,8 @@ import pyarrow.parquet as pq
 
 from .schema import DATASETS, PARTITION_BY, PRIMARY_KEYS, arrow_schema, description
 
-ROW_GROUP_ROWS = 262_144
-ROW_GROUP_BYTES = 32 * 2**20
+ROW_GROUP_ROWS = 131_072      # DuckDB's own row groups are 122,880 rows
+ROW_GROUP_BYTES = 8 * 2**20   # per dataset and partition: the parent's memory bound
 COMPACT_TABLES = 128
 FILE_ROWS = 8_388_608
 FILE_BYTES = 1 * 2**30
@@ -94,6 +94,8 @@ class _Partition:
         t = t.slice(0, n - keep)
         for start in range(0, t.num_rows, self.rg_rows):
             self._write_group(t.slice(start, self.rg_rows))
+        del t
+        pa.default_memory_pool().release_unused()  # give the freed buffers back to the OS
 
     def _write_group(self, t: pa.Table) -> None:
         if self.writer is not None and (self.f_rows + t.num_rows > self.file_rows
