@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors.layout import grammar as gr
+from extractors.layout import grammar_funds as grf
 from extractors.layout import grammar_indicators as gri
 from extractors.layout.glued import glued_grid
 from extractors.model import CELL, PARAGRAPH
@@ -233,6 +234,24 @@ def test_row_readings_are_counted():
     assert [[text[a:b] for a, b in row] for row in rds[0]] == [
         ["受益脱贫(含监测对象)户人口数", "10", "≥1000人", "≥1000人", "10"]]
     assert len(rds) == 1
+
+
+def test_sub_item_readings_kept_by_the_total_line():
+    # r058 '年度资金总额:202010100.00%10其中:本年财政拨款2020': the 其中 line alone has five
+    # readings (20 | 20, 2020 | -, 202 | 0, ...); only 20 | 20 sums to the total line's 20 | 20
+    text = "年度资金总额:202010100.00%10其中:本年财政拨款2020"
+    roles = ("budget_full_year", "executed", "budget_weight", "execution_rate", "budget_score")
+    t0, t1 = text.index(":") + 1, text.index("其中")
+    s0 = text.index("拨款") + 2
+    total = grf.fund_readings(gr.Text(text, t0, t1), roles)
+    sub = grf.fund_readings(gr.Text(text, s0, len(text)), roles)
+    assert [[text[a:b] for a, b in rd] for rd in total] == [["20", "20", "10", "100.00%", "10"]]
+    assert sorted([text[a:b] for a, b in rd] for rd in sub) == [
+        ["2", "0", "2", "0", ""], ["20", "2", "", "0", ""], ["20", "20", "", "", ""],
+        ["202", "0", "", "", ""], ["2020", "", "", "", ""]]
+    kept = grf.fund_block_filter(text, roles, [(False, total), (True, sub)])
+    assert [[text[a:b] for a, b in rd] for rd in kept[1]] == [["20", "20", "", "", ""]]
+    assert kept[0] == total
 
 
 @pytest.mark.parametrize("rid", ["r004", "r006", "r012", "r027", "r029", "r043", "r005", "r011"])
