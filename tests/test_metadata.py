@@ -115,3 +115,12 @@ def test_r025_fiscal_year_from_the_notice_before_the_form():
     (sec,) = extract_bytes(html_form(None, rows, paragraphs=["区残联:", notice2, "绩效目标表(一般公共预算资金)"]),
                            "f.html")["sections"]
     assert sec["fiscal_year"] is None
+
+
+def test_contact_person_is_the_preparer():
+    # r024 '部门联系人曾雪莲', r002 '联系人 / 吴俊 / 联络电话 / 8690022' (gold: 联系人 rather than 填表人)
+    assert meta_key("部门联系人") == "preparer"
+    assert meta_key("联系人") == "preparer"
+    rows = [["项目名称", "数字城管信息采集服务"], ["联系人", "吴俊", "联络电话", "8690022"]]
+    (sec,) = extract_bytes(html_form("项目支出绩效自评表", rows), "f.html")["sections"]
+    assert (sec["preparer"], sec["phone"]) == ("吴俊", "8690022")
