@@ -17,7 +17,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.bench_pipeline import CORPUS, SAMPLES, SEEDS, documents_only, inputs  # noqa: E402
+SHARED = ROOT.parent / "shared"
+SEEDS = ROOT / "data" / "raw"
+SAMPLES = SHARED / "samples"
+CORPUS = SHARED / "corpus" / "dev"
+DOC_SUFFIXES = {".txt", ".docx", ".pdf", ".xlsx", ".html", ".xls", ".doc", ".wps", ".rtf", ".et"}
+
+
+def inputs(folder: Path) -> list[Path]:
+    """The documents of a folder (shared/'s README.md and MANIFEST.tsv are not documents)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DOC_SUFFIXES)
+
+
+def documents_only(src: Path, dest: Path) -> Path:
+    """A folder of links to the documents of ``src``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in inputs(src):
+        (dest / f.name).symlink_to(f.resolve())
+    return dest
 
 HEAD = ["workload", "docs", "ok", "partial", "failed", "sections", "indicators", "funds",
         "findings", "same-content groups"]
