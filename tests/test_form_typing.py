@@ -139,6 +139,9 @@ def test_report_anchors_but_only_form_tables_is_a_form():
     got = [(f["item"], f["measure"]) for f in out["funds"]]
     assert ("计划安排资金", "budget") in got
     assert ("劳务费", "executed") in got  # the economic code 30226 is no part of the name
+    # '支出內容 | 實際支出數(shù)' states no unit; '50,000.00' is written to the fen with thousands
+    # separators: 元 (50,000 萬元 would be 5亿 for a 700 萬元 project)
+    assert [f["amount_yuan"] for f in out["funds"] if f["item"] == "劳务费"] == [D("50000.00")]
     # '7,00.0,77' is no number: never read
     assert not any(f["measure_raw"].startswith("實際到位資金") for f in out["funds"])
     # a balance (結余) is no budget line: not published as one

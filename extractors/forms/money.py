@@ -45,6 +45,17 @@ def header_unit(cells: list[Block], default: str = "万元") -> str:
     return default
 
 
+_FEN_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})*\.\d\d$")
+
+
+def yuan_by_writing(amounts: list[str]) -> bool:
+    """Amounts under a header that states no unit, every one written to the fen and at
+    least one with thousands separators (``50,000.00``, ``452,552.75``): the book-keeping
+    way of writing 元 (万元 figures are not grouped in thousands to the fen)."""
+    texts = [fold(a) for a in amounts if fold(a)]
+    return bool(texts) and all(_FEN_GROUPED.match(t) for t in texts) and any("," in t for t in texts)
+
+
 def fund_item(label: str) -> str:
     """Normalised line label: a known alias (exact, after numbering and 其中 are
     removed) gives its canonical name; anything else is kept as cleaned."""

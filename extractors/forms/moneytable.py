@@ -12,7 +12,7 @@ from normalizers.labels import best_label, split_qualifiers
 from ..model import Block
 from ..tables import dense_rows
 from .common import Ctx, fold, read, vocab
-from .money import _fund, fund_item, header_unit, money_cell
+from .money import _fund, fund_item, header_unit, money_cell, yuan_by_writing
 
 
 def _header(row: list[Block]) -> tuple[int, dict[int, tuple[str, int, Block]]] | None:
@@ -40,9 +40,16 @@ def parse_money_table(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
         return None
     label_col, amounts = found
     header = rows[start]
-    unit = header_unit(header)
+    unit = header_unit(header, default="")
     ctx.claim(*header)
     dense = dense_rows(rows)
+    if not unit:  # no unit stated: 万元, unless the figures are written the 元 way
+        body = [dense[k][col].text for k in range(start + 1, min(len(rows), start + 40))
+                for col in amounts if col in dense[k]]
+        unit = "元" if yuan_by_writing(body) else "万元"
+        if unit == "元":
+            ctx.notes.append(f"money table {' | '.join(read(c) for c in header)[:60]} states no unit: "
+                             "its amounts, written to the fen with thousands separators, are read as 元")
     totals = {fold(x) for x in vocab()["total_labels"]}
     parent = None
     i = start + 1
