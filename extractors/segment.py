@@ -15,7 +15,7 @@ import yaml
 
 from normalizers.text import fold_ws, strip_pinyin, to_simplified
 
-from .model import CELL, PARAGRAPH, Block, Document, Table, tables_of
+from .model import CELL, Block, Document, Table, tables_of
 
 UNKNOWN = "unknown"
 
@@ -215,7 +215,7 @@ def _classify(sec: Section) -> None:
     ft = _anchor_form(sec.blocks)
     if ft:
         sec.form_type, sec.classified_by = ft, "anchors"
-    for b in head:
-        if b.kind == PARAGRAPH and not attachment_label(b.text) and ("表" in b.text or "报告" in b.text):
+    for b in head:  # a paragraph, or a cell alone in its row (a stream's heading)
+        if not attachment_label(b.text) and ("表" in b.text or "报告" in b.text):
             sec.title, sec.title_block = fold_ws(b.text), b
             break

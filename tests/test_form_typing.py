@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import pytest
+
 from .formbuild import docx_form, extract_bytes, html_form
 
 # r060 without its title line ('医疗救助补助资金转移支付项目绩效目标自评表' left out)
@@ -164,6 +166,20 @@ def test_report_heading_only_section_folds_into_the_report():
     (sec,) = out["sections"]
     assert (sec["form_type"], sec["fiscal_year"], sec["unit_name"]) == (
         "self_eval_report", 2018, "岳阳市城市管理监督指挥中心")
+
+
+def test_untyped_section_title_from_a_title_cell():
+    # r048 (one cell per paragraph): '附件1' / '下达2022年中央林业草原生态保护恢复资金预算安排表' / '单位:万元'
+    # / '序号' / '单位' / '合计' …: the table's heading is its title, its year the section's
+    from .conftest import SHARED
+    p = SHARED / "corpus" / "dev" / "r048.txt"
+    if not p.exists():
+        pytest.skip(f"{p} not available")
+    out = extract_bytes(p.read_bytes(), p.name)
+    sec = next(s for s in out["sections"] if s["attachment_label"] == "附件1")
+    assert (sec["title"], sec["fiscal_year"]) == ("下达2022年中央林业草原生态保护恢复资金预算安排表", 2022)
+    assert [(f["item"], f["period_year"]) for f in out["funds"] if f["section_id"] == sec["section_id"]] == [
+        ("县林业局", 2022), ("县国有林场", 2022)]
 
 
 def test_heading_only_sections_fold_into_the_form():
