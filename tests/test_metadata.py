@@ -124,3 +124,13 @@ def test_contact_person_is_the_preparer():
     rows = [["项目名称", "数字城管信息采集服务"], ["联系人", "吴俊", "联络电话", "8690022"]]
     (sec,) = extract_bytes(html_form("项目支出绩效自评表", rows), "f.html")["sections"]
     assert (sec["preparer"], sec["phone"]) == ("吴俊", "8690022")
+
+
+def test_r030_phone_follows_its_person():
+    # r030 '项目负责人 杨柳  联系电话 139****8136' / '绩效管理联络员 周哲  联系电话 151****8227':
+    # the contact for performance management is the preparer, the phone on his line is his
+    rows = [["项目名称", "公办和普惠性民办幼儿园公用经费"]]
+    out = extract_bytes(html_form("项目支出预算绩效目标申报表", rows, paragraphs=[
+        "项目负责人 杨柳  联系电话 139****8136", "绩效管理联络员 周哲  联系电话 151****8227"]), "f.html")
+    (sec,) = out["sections"]
+    assert (sec["preparer"], sec["phone"]) == ("周哲", "151****8227")

@@ -162,7 +162,13 @@ def read_metadata(ctx: Ctx, rows_of) -> None:
     for p in sec.paragraphs():
         if len(p.text) > 200:
             continue
-        pairs = list(_label_values(p.text)) or list(_spaced_pairs(p.text))
+        pairs = list(_label_values(p.text))
+        if not pairs:
+            pairs = list(_spaced_pairs(p.text))
+            words = fold_line(p.text).split()
+            if pairs and words and not meta_key(words[0], 0.9):
+                # '项目负责人 杨柳  联系电话 139****8136': the phone is that person's, not the form's
+                pairs = [(lab, val) for lab, val in pairs if meta_key(lab) != "phone"]
         for lab, val in pairs:
             key = meta_key(lab)
             if key:
