@@ -213,6 +213,10 @@ def _ready(it: Item, opts: Options):
 
 # ---------------------------------------------------------------- merging
 
+_COPIED = ("doc_id", "source_path", "format", "layout", "encoding", "sha256", "n_bytes", "n_pages",
+           "status")
+
+
 @dataclass
 class Merger:
     """Takes each entry's tables in input order; writes them; counts the summary."""
@@ -246,9 +250,9 @@ class Merger:
                            pa.array([e.rel], pa.string()))
         dt = dt.set_column(dt.schema.get_field_index("source_path_bytes"),
                            dt.schema.field("source_path_bytes"), pa.array([e.rel_bytes], pa.binary()))
-        doc = dt.drop_columns(["text"]).to_pylist()[0]
-        if it.kind != "copy" and it.sha:
-            self.firsts[it.sha] = doc
+        doc = dt.select(["doc_id", "status"]).to_pylist()[0]
+        if it.kind != "copy" and it.sha:  # kept for the whole run: only what a copy's row needs
+            self.firsts[it.sha] = dt.select(list(_COPIED)).to_pylist()[0]
         self._spool(dt)
         self.docs.append({"doc_id": doc["doc_id"], "status": doc["status"], "source_path": e.rel})
         c = self.counts
@@ -283,8 +287,10 @@ class Merger:
         raw = it.entry.rel_bytes or it.entry.rel.encode("utf-8", "surrogateescape")
         doc_id = hashlib.sha256(it.sha.encode() + b"\0" + raw).hexdigest()[:16]
         row = dict(first, doc_id=doc_id, duplicate_of=first["doc_id"], text=None, n_sections=0,
-                   warnings=list(first.get("warnings") or []) +
-                   [f"byte-identical copy of {first['source_path']}; its records are under doc_id {first['doc_id']}"])
+                   error=None if first["status"] == "ok" else
+                   f"{first['status']}: see the row of {first['source_path']} (doc_id {first['doc_id']})",
+                   warnings=[f"byte-identical copy of {first['source_path']}; its records are under "
+                             f"doc_id {first['doc_id']}"])
         return to_tables({"documents": [row]})
 
     def _spool(self, t: pa.Table) -> None:
