@@ -147,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.metrics:
         data = json.loads(a.metrics.read_text(encoding="utf-8")) if a.metrics.exists() else {}
         data["accuracy"] = {"dev_overall": corpus["overall"], "dev_by_layout": corpus["by_layout"],
-                            "seeds_min": min((c / max(1, t) for n, c, t in files
-                                              if n.startswith(("000", "004", "seed"))), default=None)}
+                            "seeds_min": round(min((c / max(1, t) for n, c, t in files
+                                                    if n.startswith(("000", "004", "seed"))), default=0), 4)}
         a.metrics.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
