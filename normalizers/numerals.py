@@ -14,7 +14,6 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-import cn2an as _cn2an
 
 CN_DIGITS: dict[str, int] = {
     "零": 0, "〇": 0,
@@ -89,9 +88,15 @@ def cn_strict(run: str) -> Decimal | None:
     return Decimal(v)
 
 
+def _cn2an():
+    """cn2an, imported on first use: it costs ~0.8 s, and most cells never need it."""
+    import cn2an
+    return cn2an
+
+
 def _cn2an_int_strict(run: str):
     try:
-        return _cn2an.cn2an(run, "strict")
+        return _cn2an().cn2an(run, "strict")
     except Exception:  # cn2an raises ValueError on what it cannot read
         return None
 
@@ -265,7 +270,7 @@ _ZERO_ARABIC = re.compile(r"零([1-9]\d*)")
 
 def _cn2an_int(run: str):
     try:
-        return _cn2an.cn2an(run, "smart")
+        return _cn2an().cn2an(run, "smart")
     except Exception:  # cn2an raises ValueError (and others) on what it cannot read
         return None
 
