@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from importlib import resources
 
@@ -212,10 +213,19 @@ _TRAIL_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])([A-Z])$")
 
 def fold_label(text: str | None) -> str:
     """Comparison form of a label: half-width, simplified, no whitespace, no pinyin."""
-    from .text import strip_pinyin, to_simplified
     if not text:
         return ""
-    return re.sub(r"\s+", "", to_simplified(strip_pinyin(to_halfwidth(text))))
+    return _fold(text)
+
+
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    # the same cells and vocabulary labels are folded many times per document
+    from .text import strip_pinyin, to_simplified
+    return _WS.sub("", to_simplified(strip_pinyin(to_halfwidth(text))))
 
 
 def split_qualifiers(text: str | None) -> tuple[str, dict]:
@@ -223,6 +233,13 @@ def split_qualifiers(text: str | None) -> tuple[str, dict]:
     ``指标值(长期)`` → (指标值, {horizon: 长期}); ``全年预算数(A)`` → (全年预算数, {letter: A});
     ``预算执行情况(万元)(20分)`` → (预算执行情况, {scale: 万元, weight: 20});
     ``年度指标值`` → (年度指标值, {horizon: 年度}).  Other bracketed notes go to ``note``."""
+    core, q = _split(text or "")
+    return core, dict(q)
+
+
+@lru_cache(maxsize=1 << 16)
+def _split(text: str) -> tuple[str, tuple]:
+    """``split_qualifiers`` kept once computed (qualifiers as an item tuple: callers get a fresh dict)."""
     t = fold_label(text).rstrip(":：")
     q: dict = {}
     notes = []
@@ -252,18 +269,24 @@ def split_qualifiers(text: str | None) -> tuple[str, dict]:
             break
     if notes:
         q["note"] = "；".join(notes)
-    return core, q
+    return core, tuple(q.items())
 
 
 def similarity(text: str, label: str) -> float:
     """How well a (folded, qualifier-free) text matches a label, 0..1: the rapidfuzz
     ratio, or (for labels of three or more characters) the partial ratio discounted by how much of the text the label leaves
     out (``1.项目年度目标完成情况`` is closer to 年度目标完成情况 than to 项目年度目标)."""
-    from rapidfuzz import fuzz
     if not text or not label:
         return 0.0
     if text == label:
         return 1.0
+    return _similarity(text, label)
+
+
+@lru_cache(maxsize=1 << 17)
+def _similarity(text: str, label: str) -> float:
+    # the same (cell, vocabulary label) pairs recur across rows, sections and documents
+    from rapidfuzz import fuzz
     r = fuzz.ratio(text, label) / 100
     if len(label) >= 3 and len(text) > len(label):
         p = fuzz.partial_ratio(text, label) / 100
@@ -276,16 +299,24 @@ def best_label(text: str | None, vocabulary: dict[str, list[str]], *,
     """(key, score) of the vocabulary entry whose labels best match ``text`` after its
     qualifiers are parsed out; (None, best score) below ``threshold``.  On equal scores
     the entry listed first wins."""
-    core, _ = split_qualifiers(text)
+    core = _split(text or "")[0]
     if not core:
         return None, 0.0
+    frozen = tuple((key, tuple(labels)) for key, labels in vocabulary.items())
+    best, best_s = _best(core, frozen)
+    return (best, best_s) if best_s >= threshold else (None, best_s)
+
+
+@lru_cache(maxsize=1 << 15)
+def _best(core: str, vocabulary: tuple) -> tuple[str | None, float]:
+    """(key, score) of the best entry of a frozen vocabulary for a qualifier-free text."""
     best, best_s = None, 0.0
-    for key, labels in vocabulary.items():
+    for key, labels in vocabulary:
         for lab in labels:
             s = similarity(core, label_core(lab))
             if s > best_s:
                 best, best_s = key, s
-    return (best, best_s) if best_s >= threshold else (None, best_s)
+    return best, best_s
 
 
 _CORES: dict[str, str] = {}
