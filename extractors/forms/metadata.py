@@ -39,10 +39,13 @@ def _labels() -> dict[str, list[str]]:
     return form_specs()["header_labels"]
 
 
+_DIGITS3 = re.compile(r"\d{3,}")
+
+
 def meta_key(text: str, threshold: float = LABEL_THRESHOLD) -> str | None:
     """The metadata field a label cell names, or None (``实施单位 (盖章)`` → implementing_unit)."""
     core, _ = split_qualifiers(text)
-    if not core or len(core) > MAX_LABEL or re.search(r"\d{3,}", core):
+    if not core or len(core) > MAX_LABEL or _DIGITS3.search(core):
         return None
     key, _ = best_label(core, _labels(), threshold=threshold)
     return key

@@ -46,9 +46,12 @@ def _name_ok(s: str, at_start: bool) -> bool:
 AMBIGUOUS = "ambiguous"
 
 
+_WS = re.compile(r"\s+")
+
+
 def _restates(t: str, a: str) -> bool:
     """True if the glued text ``t + a`` is one phrase written twice (显著提升显著提升)."""
-    c = re.sub(r"\s+", "", t + a)
+    c = _WS.sub("", t + a)
     return len(c) % 2 == 0 and c[: len(c) // 2] == c[len(c) // 2:]
 
 

@@ -122,10 +122,14 @@ def ratio(s: str) -> Decimal | None:
     return Decimal(s) * 100
 
 
+_DECIMALS = re.compile(r"\.(\d+)")
+_HAN = re.compile(r"\p{Han}")
+
+
 def decimals(s: str) -> int:
-    m = re.search(r"\.(\d+)", s)
+    m = _DECIMALS.search(s)
     return len(m.group(1)) if m else 0
 
 
 def has_han(s: str) -> bool:
-    return bool(re.search(r"\p{Han}", s))
+    return bool(_HAN.search(s))
