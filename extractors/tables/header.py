@@ -13,6 +13,7 @@ wins.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from normalizers.labels import label_core, similarity, split_qualifiers
 
@@ -122,12 +123,12 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
         data = _data_count(rows, body, col, span)
         for role, labels in vocabulary.items():
             best, best_lab = 0.0, None
+            labels = tuple(labels)
             for depth, core in enumerate(reversed(texts)):
                 disc = 1.0 if depth == 0 else ANCESTOR_DISCOUNT
-                for lab in labels:
-                    s = similarity(core, label_core(lab)) * disc
-                    if s > best:
-                        best, best_lab = s, core
+                s = _top_similarity(core, labels) * disc
+                if s > best:
+                    best, best_lab = s, core
             if best < threshold:
                 continue
             if quals.get("horizon") in LONG_TERM:
@@ -145,6 +146,13 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
         column.role, column.score, column.label = role, score, lab
         taken_roles.add(role)
     return Header(start=start, end=end, width=width, columns=columns)
+
+
+@lru_cache(maxsize=1 << 15)
+def _top_similarity(core: str, labels: tuple[str, ...]) -> float:
+    """The best ``similarity`` of a header text to any of a role's labels (0 for none):
+    the same header texts meet the same roles in every table."""
+    return max((similarity(core, label_core(lab)) for lab in labels), default=0.0)
 
 
 def _body_blocks(rows, body, column: Column) -> list[Block]:
@@ -186,6 +194,6 @@ def _label_row(row: list[Block], vocabulary: dict[str, list[str]], threshold: fl
         core, _ = split_qualifiers(t)
         if len(core) > 16:
             return False
-        if not any(similarity(core, label_core(lab)) >= threshold for labs in vocabulary.values() for lab in labs):
+        if not any(_top_similarity(core, tuple(labs)) >= threshold for labs in vocabulary.values()):
             return False
     return True
