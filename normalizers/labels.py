@@ -283,10 +283,21 @@ def similarity(text: str, label: str) -> float:
     return _similarity(text, label)
 
 
+_FUZZ = None
+
+
+def _fuzz():
+    global _FUZZ
+    if _FUZZ is None:  # imported on first use, once (not per call)
+        from rapidfuzz import fuzz
+        _FUZZ = fuzz
+    return _FUZZ
+
+
 @lru_cache(maxsize=1 << 17)
 def _similarity(text: str, label: str) -> float:
     # the same (cell, vocabulary label) pairs recur across rows, sections and documents
-    from rapidfuzz import fuzz
+    fuzz = _fuzz()
     r = fuzz.ratio(text, label) / 100
     if len(label) >= 3 and len(text) > len(label):
         p = fuzz.partial_ratio(text, label) / 100
