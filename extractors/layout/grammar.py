@@ -41,6 +41,11 @@ class Text:
     def crosses(self, i: int, j: int) -> bool:
         return any(i < b and a < j for a, b in self.holes)
 
+    def _reach(self, i: int) -> int | None:
+        """The start of the first hole a cell from ``i`` would meet: ``crosses(i, j)``
+        is exactly ``j > _reach(i)`` (None: no hole ends after ``i``)."""
+        return min((a for a, b in self.holes if i < b), default=None)
+
     def after_hole(self, i: int) -> bool:
         """True if only whitespace separates ``i`` from the end of a hole or the run start."""
         k = i
@@ -50,9 +55,11 @@ class Text:
 
     def ends(self, i: int, limit: int):
         """Cell end positions after ``i`` (the cell ends on a non-space, crosses no hole)."""
-        for j in range(i + 1, min(self.end, i + limit) + 1):
-            if self.crosses(i, j):
-                return
+        stop = min(self.end, i + limit)
+        m = self._reach(i)
+        if m is not None:
+            stop = min(stop, m)  # past m the cell would cross a hole
+        for j in range(i + 1, stop + 1):
             if not self.text[j - 1].isspace():
                 yield j
 
@@ -62,7 +69,9 @@ class Spaced(Text):
 
     def ends(self, i: int, limit: int):
         j = i
-        while j < self.end and not self.text[j].isspace() and not self.crosses(i, j + 1):
+        m = self._reach(i)
+        stop = self.end if m is None else min(self.end, m)  # j + 1 > m would cross a hole
+        while j < stop and not self.text[j].isspace():
             j += 1
         if j > i:
             yield j
