@@ -29,6 +29,7 @@ from .moneytable import parse_money_table
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
+_YEAR_LINE = re.compile(r"[(（]\s*20\d\d\s*年度?\s*[)）]")
 
 
 def section_meta(ctx: Ctx) -> None:
@@ -45,7 +46,7 @@ def section_meta(ctx: Ctx) -> None:
                 meta["filled_date"] = d
                 break
     for b in sec.blocks[:12]:  # '(2020年度)': the title's second line
-        if re.fullmatch(r"[(（]\s*20\d\d\s*年度?\s*[)）]", b.text.strip()):
+        if _YEAR_LINE.fullmatch(b.text.strip()):
             ctx.claim(b)
             meta.setdefault("fiscal_year", int(re.search(r"20\d\d", b.text).group(0)))
     title = sec.title or ""

@@ -50,11 +50,14 @@ def style(text: str, lines: list[Line]) -> str:
     return "leading" if lead > term else "terminated"
 
 
+_PIPE = re.compile(r"\|")
+
+
 def _cells_of(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Spans of the pieces of ``text[s:e]`` between pipes (the piece after the last pipe
     included)."""
     out, pos = [], s
-    for m in re.finditer(r"\|", text[s:e]):
+    for m in _PIPE.finditer(text[s:e]):
         out.append((pos, s + m.start()))
         pos = s + m.end()
     out.append((pos, e))

@@ -114,10 +114,13 @@ def percent(s: str) -> Decimal | None:
     return number(s) if is_shape(s, "percent") else None
 
 
+_RATIO = re.compile(r"(?:0|1)(?:\.\d{1,4})?")
+
+
 def ratio(s: str) -> Decimal | None:
     """An execution rate written as a ratio (``1``, ``0.98``): percent points, or None."""
     s = s.strip()
-    if not re.fullmatch(r"(?:0|1)(?:\.\d{1,4})?", s):
+    if not _RATIO.fullmatch(s):
         return None
     return Decimal(s) * 100
 
