@@ -43,6 +43,14 @@ def seed004_records(seed004_bytes):
     return process_file(seed004_bytes, SEED004.name)
 
 
+def corpus_text(rid: str) -> str:
+    """The text of dev excerpt ``rid`` (e.g. 'r060'); the test is skipped without ../shared."""
+    p = CORPUS / f"{rid}.txt"
+    if not p.exists():
+        pytest.skip("../shared/corpus/dev not present")
+    return p.read_text(encoding="utf-8")
+
+
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("r*.txt")) if CORPUS.exists() else []
 

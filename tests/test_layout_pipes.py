@@ -12,14 +12,10 @@ from extractors.layout.infer import _infer
 from extractors.layout.lines import lines
 from extractors.layout.pipes import read_terminated, style
 
-from .conftest import CORPUS
+from .conftest import corpus_text
 
 
-def _doc(rid: str) -> str:
-    p = CORPUS / f"{rid}.txt"
-    if not p.exists():
-        pytest.skip("../shared/corpus/dev not present")
-    return p.read_text(encoding="utf-8")
+_doc = corpus_text
 
 
 def _grid(text: str):

@@ -13,14 +13,10 @@ from extractors.layout.lines import Line, lines
 from extractors.layout.spaces import find_tables, header_width, tokens
 from extractors.layout.streams import Grid, regroup
 
-from .conftest import CORPUS
+from .conftest import CORPUS, corpus_text
 
 
-def _doc(rid: str) -> str:
-    p = CORPUS / f"{rid}.txt"
-    if not p.exists():
-        pytest.skip("../shared/corpus/dev not present")
-    return p.read_text(encoding="utf-8")
+_doc = corpus_text
 
 
 def _rows(text: str):
