@@ -3,7 +3,6 @@
 Every test quotes the document's lines; every cell is checked against its span."""
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
