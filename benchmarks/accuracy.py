@@ -9,7 +9,10 @@ Runs ``python -m pipeline run`` on
 - the dev-corpus renditions in ``../shared/samples-dev`` (Word/Excel/HTML/PDF), scored against
   the dev gold of their excerpt;
 
-and prints one table. ``--results`` rewrites the accuracy section of ``benchmarks/RESULTS.md``;
+and prints one table. Beside the field accuracy it counts, per layout, the **wrong values**: fields
+of a matched row whose published value differs from the gold (a gold ``null`` published as a value
+counts too; a value we leave out does not). Issue 15 asks for zero of them in ``space_flat``: a value
+we cannot read with certainty must be reported, not guessed. ``--results`` rewrites the accuracy section of ``benchmarks/RESULTS.md``;
 ``--metrics FILE`` merges ``{"accuracy": {...}}`` into a DVC metrics JSON.
 
 usage: uv run python benchmarks/accuracy.py [--shared ../shared] [--json OUT] [--results]
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -45,16 +49,50 @@ def corpus_table(shared: Path, parquet: Path, verbose: str | None) -> tuple[str,
         cmd += ["-v", verbose]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
     rows = json.loads((parquet / "_scores.json").read_text(encoding="utf-8"))
+    wrong = wrong_values(shared, parquet, [r["id"] for r in rows])
     by_layout: dict[str, list[int]] = {}
     for r in rows:
-        k = by_layout.setdefault(r["layout"] or "?", [0, 0, 0])
-        k[0] += r["correct"]; k[1] += r["total"]; k[2] += 1
+        k = by_layout.setdefault(r["layout"] or "?", [0, 0, 0, 0])
+        k[0] += r["correct"]; k[1] += r["total"]; k[2] += 1; k[3] += len(wrong[r["id"]])
     c = sum(r["correct"] for r in rows)
     t = sum(r["total"] for r in rows)
     summary = {"overall": round(c / max(1, t), 4), "fields": f"{c}/{t}",
                "by_layout": {lay: round(v[0] / max(1, v[1]), 4) for lay, v in sorted(by_layout.items())},
-               "documents": {lay: v[2] for lay, v in sorted(by_layout.items())}}
-    return proc.stdout, summary
+               "documents": {lay: v[2] for lay, v in sorted(by_layout.items())},
+               "wrong_values": {lay: v[3] for lay, v in sorted(by_layout.items())}}
+    text = proc.stdout + "\n" + "\n".join(
+        f"wrong values {lay:18s} {v[3]:4d}" for lay, v in sorted(by_layout.items())) + "\n"
+    text += "wrong values by document: " + (", ".join(f"{d} {len(w)}" for d, w in sorted(wrong.items()) if w)
+                                           or "none") + "\n"
+    if verbose and wrong.get(verbose):
+        text += "".join(f"  ! {w}\n" for w in wrong[verbose])
+    return text, summary
+
+
+WRONG = re.compile(r"(\w+): gold=(.*?) got=(.*?)(?=; \w+: gold=|$)")
+
+
+def wrong_values(shared: Path, parquet: Path, ids: list[str]) -> dict[str, list[str]]:
+    """Per dev document, the fields of matched rows published with a value the gold does not have."""
+    sys.path.insert(0, str(shared / "tools"))
+    import duckdb
+    from score import score_document  # type: ignore[import-not-found]
+
+    con = duckdb.connect()
+    datasets = "section,indicator,fund,goal,fact,mention".split(",")
+    out: dict[str, list[str]] = {}
+    for doc in ids:
+        said: list[str] = []
+        score_document(con, str(parquet), str(shared / "gold/dev" / f"{doc}.jsonl"), f"{doc}.txt", datasets,
+                       verbose=True, every=True, say=said.append)
+        bad = []
+        for line in said:
+            if not line.startswith("  ~ "):
+                continue
+            row, _, rest = line[4:].partition(": ")
+            bad += [f"{row}/{f}: gold={g} got={o}" for f, g, o in WRONG.findall(rest) if o != "None"]
+        out[doc] = bad
+    return out
 
 
 def score_files(shared: Path, parquet: Path, pairs: list[tuple[str, Path]]) -> list[tuple[str, int, int]]:
@@ -98,9 +136,9 @@ def renditions(shared: Path, work: Path) -> tuple[Path, list[tuple[str, Path]]]:
 def markdown(corpus: dict, files: list[tuple[str, int, int]]) -> str:
     lines = [BEGIN, "", "## Accuracy on the hand-checked gold (`benchmarks/accuracy.py`)", "",
              f"Dev corpus (45 excerpts): **{corpus['overall']:.3f}** ({corpus['fields']} fields).", "",
-             "| layout | documents | field accuracy |", "| --- | ---: | ---: |"]
+             "| layout | documents | field accuracy | wrong values |", "| --- | ---: | ---: | ---: |"]
     for lay, acc in corpus["by_layout"].items():
-        lines.append(f"| {lay} | {corpus['documents'][lay]} | {acc:.3f} |")
+        lines.append(f"| {lay} | {corpus['documents'][lay]} | {acc:.3f} | {corpus['wrong_values'][lay]} |")
     lines += ["", "Seeds, their renditions and the dev renditions:", "",
               "| file | fields | field accuracy |", "| --- | ---: | ---: |"]
     for name, c, t in files:
@@ -147,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.metrics:
         data = json.loads(a.metrics.read_text(encoding="utf-8")) if a.metrics.exists() else {}
         data["accuracy"] = {"dev_overall": corpus["overall"], "dev_by_layout": corpus["by_layout"],
+                            "dev_wrong_values": corpus["wrong_values"],
                             "seeds_min": round(min((c / max(1, t) for n, c, t in files
                                                     if n.startswith(("000", "004", "seed"))), default=0), 4)}
         a.metrics.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
