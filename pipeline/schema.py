@@ -26,7 +26,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("source_path_bytes", pa.binary(), "The raw bytes of source_path when the file name is not valid UTF-8 (e.g. a Latin-1 name), else null."),
         ("duplicate_of", STR, "Set on a file byte-identical to an earlier one of the batch (in source_path order): the doc_id of that first copy, whose records it shares; this row has its own doc_id and no records of its own. Null otherwise."),
         ("format", STR, "File format detected from the content: txt|docx|pdf|xlsx|html, or the legacy xls|doc|rtf (doc/rtf converted by LibreOffice, said in warnings); null if unrecognised."),
-        ("layout", STR, "How text and tables were recovered: tab_cells, tsv_rows, markdown_table, blank_line_cells, space_flat, flat (text dialects, see CONTRACT.md), docx_tables, pdf_tables, xlsx_cells, xls_cells, html_tables."),
+        ("layout", STR, "How text and tables were recovered: tab_cells, tsv_rows, markdown_table, blank_line_cells, space_flat, column_interleaved, flat (text dialects, see CONTRACT.md), docx_tables, pdf_tables, xlsx_cells, xls_cells, html_tables."),
         ("encoding", STR, "Text encoding of a .txt input (utf-8, utf-8-sig, gb18030, utf-16 with a byte-order mark, utf-16-le/utf-16-be without one); null for other formats."),
         ("sha256", STR, "SHA-256 of the raw file bytes (hex)."),
         ("n_bytes", I64, "Size of the raw file in bytes."),
@@ -87,7 +87,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("bottom", F64, "PDF box bottom, else null."),
         ("address", STR, "Spreadsheet cell address (Sheet1!B7) for xlsx, else null."),
         ("heading_level", I32, "Heading level (1 = top) for headings, else null."),
-        ("grid_confidence", STR, "How the grid of a text table was rebuilt (cells of .txt input): delimited (TAB or | separators), header_width (a cell stream regrouped from the width of a recognised header), spaces (whitespace-separated rows under a header of known labels), shape_grammar (glued cells split by their shapes), stream (one column, rows not rebuilt); null for paragraphs and for formats with a grid of their own."),
+        ("grid_confidence", STR, "How the grid of a text table was rebuilt (cells of .txt input): delimited (TAB or | separators), header_width (a cell stream regrouped from the width of a recognised header), spaces (whitespace-separated rows under a header of known labels), shape_grammar (glued cells split by their shapes), interleaved (labels and values printed apart, paired in order where counts, points and sums confirm it), stream (one column, rows not rebuilt); null for paragraphs and for formats with a grid of their own."),
     ],
     "indicators": [
         ("indicator_id", STR, "{section_id}:i{row_no}."),

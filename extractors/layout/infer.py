@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Block
-from . import pipes, spaces, streams, tabs
+from . import interleaved, pipes, spaces, streams, tabs
 from .grid import Emitter
 from .lines import Line, lines as split_lines, strip_span
 from .place import place_rows
@@ -108,6 +108,10 @@ def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
         glued = _glued(text, em)
         if glued is not None:
             return glued, "space_flat"
+        sheet, notes = interleaved.read(text, lines)
+        if sheet is not None:
+            return sheet, "column_interleaved"
+        em.notes.extend(notes)
     pos = 0
     for i, j, _w, lead in found:
         for ln in lines[pos:i]:

@@ -1,0 +1,114 @@
+"""Column-interleaved text: labels and values printed apart, paired only where certain.
+
+Each test quotes the dev-corpus lines it reads (../shared/corpus/dev); the expected values
+are those of the gold file (../shared/gold/dev/rNNN.jsonl).  The refusals are the same
+real lines cut or altered so that the pairing is no longer confirmed.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from extractors.layout import infer
+from extractors.layout.interleaved import INTERLEAVED, read, tokens
+from extractors.layout.interleaved_rows import pair_rows
+from extractors.layout.lines import lines as split_lines
+from extractors.model import CELL
+from tests.conftest import corpus_text
+
+# r018 lines 25-31: a 部门整体支出绩效评价得分表 from a PDF text layer; each label carries its
+# points, each row's score starts the next line.
+R018_SHEET = (
+    "2017 年部门整体支出绩效评价得分表 一级指 标 二级指标 三级指标 得分 部门决 策(25 分) 目标任务(15 分) 相关性(5 分)\n"
+    "5 明确性(5 分)\n"
+    "5 合理性(5 分)\n"
+    "5 预算编制(10 分) 测算依据(5 分)\n"
+    "2 目标管理(5 分)\n"
+    "4 综合管 理(30 分) 专项资金分配时限(2 分) 省级财力专项预算分配时限(1 分)\n"
+    "1 中央专款分配合规........"
+)
+
+
+def _grid(text: str) -> tuple[list[list[str]], list[str]]:
+    em, _ = read(text, split_lines(text))
+    assert em is not None, "no interleaved sheet rebuilt"
+    rows: dict[int, dict[int, str]] = {}
+    for b in em.blocks:
+        assert text[b.char_start:b.char_end] == b.text  # the span invariant
+        if b.kind == CELL:
+            assert b.grid == INTERLEAVED
+            rows.setdefault(b.row, {})[b.col] = b.text
+    return [[r[c] for c in sorted(r)] for _, r in sorted(rows.items())], em.notes
+
+
+def test_weighted_sheet_rows_paired_by_label_count_and_points():
+    rows, notes = _grid(R018_SHEET)
+    assert rows == [
+        ["一级指 标", "二级指标", "三级指标", "得分"],
+        ["部门决 策(25 分)", "目标任务(15 分)", "相关性(5 分)", "5"],
+        ["", "", "明确性(5 分)", "5"],
+        ["", "", "合理性(5 分)", "5"],
+        ["", "预算编制(10 分)", "测算依据(5 分)", "2"],
+        ["", "", "目标管理(5 分)", "4"],
+        ["综合管 理(30 分)", "专项资金分配时限(2 分)", "省级财力专项预算分配时限(1 分)", "1"],
+    ]
+    # the cut row stays text, and the warning says where the run stopped
+    assert any("中央专款分配合规" in n and "stops" in n for n in notes)
+
+
+def test_weighted_sheet_in_the_real_excerpt_gives_the_gold_indicators():
+    from pipeline.process import process_file
+    text = corpus_text("r018")
+    assert infer(text).layout == "column_interleaved"
+    rec = process_file(text.encode("utf-8"), "r018.txt")
+    sec = next(s for s in rec["sections"] if s["form_type"] == "overall_self_eval")
+    assert sec["title"].replace(" ", "") == "2017年部门整体支出绩效评价得分表"
+    got = [(i["level1"], i["level2"], i["name"], i["weight"], i["score"], i["level1_weight"])
+           for i in rec["indicators"] if i["section_id"] == sec["section_id"]]
+    D = Decimal
+    assert got == [
+        ("部门决策", "目标任务", "相关性", D(5), D(5), D(25)),
+        ("部门决策", "目标任务", "明确性", D(5), D(5), D(25)),
+        ("部门决策", "目标任务", "合理性", D(5), D(5), D(25)),
+        ("部门决策", "预算编制", "测算依据", D(5), D(2), D(25)),
+        ("部门决策", "预算编制", "目标管理", D(5), D(4), D(25)),
+        ("综合管理", "专项资金分配时限", "省级财力专项预算分配时限", D(1), D(1), D(30)),
+    ]
+
+
+def _pair(text: str):
+    start = text.index("得分") + 2
+    toks, _ = tokens(text, start, len(text))
+    return pair_rows(toks, 3)
+
+
+def test_refused_when_a_value_fits_the_label_before_and_after_it():
+    # cut after 合理性(5 分): its score is missing, and every 5 fits 相关性/明确性 as well as
+    # 明确性/合理性 - which label a score belongs to is not confirmed
+    cut = R018_SHEET[:R018_SHEET.index("合理性(5 分)") + len("合理性(5 分)")]
+    res = _pair(cut)
+    assert res.rows is None and "both" in res.reason
+    assert read(cut, split_lines(cut))[0] is None  # nothing published, the text stays paragraphs
+
+
+def test_refused_when_a_group_is_not_the_sum_of_its_rows():
+    # 目标任务 stated as 20 points while its three rows hold 5 + 5 + 5
+    wrong = R018_SHEET.replace("目标任务(15 分)", "目标任务(20 分)")
+    res = _pair(wrong)
+    assert res.rows is None and "sum" in res.reason
+    em = infer(wrong)
+    assert not any(b.kind == CELL for b in em.blocks)
+    assert any("not paired" in n for n in em.notes)
+
+
+def test_refused_when_a_score_exceeds_its_points():
+    wrong = R018_SHEET.replace("2 目标管理", "7 目标管理")
+    res = _pair(wrong)
+    assert res.rows is None and "exceeds" in res.reason
+
+
+def test_prose_with_points_is_no_sheet():
+    # r018 lines 21-23: the report paragraph between the two tables, with 自评得分 90 分
+    prose = ("10 10 总分 3.部门整体支出绩效自评开展情况. 按照预算绩效管理要求,本部门对\n"
+             "2017 年整体支出开展绩 效自评,自评得分\n"
+             "90 分,存在的问题:一是年初编制项目资金 预算时对对象摸底不够准确,造成预算资金过大.")
+    assert read(prose, split_lines(prose))[0] is None
