@@ -112,3 +112,58 @@ def test_prose_with_points_is_no_sheet():
              "2017 年整体支出开展绩 效自评,自评得分\n"
              "90 分,存在的问题:一是年初编制项目资金 预算时对对象摸底不够准确,造成预算资金过大.")
     assert read(prose, split_lines(prose))[0] is None
+
+
+# r042 lines 7-28: a 专项资金绩效目标表 whose PDF text lists the label column first, then
+# the value cells in the same order.
+R042_HEAD = "\n".join([
+    "填报单位(盖章):永兴县畜牧兽医水产局", "专项名称", "部门名称", "部门相应职能职", "责概述", "专项立项", "依据",
+    "专项实施", "进度计划", "专项长期", "绩效目标", "专项年度", "绩效目标", "一级指标", "专项", "年度", "产",
+    "绩效出", "指", "指标标",
+    "重大动物疫病防控专项属性延续专项√新增专项□",
+    "县动物卫生监督所资金总额(万元)50",
+    "重大动物防控工作、强制扑杀和免疫副反应补助、疫苗和防疫物质储备、监测、检测经",
+    "费及监督执法等。",
+])
+
+
+def _column(text: str):
+    from extractors.layout import interleaved_columns as ic
+    col = ic.find(text, split_lines(text))
+    assert col is not None
+    pairs, note = ic.pair(text, col)
+    return [[text[a:b] for a, b in (p.label, p.value, p.row_label, p.row_value)] for p in pairs], note
+
+
+def test_label_column_pairs_the_one_line_name_fields_in_order():
+    rows, note = _column(R042_HEAD)
+    assert rows == [["专项名称", "重大动物疫病防控", "专项属性", "延续专项√新增专项□"],
+                    ["部门名称", "县动物卫生监督所", "资金总额(万元)", "50"]]
+    # the wrapped labels whose values run over several lines are left alone, and said so
+    assert "部门相应职能职" in note and "not paired" in note
+
+
+def test_label_column_in_the_real_excerpt_gives_the_gold_head_and_fund():
+    from pipeline.process import process_file
+    text = corpus_text("r042")
+    assert infer(text).layout == "column_interleaved"
+    rec = process_file(text.encode("utf-8"), "r042.txt")
+    [sec] = rec["sections"]
+    assert (sec["project_name"], sec["unit_name"]) == ("重大动物疫病防控", "县动物卫生监督所")
+    [fund] = rec["funds"]
+    assert (fund["item_raw"], fund["amount_yuan"], fund["measure"]) == ("资金总额(万元)", Decimal("500000.00"), "budget")
+
+
+def test_label_column_refused_when_a_value_line_is_not_confirmed_by_its_row_label():
+    # the value line of 部门名称 without the 资金总额(万元) cell after it: where the value ends,
+    # and so whether it is one row, is not confirmed - only 专项名称 is paired
+    text = R042_HEAD.replace("县动物卫生监督所资金总额(万元)50", "县动物卫生监督所")
+    rows, note = _column(text)
+    assert [r[:2] for r in rows] == [["专项名称", "重大动物疫病防控"]]
+    assert "部门名称" in note
+    # and with no confirmed row at all nothing is paired: the text keeps its other reading
+    text = text.replace("专项属性延续专项√新增专项□", "")
+    rows, _ = _column(text)
+    assert rows == []
+    from extractors.layout.interleaved import read_label_column
+    assert read_label_column(text, split_lines(text), lambda em, a: None) is None

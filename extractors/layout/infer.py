@@ -105,6 +105,9 @@ def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
     em = Emitter(text)
     found = spaces.find_tables(text, lines)
     if not found:
+        column = interleaved.read_label_column(text, lines, lambda e, a: _rest(e, lines, a))
+        if column is not None:
+            return column, "column_interleaved"
         glued = _glued(text, em)
         if glued is not None:
             return glued, "space_flat"
@@ -129,7 +132,21 @@ def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
     return em, ("tsv_rows" if found else "flat")
 
 
-def _glued(text: str, em: Emitter) -> Emitter | None:
+def _rest(em: Emitter, lines: list[Line], start: int) -> None:
+    """``text[start:]`` after an interleaved block: glued cells where the shape grammar
+    reads them, else paragraphs."""
+    sub = Emitter(em.text, em.next_table)
+    if _glued(em.text, sub, start) is None:
+        sub = Emitter(em.text, em.next_table)
+        for s, e in lines:
+            if e > start:
+                sub.paragraph(max(s, start), e)
+    em.blocks.extend(sub.blocks)
+    em.notes.extend(sub.notes)
+    em.next_table = max([em.next_table] + [b.table_no + 1 for b in sub.blocks if b.table_no])
+
+
+def _glued(text: str, em: Emitter, start: int = 0) -> Emitter | None:
     """Cells run together with no separator: the shape grammar of extractors.layout.glued
     (when present) rebuilds what it can with certainty."""
     try:
@@ -137,7 +154,7 @@ def _glued(text: str, em: Emitter) -> Emitter | None:
     except ImportError:
         return None
     try:
-        res = glued_grid(text, 0, len(text), em.next_table)
+        res = glued_grid(text, start, len(text), em.next_table)
     except Exception as e:  # noqa: BLE001 - a grammar failure must not lose the document
         em.notes.append(f"glued cells not read ({type(e).__name__}: {e})")
         return None

@@ -195,3 +195,26 @@ def _paragraphs(em: Emitter, lines: list[tuple[int, int]], start: int, end: int)
         s, e = max(s, start), min(e, end)
         if s < e:
             em.paragraph(s, e)
+
+
+def read_label_column(text: str, lines: list[tuple[int, int]], rest) -> Emitter | None:
+    """The text with its label column (``interleaved_columns``) paired where confirmed;
+    ``rest(em, start)`` reads the text after the last paired value line.  None when the
+    text has no label column or none of its labels could be paired."""
+    from . import interleaved_columns as ic
+    col = ic.find(text, lines)
+    if col is None:
+        return None
+    pairs, note = ic.pair(text, col)
+    if not pairs:
+        return None
+    em = Emitter(text)
+    _paragraphs(em, lines, 0, col.labels[0][0])
+    grid = [[(1, *p.label), (2, *p.value), (3, *p.row_label), (4, *p.row_value)] for p in pairs]
+    no = em.table(grid, INTERLEAVED)
+    left = col.labels[len(pairs):]
+    if left:  # the unpaired labels stay one paragraph, as the text printed them
+        em.paragraph(left[0][0], left[-1][1])
+        em.notes.append(f"table {no}: {note}")
+    rest(em, col.values[len(pairs) - 1][1])
+    return em
