@@ -152,3 +152,23 @@ def test_row_that_lost_cells_is_aligned_by_shape():
     placed, ambiguous = align(["好坏", "5", "5"], ["target", "actual", "weight", "score"],
                               vocab()["indicator_shapes"])
     assert placed == [0, 2, 3] and ambiguous
+
+
+def test_packed_row_fills_the_actual_column_before_the_sparse_note():
+    # r063 ' 指标2:村卫生室实施国家基本药物制度 实施基本药物制度补助村卫生室352个。
+    # 本年度已完成352个村卫生室基药补助的实施。' under 三级指标 | 年度指标值 | 全年完成值 |
+    # 未完成原因和改进措施: the note column is the one left empty, the second sentence is the actual
+    from extractors.forms.common import vocab
+    v = vocab()
+    cells = ["指标2:村卫生室实施国家基本药物制度", "实施基本药物制度补助村卫生室352个。",
+             "本年度已完成352个村卫生室基药补助的实施。"]
+    placed, ambiguous = align(cells, ["name", "target", "actual", "note"], v["indicator_shapes"],
+                              frozenset(v["indicator_sparse"]))
+    assert placed == [0, 1, 2] and not ambiguous
+    # without the sparse prior the note, the likeliest home of a sentence, took it
+    placed, _ = align(cells, ["name", "target", "actual", "note"], v["indicator_shapes"])
+    assert placed == [0, 1, 3]
+    # a fourth sentence still goes to the note column
+    placed, _ = align(cells + ["资金拨付滞后"], ["name", "target", "actual", "note"], v["indicator_shapes"],
+                      frozenset(v["indicator_sparse"]))
+    assert placed == [0, 1, 2, 3]

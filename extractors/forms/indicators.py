@@ -73,7 +73,8 @@ def template_for(rows: list[list[Block]], n: int = 3) -> Header | None:
             rest = [c for c in row if fold(c.text)]
             while rest and (_known(normalize_level1(rest[0].content)) or _known(normalize_level2(rest[0].content))):
                 rest.pop(0)
-            placed, _ = align([c.content for c in rest], order, v.get("indicator_shapes", {}))
+            placed, _ = align([c.content for c in rest], order, v.get("indicator_shapes", {}),
+                              frozenset(v.get("indicator_sparse", ())))
             if len(rest) > len(order) or None in placed or not _fits_all(rest, placed, order, v):
                 ok = False
                 break
@@ -171,6 +172,7 @@ def _body(ctx: Ctx, rows: list[list[Block]], header: Header, with_actual: bool) 
     dense = dense_rows(rows)
     has_merges = any((b.rowspan or 1) > 1 for r in rows for b in r)
     shapes = vocab().get("indicator_shapes", {})
+    sparse = frozenset(vocab().get("indicator_sparse", ()))
 
     level1 = level2 = None  # (LabelResult, block)
     row_no = 0
@@ -201,7 +203,7 @@ def _body(ctx: Ctx, rows: list[list[Block]], header: Header, with_actual: bool) 
             while rest and (_known(normalize_level1(rest[0].content)) or _known(normalize_level2(rest[0].content))):
                 left.append(rest.pop(0))
             order = [r for _, r in data_roles]
-            placed, ambiguous = align([c.content for c in rest], order, shapes)
+            placed, ambiguous = align([c.content for c in rest], order, shapes, sparse)
             right = {order[j]: c for c, j in zip(rest, placed) if j is not None}
             if len(rest) > len(data_roles):
                 ctx.notes.append(f"row {row[0].row} of table {row[0].table_no} has more cells than its header")

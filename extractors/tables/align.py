@@ -5,6 +5,11 @@ to the header's columns in order: each cell goes to a column whose role accepts 
 shape (``columns.yaml``: ``shapes``), columns may stay empty, order is kept.  The reading
 with the highest score wins; among equals the one that fills the leftmost columns.
 ``ambiguous`` says whether another reading scored the same.
+
+``sparse`` names the roles whose column is usually empty (a deviation note is written
+only where a target was missed): a cell goes there only when no column that every row
+fills accepts it, so ``name | target | actual`` of a row that lost its empty note
+cell is not read as ``name | target | note``.
 """
 from __future__ import annotations
 
@@ -13,7 +18,11 @@ from .grid import cell_shape
 NEG = float("-inf")
 
 
-def align(texts: list[str], roles: list[str], shapes: dict[str, list[str]]) -> tuple[list[int | None], bool]:
+SPARSE_PENALTY = 1.0
+
+
+def align(texts: list[str], roles: list[str], shapes: dict[str, list[str]],
+          sparse: frozenset[str] | set[str] | tuple[str, ...] = ()) -> tuple[list[int | None], bool]:
     """For each cell text, the index in ``roles`` it goes to (None: unplaced), and
     whether the best reading is ambiguous."""
     n, m = len(texts), len(roles)
@@ -27,7 +36,8 @@ def align(texts: list[str], roles: list[str], shapes: dict[str, list[str]]) -> t
         if not accepted:
             return 1.0
         if k in accepted:
-            return 2.0 if k == accepted[0] else 1.0 + 0.5 / (1 + accepted.index(k))
+            base = 2.0 if k == accepted[0] else 1.0 + 0.5 / (1 + accepted.index(k))
+            return base - SPARSE_PENALTY if roles[j] in sparse else base
         return NEG
 
     # best[i][j]: best score placing cells i.. into columns j..; ways counts ties
