@@ -6,11 +6,12 @@ read once at import. Numbers are always ``decimal.Decimal``, never float.
 """
 
 from .labels import LabelResult, clean_indicator_name, normalize_level1, normalize_level2
-from .quantity import Quantity, parse_quantity
+from .quantity import Quantity, parse_quantity, parse_sentence_quantity
 from .text import fold_ws, strip_pinyin, to_simplified, money_to_yuan, parse_date, parse_decimal, to_halfwidth
 
 __all__ = [
     "parse_quantity",
+    "parse_sentence_quantity",
     "Quantity",
     "normalize_level1",
     "normalize_level2",

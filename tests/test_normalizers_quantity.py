@@ -441,7 +441,7 @@ QUAL_TEXTS = [
     "“3+2+1”医联体服务模式", "制定了《2023年度岳阳楼区职业健康监督检查工作方案》",
     "完成12次", "培训120人次以上的目标", "≥360天服务读者", "资源采购期以当年为主",
     "实施基本药物制度补助村卫生室352个。", "本年度已完成37个基层医疗机构基药补助制度实施。",
-    "37个基层医疗机构",  # r063: a count *of something*, a phrase not a quantity cell
+    "37个基层医疗机构",  # r063: a phrase, not a quantity cell (parse_sentence_quantity reads it)
     "三公经费", "一流", "十分满意", "两癌筛查", "十二五规划",
     # approximate values: never turned into an exact '='
     "约100人", "100人左右", "500多人次", "30余家", "近100人", "逾百人", "±5%",
@@ -724,3 +724,42 @@ def test_seed000_publishes_the_days_of_a_date_target(published):
     # every indicator row carries the four new columns for target and actual
     cols = {f"{p}_{f}" for p in ("target", "actual") for f in ("subject", "direction", "date_from", "date_to")}
     assert all(cols <= set(r) for r in published["indicators"])
+
+
+# --------------------------------------------------------------------------
+# parse_sentence_quantity: the one figure of a sentence target (dev r063)
+# --------------------------------------------------------------------------
+
+SENTENCES = [
+    # r063 '数量指标  指标1:… 实施乡镇社区基层医疗机构37个。 本年度已完成37个基层医疗机构基药补助制度实施。'
+    ("实施乡镇社区基层医疗机构37个。", ("=", D("37"), None, "个", "count")),
+    ("本年度已完成37个基层医疗机构基药补助制度实施。", ("=", D("37"), None, "个", "count")),
+    # r063 ' 指标2:村卫生室… 实施基本药物制度补助村卫生室352个。 本年度已完成352个村卫生室基药补助的实施。':
+    # the classifier 个 is the unit, not the 村 of 村卫生室
+    ("实施基本药物制度补助村卫生室352个。", ("=", D("352"), None, "个", "count")),
+    ("本年度已完成352个村卫生室基药补助的实施。", ("=", D("352"), None, "个", "count")),
+    ("37个基层医疗机构", ("=", D("37"), None, "个", "count")),  # r063 质量指标
+    ("完成12次", ("=", D("12"), None, "次", "count")),
+]
+
+
+@pytest.mark.parametrize("text,expected", SENTENCES)
+def test_sentence_with_one_figure(text, expected):
+    from normalizers import parse_sentence_quantity
+    assert parse_quantity(text).op == "qual"  # not a quantity cell
+    q = parse_sentence_quantity(text)
+    assert (q.op, q.value, q.upper, q.unit, q.kind) == expected and q.raw == text
+
+
+@pytest.mark.parametrize("text", [
+    "培训120人次以上的目标", "≥360天服务读者",  # a comparator: the op is the cell grammar's to read
+    "2023年度完成", "3个工作日内完成", "完成3个月",  # dates and durations: deadlines, not counts
+    "“3+2+1”医联体服务模式", "制定了《2023年度岳阳楼区职业健康监督检查工作方案》",  # names and titles
+    "约100人", "500多人次",  # approximations
+    "保障人数102370人2370人", "完成3个,三个乡镇",  # two figures
+    "全市第1名以外", "符合GB3838标准", "1:1配套",  # ordinals, codes, ratios
+    "已完成", "显著提升",
+])
+def test_sentence_without_a_certain_figure_is_refused(text):
+    from normalizers import parse_sentence_quantity
+    assert parse_sentence_quantity(text) is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from normalizers import (clean_indicator_name, normalize_level1, normalize_level2,
-                         parse_decimal, parse_quantity)
+                         parse_decimal, parse_quantity, parse_sentence_quantity)
 
 from ..model import Block
 from ..tables import Header, build_header, dense_rows, find_header, is_positional
@@ -259,10 +259,10 @@ def _body(ctx: Ctx, rows: list[list[Block]], header: Header, with_actual: bool) 
             target_raw = ""  # a grid position with no cell: an empty cell
         actual_raw = read(actual_b) if actual_b is not None else ("" if "actual" in missing else None)
         unit_hint = read(unit_b) if unit_b is not None and fold(unit_b.text) else None
-        tq = parse_quantity(target_raw, unit_hint=None) if target_raw is not None else None
+        tq = _value(target_raw) if target_raw is not None else None
         aq = None
         if actual_b is not None or "actual" in missing:
-            aq = parse_quantity(_combined(None, actual_b, unit_b) or "", unit_hint=None)
+            aq = _value(_combined(None, actual_b, unit_b) or "")
         l1, l1b = level1 if level1 else (None, None)
         l2, l2b = level2 if level2 else (None, None)
         name_raw = read(name_b) if name_b is not None else None
@@ -294,6 +294,15 @@ def _body(ctx: Ctx, rows: list[list[Block]], header: Header, with_actual: bool) 
         ctx.claim(*row)
         i += 1
     return i
+
+
+def _value(text: str):
+    """A target / actual cell: a quantity cell, else the one figure a sentence states
+    (``实施基本药物制度补助村卫生室352个。`` → ``=`` 352 个), else qual."""
+    q = parse_quantity(text, unit_hint=None)
+    if q.op == "qual":
+        q = parse_sentence_quantity(text) or q
+    return q
 
 
 def _name_weight(name_raw: str | None):

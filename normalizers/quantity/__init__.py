@@ -8,6 +8,7 @@ The grammar and one example per rule are in normalizers/README.md; the modules:
 * ``units``   — unit words, per-unit denominators, header units (unit_hint)
 * ``dates``   — dates, date ranges and the days they name
 * ``grammar`` — the rules that put the tokens together
+* ``sentence`` — the one figure a sentence target states (``parse_sentence_quantity``)
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from functools import lru_cache
 from .grammar import may_hold as _may_hold
 from .grammar import parse as _parse
 from .model import DIRECTIONS, KINDS, OPS, RECORD_FIELDS, Quantity, na, qual
+from .sentence import parse_sentence_quantity
 
-__all__ = ["Quantity", "parse_quantity", "OPS", "KINDS", "DIRECTIONS", "RECORD_FIELDS"]
+__all__ = ["Quantity", "parse_quantity", "parse_sentence_quantity", "OPS", "KINDS", "DIRECTIONS",
+           "RECORD_FIELDS"]
 
 
 
