@@ -20,6 +20,7 @@ from .funds import (breakdown_header_lines, breakdown_headers, fund_item, header
                     parse_breakdown_row, parse_expenditure_table, parse_funds_block,
                     parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
+from .facts import label_value_facts
 from ..tables import Header
 from .indicators import indicator_header, looks_like_indicator_row, parse_indicator_table
 from .formtype import decide, report_is_form
@@ -219,6 +220,7 @@ def parse_section(sec: Section, template: Header | None = None) -> Ctx:
             parse_form(trial, template=template)
             if report_is_form(sec, trial):
                 return trial
+        label_value_facts(ctx)  # a 基本概况 table of the report (人员编制 / 21)
         return ctx  # headings and mentions: extractors.narrative
     if sec.form_type == "basic_data":
         parse_basic_data(ctx)
@@ -226,5 +228,6 @@ def parse_section(sec: Section, template: Header | None = None) -> Ctx:
         parse_form(ctx, template=template)
         if not (ctx.indicators or ctx.funds or ctx.goals or ctx.facts):
             parse_basic_data(ctx)
+    label_value_facts(ctx)
     decide(sec, ctx)
     return ctx
