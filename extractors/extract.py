@@ -53,8 +53,12 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
     for sec, ctx in zip(sections, ctxs):
         sid = f"{doc_id}:{sec.ordinal}"
         meta = ctx.meta
-        year = meta.get("fiscal_year") or doc_year
-        unit = meta.get("unit_name") or doc_unit
+        # a section cut from its own header (its first rows are the tail of a form that
+        # starts above the text) has no unit or year of its own, and takes none from the
+        # other forms of the document
+        cut = ctx.evidence.get("starts_inside_table")
+        year = meta.get("fiscal_year") or (None if cut else doc_year)
+        unit = meta.get("unit_name") or (None if cut else doc_unit)
         status, message = _status(sec, ctx, ref)
         out["sections"].append({
             "section_id": sid, "doc_id": doc_id, "ordinal": sec.ordinal,

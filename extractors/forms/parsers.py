@@ -87,6 +87,7 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
         column_lines: dict[int, dict] = {}  # col -> the line a row of pairs read there
         i = 0
         if template is not None and n_table == 0 and rows and looks_like_indicator_row(rows[0]):
+            ctx.evidence["starts_inside_table"] = True
             ctx.notes.append("the section starts inside an indicator table: its first rows are read "
                              "under the document's indicator header " + " | ".join(
                                  "/".join(c.path) for c in template.columns if c.role))
