@@ -42,9 +42,17 @@ def _coerce(value, typ: pa.DataType):
     return value
 
 
+@functools.cache
+def _needs_coerce(typ: pa.DataType) -> bool:
+    """Only decimals (quantized, checked) and dates (ISO text) are changed by ``_coerce``."""
+    return pa.types.is_decimal(typ) or pa.types.is_date32(typ)
+
+
 def _column(values: list, typ: pa.DataType) -> tuple[pa.Array, list[int]]:
     """The column as an Arrow array and the positions of values that did not fit."""
     try:
+        if not _needs_coerce(typ):  # every other value is converted by Arrow as it is
+            return pa.array(values, type=typ), []
         return pa.array([_coerce(v, typ) for v in values], type=typ), []
     except (ValueError, TypeError, InvalidOperation, ArithmeticError, OverflowError,
             pa.ArrowInvalid, pa.ArrowTypeError):
@@ -85,6 +93,8 @@ def to_tables(records: dict[str, list[dict]]) -> dict[str, pa.Table]:
 
 
 def _build(name: str, rows: list[dict], problems: list) -> pa.Table:
+    if not rows:
+        return _empty(name)
     schema = arrow_schema(name)
     arrays = []
     for field in schema:
@@ -139,5 +149,10 @@ def _only(rows: list[dict], name: str, old: pa.Table) -> pa.Table:
     return t.set_column(t.schema.get_field_index("status_message"), t.schema.field("status_message"), message)
 
 
+@functools.cache
+def _empty(name: str) -> pa.Table:
+    return arrow_schema(name).empty_table()
+
+
 def empty_tables() -> dict[str, pa.Table]:
-    return {name: arrow_schema(name).empty_table() for name in DATASETS}
+    return {name: _empty(name) for name in DATASETS}
