@@ -77,6 +77,13 @@ def process_path(path: str, rel: str, sha: str, cache=None) -> dict[str, pa.Tabl
     return tables
 
 
+def pool_task(path: str, rel: str, sha: str, cache=None):
+    """What a pool worker runs and sends back: ``process_path``'s tables as a compact
+    ``packets.Packet`` (IPC messages and the merger's digest), not pickled tables."""
+    from .packets import pack
+    return pack(process_path(path, rel, sha, cache))
+
+
 def process_bytes_task(data: bytes, rel: str) -> dict[str, pa.Table]:
     """The task of a distributed run's sandbox: the bytes were read by the Dask worker."""
     from .process import document_tables
@@ -183,7 +190,7 @@ def local_results(entries: list[Entry], opts: Options, progress):
         yield _ready(planned.popleft(), opts)
     if first is None:
         return
-    with Pool(process_path, workers=opts.workers, timeout=opts.timeout,
+    with Pool(pool_task, workers=opts.workers, timeout=opts.timeout,
               memory_limit=opts.memory_limit, init_fn=warm_up) as pool:
         results = pool.imap(itertools.chain([first], gen))
         waiting: deque = deque()
@@ -213,10 +220,6 @@ def _ready(it: Item, opts: Options):
 
 # ---------------------------------------------------------------- merging
 
-_COPIED = ("doc_id", "source_path", "format", "layout", "encoding", "sha256", "n_bytes", "n_pages",
-           "status")
-
-
 @dataclass
 class Merger:
     """Takes each entry's tables in input order; writes them; counts the summary."""
@@ -234,6 +237,7 @@ class Merger:
         self.failed: list[str] = []
 
     def add(self, it: Item, result) -> None:
+        from .packets import Packet, digest
         from .pool import Failure
         e = it.entry
         if it.kind == "failed":
@@ -243,16 +247,20 @@ class Merger:
             tables = self._copy_row(it)
         elif isinstance(result, Failure):
             tables = failed_tables(e.rel, None, result.reason, sha=it.sha, n_bytes=it.n_bytes)
+        elif isinstance(result, Packet):  # from a pool worker: its digest came with it
+            tables, dg = result.tables(), result.digest
         else:
             tables = result
+        if not isinstance(result, Packet) or it.kind in ("failed", "copy"):
+            dg = digest(tables)
         dt = tables["documents"]
         dt = dt.set_column(dt.schema.get_field_index("source_path"), dt.schema.field("source_path"),
                            pa.array([e.rel], pa.string()))
         dt = dt.set_column(dt.schema.get_field_index("source_path_bytes"),
                            dt.schema.field("source_path_bytes"), pa.array([e.rel_bytes], pa.binary()))
-        doc = dt.select(["doc_id", "status"]).to_pylist()[0]
+        doc = dg.doc
         if it.kind != "copy" and it.sha:  # kept for the whole run: only what a copy's row needs
-            self.firsts[it.sha] = dt.select(list(_COPIED)).to_pylist()[0]
+            self.firsts[it.sha] = dict(doc, source_path=e.rel)
         self._spool(dt)
         self.docs.append({"doc_id": doc["doc_id"], "status": doc["status"], "source_path": e.rel})
         c = self.counts
@@ -268,19 +276,12 @@ class Merger:
                 continue
             c[name] += t.num_rows
             self.writer.add(name, t)
-        secs = tables["sections"]
-        for ft in secs.column("form_type").to_pylist():
+        for ft in dg.forms:
             c["by_form"][ft] = c["by_form"].get(ft, 0) + 1
-        ch = tables["checks"]
-        for rule, sev in zip(ch.column("rule").to_pylist(), ch.column("severity").to_pylist()):
+        for rule, sev in dg.findings:
             k = f"{rule}:{sev}"
             c["findings"][k] = c["findings"].get(k, 0) + 1
-        if tables["indicators"].num_rows or tables["funds"].num_rows:
-            from .duplicates import content_keys
-            k = content_keys({n: tables[n].to_pylist() for n in ("sections", "indicators", "funds")})
-            # kept for the whole run: 16 bytes per form section instead of its values
-            self.keys.update({d: frozenset(hashlib.blake2b(repr(x).encode(), digest_size=16).digest()
-                                           for x in ks) for d, ks in k.items()})
+        self.keys.update(dg.keys)
 
     def _copy_row(self, it: Item) -> dict[str, pa.Table]:
         first = self.firsts[it.sha]
