@@ -73,13 +73,23 @@ def _lex() -> dict[str, Any]:
     cmp_alt, sep_alt = _alt(u["comparators"]), _alt(u["range_separators"])
     num = r"\d+(?:\.\d+)?"
     pct = _alt(u["percent"])
-    lex["full_re"] = re.compile(
-        rf"^(?:{cmp_alt})?{num}(?:(?:{sep_alt}){num})?"
+    figure = (
+        rf"(?:{cmp_alt})?{num}(?:(?:{sep_alt}){num})?"
         rf"(?:(?:{approx})?(?:{scales})?(?:{approx})?(?:{unit_alt}|{pct})"
         rf"|个(?:{_alt(u['after_ge'])}))"
-        rf"(?:(?<=元)[/／](?:{_alt(u['per_units'])})(?:[*×](?:{_alt(u['per_units'])}))?)?$")
+        rf"(?:(?<=元)[/／](?:{_alt(u['per_units'])})(?:[*×](?:{_alt(u['per_units'])}))?)?")
+    lex["full_re"] = re.compile(rf"^{figure}$")
+    # a text can hold a figure only where its whitespace-free form contains one: every
+    # span the Matcher keeps is a run of the text whose whitespace-free form full_re
+    # matches, so a text without a hit of this pattern gives no figure
+    lex["candidate_re"] = re.compile(figure)
     lex["unit_tail_re"] = re.compile(rf"(?:{unit_alt}|{pct}|个(?:{_alt(u['after_ge'])}))$")
     return lex
+
+
+def may_hold_figure(text: str) -> bool:
+    """False when no figure can be found in ``text`` (the narrative pipeline is skipped)."""
+    return _lex()["candidate_re"].search(_WS_RE.sub("", text)) is not None
 
 
 def _nfkc(s: str) -> str:
