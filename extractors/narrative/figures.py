@@ -54,10 +54,37 @@ def get_nlp():
         pass
     _register_components()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.tokenizer = _KeepText(nlp.tokenizer)
     nlp.add_pipe(_SPLITTER_NAME)
     nlp.add_pipe(_MATCHER_NAME)
     nlp.add_pipe(_LABELER_NAME)
     return nlp
+
+
+_TEXT_KEY = "narr_text"
+
+
+class _KeepText:
+    """The zh tokenizer, keeping the text it was given in the doc's ``user_data``:
+    ``Doc.text`` joins a ``Token`` object per token on every call (a quarter of the
+    narrative pass when each component asked for it)."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text):
+        doc = self.tokenizer(text)
+        doc.user_data[_TEXT_KEY] = text
+        return doc
+
+    def __getattr__(self, name):  # pkuseg/jieba settings, to_disk… of the wrapped one
+        return getattr(self.tokenizer, name)
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, without rebuilding it when the tokenizer kept it."""
+    text = doc.user_data.get(_TEXT_KEY)
+    return doc.text if text is None else text
 
 
 class UnitSplitter:
@@ -77,7 +104,7 @@ class UnitSplitter:
 
     def __call__(self, doc):
         todo = []
-        text = doc.text
+        text = doc_text(doc)
         if not _DIGIT_RE.search(text):
             return doc
         from spacy.attrs import IDX, IS_SPACE, LENGTH
@@ -163,7 +190,7 @@ class QuantityMatcher:
         from spacy.util import filter_spans
 
         lx = self.lx
-        text = doc.text
+        text = doc_text(doc)
         spans = []
         if not _DIGIT_RE.search(text):  # no figure possible: skip the Matcher
             doc.spans["quantities"] = []
@@ -195,7 +222,7 @@ class QuantityMatcher:
         matches as on the whole doc, without evaluating the predicates on every token."""
         from spacy.attrs import IDX
 
-        text = doc.text
+        text = doc_text(doc)
         starts = doc.to_array([IDX]).tolist()
         windows: list[list[int]] = []
         for k, s in enumerate(starts):

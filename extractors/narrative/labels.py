@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .breakdowns import group_breakdowns
+from .figures import doc_text
 from .phrase import noun_phrase, subject_of
 from .text import (_CLOSE, _DELIMS, _LABEL_DELIMS, _MAJOR_END, _MINOR_END, _OPEN,
                    _boundaries, _chunk_back, _fold, _lex, _locate, _strip_quotes,
@@ -44,7 +45,7 @@ class _TokIndex:
     def __init__(self, doc):
         from spacy.attrs import IDX, IS_SPACE, LENGTH
         arr = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()  # no Token object per token
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.starts = [r[0] for r in arr]
         self.arr = arr
 
@@ -119,7 +120,7 @@ class QuantityLabeler:
         if not spans:
             doc._.narr_quantities = []
             return doc
-        text = doc.text
+        text = doc_text(doc)
         ti = _TokIndex(doc)
         majors = _boundaries(text, _MAJOR_END)
         minors = _boundaries(text, _MINOR_END)
