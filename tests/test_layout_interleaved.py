@@ -167,3 +167,58 @@ def test_label_column_refused_when_a_value_line_is_not_confirmed_by_its_row_labe
     assert rows == []
     from extractors.layout.interleaved import read_label_column
     assert read_label_column(text, split_lines(text), lambda em, a: None) is None
+
+
+# r026 line 2 (cut): a 区域绩效目标表 flattened onto one line; the vertical label 年度总体目标 is
+# shattered into single characters, the indicator names come before any value.
+R026_HEAD = ("附件 2 残疾人事业发展补助资金区域绩效目标表 ( 2019 年度) 专项名称 残疾人事业发展补助资金 主管部门 省残联 "
+             "资金额度 4623 万 年 度 总 体 目 标 目标 1:为残疾人提供基本康复服务,为精神病患者提供服药补贴。 "
+             "目标 2:对特殊学校残疾贫困学生进行资助,对特教学校开展职业教育和职业培 训给予补贴。 "
+             "目标 6:对农村贫困残疾人自强互助服务社给予扶持 目标 7:补助基层残联基础设施建设。 "
+             "一级 指标 二级指标 三级指标 基本康复服务人数 精神病患者提供服药补贴人数 资助特校学生数 指标值")
+
+
+def _head(text: str):
+    from extractors.layout.spaced_head import read_spaced_head
+    em = read_spaced_head(text, split_lines(text))
+    if em is None:
+        return None, None
+    rows: dict[int, list[str]] = {}
+    for b in em.blocks:
+        assert text[b.char_start:b.char_end] == b.text
+        if b.kind == CELL:
+            rows.setdefault(b.row, []).append(b.text)
+    return [rows[k] for k in sorted(rows)], em.notes
+
+
+def test_spaced_head_pairs_labels_with_values_and_joins_shattered_labels():
+    text = R026_HEAD.replace("目标 6:", "目标 3:").replace("目标 7:", "目标 4:")
+    rows, notes = _head(text)
+    assert rows[:4] == [["专项名称", "残疾人事业发展补助资金"], ["主管部门", "省残联"], ["资金额度", "4623 万"],
+                        ["年 度 总 体 目 标", rows[3][1]]]
+    assert rows[3][1].startswith("目标 1:为残疾人") and rows[3][1].endswith("补助基层残联基础设施建设。")
+    # names with no value after them: nothing published for the indicator part, and said so
+    assert any("without any value" in n for n in notes)
+
+
+def test_spaced_head_in_the_real_excerpt_gives_the_gold_head_fund_and_goals():
+    from pipeline.process import process_file
+    text = corpus_text("r026")
+    rec = process_file(text.encode("utf-8"), "r026.txt")
+    [sec] = rec["sections"]
+    assert (sec["project_name"], sec["competent_dept"], sec["unit_name"]) == ("残疾人事业发展补助资金", "省残联", "省残联")
+    [fund] = rec["funds"]
+    assert (fund["item"], fund["amount_yuan"], fund["measure"]) == ("资金额度", Decimal("46230000.00"), "budget")
+    goals = [g["expected_text"] for g in rec["goals"]]
+    assert len(goals) == 8 and goals[5] == "对农村贫困残疾人自强互助服务社给予扶持"  # no 。 before 目标 7
+    assert goals[7] == "为贫困重度残疾人提供家庭无障碍改造补助。"
+    assert rec["indicators"] == []
+
+
+def test_spaced_head_refused_when_a_value_is_not_its_fields_shape_or_items_skip():
+    # goal items numbered 1, 2, 6, 7: not one numbered list - the head is not read
+    rows, _ = _head(R026_HEAD)
+    assert rows is None
+    # a money line whose value is no amount
+    text = R026_HEAD.replace("目标 6:", "目标 3:").replace("目标 7:", "目标 4:").replace("4623 万", "另行下达")
+    assert _head(text)[0] is None

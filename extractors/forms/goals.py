@@ -15,17 +15,22 @@ from .common import Ctx, fold, match_role, vocab
 _ITEM = re.compile(
     r"(?:(?<=^)|(?<=\n)|(?<=<p[^>]{0,40}>)|(?<=[。；;！!]\s{0,3}))\s*"
     r"(?:(?P<n>\d{1,2})\s*(?:[、:：]|[.．,，](?!\d))|[(（](?P<m>\d{1,2})[)）])")
+# items labelled by the word (目标 1:…目标 2:…, r026): after a space as well; the item's
+# text starts after the label
+_WORD_ITEM = re.compile(r"(?:(?<=^)|(?<=\s)|(?<=[。；;！!]))目标\s*(?P<n>\d{1,2})\s*[:：]\s*")
 _TAG = re.compile(r"</?p[^>]*>", re.I)
 
 
 def split_items(text: str) -> list[tuple[int | None, int, int]]:
     """(number, start, end) of each item within ``text``, tags and outer space excluded."""
-    marks = [(int(m.group("n") or m.group("m")), m.start()) for m in _ITEM.finditer(text)]
+    marks = [(int(m.group("n") or m.group("m")), m.start(), m.start()) for m in _ITEM.finditer(text)]
+    if not marks:
+        marks = [(int(m.group("n")), m.start(), m.end()) for m in _WORD_ITEM.finditer(text)]
     # keep an increasing run of numbers starting at 1 (a stray "3." inside text is not an item)
     kept, expect = [], 1
-    for n, pos in marks:
+    for n, pos, body in marks:
         if n == expect:
-            kept.append((n, pos))
+            kept.append((n, pos, body))
             expect += 1
     spans = []
     if not kept:
@@ -35,9 +40,9 @@ def split_items(text: str) -> list[tuple[int | None, int, int]]:
         s, e = _trim(text, 0, kept[0][1])
         if e > s:  # text before item 1 (an introduction) is kept as item 0
             spans.append((0, s, e))
-    for k, (n, pos) in enumerate(kept):
+    for k, (n, _pos, body) in enumerate(kept):
         end = kept[k + 1][1] if k + 1 < len(kept) else len(text)
-        s, e = _trim(text, pos, end)
+        s, e = _trim(text, body, end)
         if e > s:
             spans.append((n, s, e))
     return spans

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Block
-from . import interleaved, pipes, spaces, streams, tabs
+from . import interleaved, pipes, spaced_head, spaces, streams, tabs
 from .grid import Emitter
 from .lines import Line, lines as split_lines, strip_span
 from .place import place_rows
@@ -115,6 +115,10 @@ def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
         if sheet is not None:
             return sheet, "column_interleaved"
         em.notes.extend(notes)
+        head = spaced_head.read_spaced_head(text, lines)
+        if head is not None:
+            head.notes[:0] = em.notes
+            return head, "column_interleaved"
     pos = 0
     for i, j, _w, lead in found:
         for ln in lines[pos:i]:
