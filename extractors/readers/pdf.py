@@ -48,7 +48,7 @@ from ..model import Document, ReaderError, TextBuilder
 from ._common import para_text
 from .pdf_layout import (MARGIN_ZONE, _PAGE_NO, _drop_headers_footers, _join_lines,  # noqa: F401
                          _margins, _PageData, _paragraphs)
-from .pdf_lines import WORD_GAP, Line, _dedupe, _group_lines, _make_line  # noqa: F401
+from .pdf_lines import WORD_GAP, Line, _dedupe, _group_lines, _make_line, fast_chars  # noqa: F401
 from .pdf_tables import EDGE_TOL, Chunk, _assign_chars, _compatible, _join, _make_chunk  # noqa: F401
 
 MAX_PDF_PAGES = 2000
@@ -153,6 +153,7 @@ def _read(pdf) -> Document:
         pd = _PageData(no, float(page.width), float(page.height))
         pdata.append(pd)
         try:
+            fast_chars(page)
             chars = _dedupe([c for c in page.chars if c.get("text")])
             pd.n_chars = sum(1 for c in chars if c["text"].strip())
             tables = page.find_tables() if pd.n_chars else []
