@@ -93,11 +93,21 @@ def _dedupe(chars: list) -> list:
     out = []
     for ch in chars:
         x, y, t = round(ch["x0"]), round(ch["top"]), ch["text"]
-        if t.strip() and any((t, x + dx, y + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+        if t.strip() and _seen_near(seen, t, x, y):
             continue
         seen.add((t, x, y))
         out.append(ch)
     return out
+
+
+_NEAR = tuple((dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+
+
+def _seen_near(seen: set, t: str, x: int, y: int) -> bool:
+    for dx, dy in _NEAR:
+        if (t, x + dx, y + dy) in seen:
+            return True
+    return False
 
 
 def _latin(ch: str) -> bool:
