@@ -27,6 +27,27 @@ def dense_rows(rows: list[list[Block]]) -> list[dict[int, Block]]:
     return [by_grid_row.get(row[0].row, {}) if row else {} for row in rows]
 
 
+def dense_rows_at(rows: list[list[Block]], start: int, end: int) -> list[dict[int, Block]]:
+    """``dense_rows(rows)[start:end]`` without building the other rows' maps (a header
+    search looks at 1-3 rows of a table at every row it tries)."""
+    wanted = {row[0].row for row in rows[start:end] if row}
+    by_grid_row: dict[int, dict[int, Block]] = {}
+    if wanted:
+        lo, hi = min(wanted), max(wanted)
+        for row in rows:
+            for b in row:
+                r0 = b.row
+                r1 = r0 + (b.rowspan or 1)
+                if r0 > hi or r1 <= lo:
+                    continue
+                for r in range(max(r0, lo), min(r1, hi + 1)):
+                    if r in wanted:
+                        slot = by_grid_row.setdefault(r, {})
+                        for c in range(b.col, b.col + (b.colspan or 1)):
+                            slot.setdefault(c, b)
+    return [by_grid_row.get(row[0].row, {}) if row else {} for row in rows[start:end]]
+
+
 def row_end(row: list[Block]) -> int:
     return max((c.col + (c.colspan or 1) - 1 for c in row), default=0)
 

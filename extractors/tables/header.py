@@ -18,7 +18,7 @@ from functools import lru_cache
 from normalizers.labels import label_core, similarity, split_qualifiers
 
 from ..model import Block
-from .grid import dense_rows, row_end
+from .grid import dense_rows_at, row_end
 
 LONG_TERM = ("长期", "中期")
 ANCESTOR_DISCOUNT = 0.92
@@ -70,12 +70,12 @@ class Header:
 
 
 def _paths(rows: list[list[Block]], start: int, end: int, width: int):
-    dense = dense_rows(rows)
+    dense = dense_rows_at(rows, start, end)
     cols: list[tuple[int, tuple[Block, ...]]] = []
     for g in range(1, width + 1):
         chain: list[Block] = []
-        for i in range(start, end):
-            b = dense[i].get(g)
+        for d in dense:
+            b = d.get(g)
             if b is not None and (not chain or chain[-1] is not b) and (b.text or "").strip():
                 chain.append(b)
         cols.append((g, tuple(chain)))
