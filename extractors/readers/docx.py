@@ -56,6 +56,32 @@ _SKIP = {_q("pPr"), _q("rPr"), _q("del"), _q("moveFrom"), _q("instrText"), _q("d
 _TXBX = _q("txbxContent")
 _BREAKS = {_q("br"), _q("cr")}
 
+T, TAB, PTAB = _q("t"), _q("tab"), _q("ptab")
+NO_BREAK_HYPHEN, SOFT_HYPHEN = _q("noBreakHyphen"), _q("softHyphen")
+PPR, PSTYLE, TRPR, TCPR = _q("pPr"), _q("pStyle"), _q("trPr"), _q("tcPr")
+GRID_BEFORE, GRID_SPAN, VMERGE, HMERGE = _q("gridBefore"), _q("gridSpan"), _q("vMerge"), _q("hMerge")
+_TC_PROPS = (GRID_SPAN, VMERGE, HMERGE)
+
+
+def _child(el, tag: str):
+    """``el.find(tag)`` for a qualified tag (the first child with it), without lxml's
+    path machinery: a few microseconds per call, for every row and cell of a table."""
+    for ch in el:
+        if ch.tag == tag:
+            return ch
+    return None
+
+
+def _first_children(el, tags: tuple[str, ...]) -> dict:
+    """tag -> the first child of ``el`` with that tag, for the tags present."""
+    out: dict = {}
+    for ch in el:
+        tag = ch.tag
+        if tag in tags and tag not in out:
+            out[tag] = ch
+    return out
+
+
 _HEADING_NAME = re.compile(r"^\s*(?:heading|标题)\s*(\d)\s*$", re.I)
 
 
@@ -83,13 +109,13 @@ class _Reader:
 
     # ---- styles ---------------------------------------------------------------------
     def _heading_level(self, p) -> int | None:
-        ppr = p.find(_q("pPr"))
+        ppr = _child(p, PPR)
         style_id = None
         if ppr is not None:
             lvl = _outline_level(ppr)
             if lvl is not None:
                 return lvl
-            ps = ppr.find(_q("pStyle"))
+            ps = _child(ppr, PSTYLE)
             if ps is not None:
                 style_id = ps.get(VAL)
         if style_id not in self._style_levels:
@@ -126,15 +152,15 @@ class _Reader:
             if tag == _TXBX:
                 self.n_textboxes += 1
                 continue
-            if tag == _q("t"):
+            if tag == T:
                 out.append(ch.text or "")
-            elif tag == _q("tab") or tag == _q("ptab"):
+            elif tag == TAB or tag == PTAB:
                 out.append(" ")
             elif tag in _BREAKS:
                 out.append("\n")
-            elif tag == _q("noBreakHyphen"):
+            elif tag == NO_BREAK_HYPHEN:
                 out.append("-")
-            elif tag == _q("softHyphen"):
+            elif tag == SOFT_HYPHEN:
                 continue
             elif tag == P:  # a paragraph nested somewhere unexpected
                 self._run_text(ch, out)
@@ -169,24 +195,25 @@ class _Reader:
         open_v: dict[int, object] = {}
         for r, tr in enumerate(_unwrap(tbl, {TR}), start=1):
             col = 0
-            trpr = tr.find(_q("trPr"))
+            trpr = _child(tr, TRPR)
             if trpr is not None:
-                gb = trpr.find(_q("gridBefore"))
+                gb = _child(trpr, GRID_BEFORE)
                 if gb is not None:
                     col = max(_int(gb.get(VAL)) or 0, 0)
             last_block = None
             still_open: dict[int, object] = {}
             for tc in _unwrap(tr, {TC}):
-                tcpr = tc.find(_q("tcPr"))
+                tcpr = _child(tc, TCPR)
                 span, vmerge, hmerge = 1, None, None
                 if tcpr is not None:
-                    gs = tcpr.find(_q("gridSpan"))
+                    props = _first_children(tcpr, _TC_PROPS)
+                    gs = props.get(GRID_SPAN)
                     if gs is not None:
                         span = max(_int(gs.get(VAL)) or 1, 1)
-                    vm = tcpr.find(_q("vMerge"))
+                    vm = props.get(VMERGE)
                     if vm is not None:
                         vmerge = vm.get(VAL) or "continue"
-                    hm = tcpr.find(_q("hMerge"))
+                    hm = props.get(HMERGE)
                     if hm is not None:
                         hmerge = hm.get(VAL) or "continue"
                 if hmerge == "continue" and last_block is not None:
@@ -230,9 +257,9 @@ class _Reader:
         lines: list[str] = []
         for tr in _unwrap(tbl, {TR}):
             for tc in _unwrap(tr, {TC}):
-                tcpr = tc.find(_q("tcPr"))
+                tcpr = _child(tc, TCPR)
                 if tcpr is not None:
-                    vm = tcpr.find(_q("vMerge"))
+                    vm = _child(tcpr, VMERGE)
                     if vm is not None and (vm.get(VAL) or "continue") == "continue":
                         continue
                 parts: list[str] = []
@@ -389,9 +416,12 @@ def read_docx(data: bytes) -> Document:
     return reader.tb.build(format="docx", layout="docx_tables", warnings=reader.warnings)
 
 
+_OUTLINE_LVL = _q("outlineLvl")
+
+
 def _outline_level(ppr) -> int | None:
     """Heading level (1-9) from a paragraph or style's ``w:outlineLvl``, else None."""
-    ol = ppr.find(_q("outlineLvl"))
+    ol = _child(ppr, _OUTLINE_LVL)
     if ol is None:
         return None
     lvl = _int(ol.get(VAL))
