@@ -5,6 +5,7 @@ Driven by the declarative vocabulary ``normalizers/vocab/indicators.yaml``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,6 +48,9 @@ class LabelResult:
     raw: str | None
     other_scheme: bool = False  # a category label of another scheme, kept as written
 
+    def _replace_raw(self, raw: str | None) -> "LabelResult":
+        return dataclasses.replace(self, raw=raw)
+
 
 def _load() -> dict:
     with resources.files("normalizers").joinpath("vocab/indicators.yaml").open("r", encoding="utf-8") as fh:
@@ -54,6 +58,26 @@ def _load() -> dict:
 
 
 _VOCAB = _load()
+
+
+def _load_ocr() -> dict[str, list[str]]:
+    with resources.files("normalizers").joinpath("vocab/ocr.yaml").open("r", encoding="utf-8") as fh:
+        return {c: list(alts) for c, alts in (yaml.safe_load(fh) or {}).get("confusables", {}).items()}
+
+
+OCR_CONFUSABLES: dict[str, list[str]] = _load_ocr()
+_OCR_ONE = str.maketrans({alt: c for c, alts in OCR_CONFUSABLES.items() for alt in alts if len(alt) == 1})
+_OCR_LATIN = [(alt, re.compile(r"(?<=[\u4e00-\u9fff])" + re.escape(alt)), c)
+              for c, alts in OCR_CONFUSABLES.items() for alt in alts if len(alt) > 1]
+
+
+def ocr_fold(text: str) -> str:
+    """A label with its OCR confusables read back (项Fl资金(万兀) -> 项目资金(万元))."""
+    text = text.translate(_OCR_ONE)
+    for alt, pat, c in _OCR_LATIN:
+        if alt in text:
+            text = pat.sub(c, text)
+    return text
 _TRAD = str.maketrans({k: v for k, v in _VOCAB.get("traditional", {}).items()})
 
 LEVEL1: dict[str, str] = {name: spec["code"] for name, spec in _VOCAB["level1"].items()}
@@ -128,6 +152,10 @@ def _normalize(raw, exact, keyed, codes, other=frozenset()) -> LabelResult:
             head = m.group(1).strip(_TRIM)
             name = exact.get(head) or keyed.get(_key(head))
     if name is None:
+        folded = ocr_fold(simp)  # an OCR slip of a label of the vocabulary (顼目产出)
+        if folded != simp and (exact.get(folded) or keyed.get(_key(folded)) or folded in other):
+            return _normalize(folded + (f"({weight}分)" if weight is not None else ""), exact, keyed, codes,
+                              other)._replace_raw(raw)
         return LabelResult(cleaned, None, weight, False, raw, simp in other)
     return LabelResult(name, codes[name], weight, True, raw)
 
@@ -225,7 +253,7 @@ _WS = re.compile(r"\s+")
 def _fold(text: str) -> str:
     # the same cells and vocabulary labels are folded many times per document
     from .text import strip_pinyin, to_simplified
-    return _WS.sub("", to_simplified(strip_pinyin(to_halfwidth(text))))
+    return ocr_fold(_WS.sub("", to_simplified(strip_pinyin(to_halfwidth(text)))))
 
 
 def split_qualifiers(text: str | None) -> tuple[str, dict]:
@@ -284,6 +312,7 @@ def similarity(text: str, label: str) -> float:
 
 
 _FUZZ = None
+ANAGRAM = 0.9  # the similarity of a label written with its characters out of order
 
 
 def _fuzz():
@@ -299,6 +328,8 @@ def _similarity(text: str, label: str) -> float:
     # the same (cell, vocabulary label) pairs recur across rows, sections and documents
     fuzz = _fuzz()
     r = fuzz.ratio(text, label) / 100
+    if len(text) == len(label) >= 4 and sorted(text) == sorted(label):
+        r = max(r, ANAGRAM)  # vertical header text OCR read out of order (考值参分 = 参考分值)
     if len(label) >= 3 and len(text) > len(label):
         p = fuzz.partial_ratio(text, label) / 100
         r = max(r, p * (0.75 + 0.25 * len(label) / len(text)))

@@ -13,7 +13,7 @@ from .lines import strip_span
 
 GRID = "shape_grammar"
 TOP = (sh.META, sh.FUND_CORNER, sh.ROW_LABEL, sh.HEADER, sh.GOAL, sh.END)
-BODY = (sh.LEVEL1, sh.LEVEL2, sh.TOTAL, sh.ROW_LABEL, sh.END, sh.META)
+BODY = (sh.LEVEL1, sh.LEVEL2, sh.TOTAL, sh.ROW_LABEL, sh.END, sh.META, sh.FRAME2)
 _HAS_GRID = "grid" in {f.name for f in dataclasses.fields(Block)}
 ATTACHMENT = re.compile(r"(?<![(（\p{Han}])附件\s*\d{1,2}(?![)）\d])|(?<=\p{Han})(?<![(（])附件\s*\d{1,2}(?=\d{4}|\p{Han})")
 

@@ -6,6 +6,7 @@ import regex as re
 
 from . import grammar as gr
 from . import grammar_indicators as gri
+from . import shape_values as sv
 from . import shapes as sh
 from .glued_cells import BODY, Builder, l1_weight, spaced_labels
 
@@ -17,6 +18,10 @@ def header_runs(labels: list[sh.Label], text: str) -> list[list[sh.Label]]:
     for lab in labels:
         if lab.kind == sh.HEADER and cur and not text[cur[-1].end:lab.start].strip():
             cur.append(lab)
+            continue
+        gap = sh.gap_label(text, cur[-1].end, lab.start, sh.HEADER) if lab.kind == sh.HEADER and cur else None
+        if gap is not None:  # a header label OCR garbled, between two it did not
+            cur += [gap, lab]
             continue
         runs.append(cur)
         cur = [lab] if lab.kind == sh.HEADER else []
@@ -44,7 +49,7 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
     labs = sh.find_labels(text, body_start, bd.end, BODY)
     end_lab = next((x for x in labs if x.kind in (sh.END, sh.META)), None)
     body_end = end_lab.start if end_lab else bd.end
-    labs = [x for x in labs if x.start < body_end]
+    labs = _categories([x for x in labs if x.start < body_end], text, body_start)
     holes = _holes(bd, body_start, body_end)
     # segments: (kind, l1 label, l2 label, run start, run end)
     segs: list[tuple] = []
@@ -56,7 +61,7 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
         prev = labs[i - 1] if i else None
         if prev is not None and prev.kind == sh.TOTAL:
             segs.append(("total", None, prev, s0, e0))
-        elif text[s0:e0].strip():
+        elif _blank(text, s0, e0, holes) is False:
             segs.append(("rows", l1, l2, s0, e0))
         elif prev is not None and (prev.kind == sh.LEVEL2 or prev.kind == sh.LEVEL1 and (
                 lab is None or lab.kind != sh.LEVEL2)):
@@ -66,7 +71,7 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
         kind = lab.kind
         nxt = bounds[i + 1]
         if kind == sh.LEVEL1 and lab.role in sh.vocab()["level2"].values() and l1 is not None \
-                and "分" not in lab.text and l1.role != lab.role and not (
+                and ("分" not in lab.text or _sub_weight(l1, l2, lab)) and l1.role != lab.role and not (
                     nxt is not None and nxt.kind == sh.LEVEL2 and not text[lab.end:nxt.start].strip()):
             kind = sh.LEVEL2  # 成本指标 under 产出指标; a level 1 when a level 2 follows it
         if kind == sh.LEVEL1:
@@ -145,16 +150,87 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
             for r, span in zip(roles, row_cells[1:]):
                 row[col_of[r]] = span
             bd.cells(row)
-        if text[cursor:e].strip():
+        if _blank(text, cursor, e, holes):
+            bd.para(cursor, e)
+        else:
             bd.refuse(cursor, e, why)
     bd.close_table()
     return body_end
 
 
+_FIGURES = re.compile(r"[\d.\s分]*")
+
+
+def _sub_weight(l1, l2, lab) -> bool:
+    """True if ``lab`` (成本指标(10分)) is a level 2 of ``l1`` (项目产出(30分)): a level 2
+    with its points came before it under the same level 1, and its points are fewer."""
+    w1, w2, w = l1_weight(l1), l1_weight(l2), l1_weight(lab)
+    return None not in (w1, w2, w) and w < w1
+
+
+def _blank(text: str, a: int, b: int, holes) -> bool:
+    """True if ``text[a:b]`` holds nothing but whitespace and holes (placeholder rows,
+    page markers)."""
+    pos = a
+    for x, y in holes:
+        if y <= a or x >= b:
+            continue
+        if text[pos:x].strip():
+            return False
+        pos = max(pos, y)
+    return not text[pos:b].strip()
+
+
+def _categories(labs: list[sh.Label], text: str, body_start: int) -> list[sh.Label]:
+    """The body's category labels as the table uses them: a framework level 2 (项目目标,
+    财务管理) is one only under a framework level 1 (项目决策(10分)), elsewhere it is words
+    of a name; a label written right after the same label (财务管理财务管理制度有效性)
+    begins the name; a short run of Chinese characters before a level 2 label that has
+    the characters of a level-1 label out of order (出标产指: vertical text read out of
+    order) is that level 1."""
+    frame1 = set(sh.vocab()["frame1"]) - set(sh.vocab()["level1"].values())
+    out: list[sh.Label] = []
+    l1 = None
+    prev_end = body_start
+    for lab in labs:
+        if lab.kind == sh.LEVEL2 and l1 is None:
+            scr = scrambled_level1(text, prev_end, lab.start)
+            if scr is not None:
+                out.append(scr)
+                l1 = scr
+        if lab.kind == sh.LEVEL1:
+            l1 = lab
+        elif lab.kind == sh.TOTAL:
+            l1 = None
+        if lab.kind == sh.FRAME2:
+            if l1 is None or l1.role not in frame1:
+                continue
+            lab = sh.Label(lab.start, lab.end, sh.LEVEL2, lab.role, lab.text)
+        if out and out[-1].end == lab.start and out[-1].role == lab.role and lab.kind in (sh.LEVEL1, sh.LEVEL2):
+            continue
+        out.append(lab)
+        prev_end = lab.end
+    return out
+
+
+def scrambled_level1(text: str, a: int, b: int) -> sh.Label | None:
+    s = text[a:b].strip()
+    if not 2 <= len(s) <= 8 or not sv.has_han(s) or any(not ("\u4e00" <= c <= "\u9fff") for c in s):
+        return None
+    a = text.index(s, a)
+    hits = {canon for lab, canon in sh.vocab()["level1"].items() if sorted(lab) == sorted(s)}
+    if len(hits) != 1:
+        return None
+    return sh.Label(a, a + len(s), sh.LEVEL1, hits.pop(), s)
+
+
 def _total(bd: Builder, lab, s, e, roles_all, col_of, spaced) -> None:
     text = bd.text
     roles = tuple(r for r in ("weight", "score") if r in col_of)
-    run = (gr.Spaced if spaced else gr.Text)(text, s, e)
+    m = _FIGURES.match(text, s, e)  # the 总分 line's figures; words after them are not its cells
+    tail = m.end() if m and m.end() > s and sv.has_han(text[m.end():e]) else e
+    tail = bd.trim(s, tail)[1] if tail < e else e
+    run = (gr.Spaced if spaced else gr.Text)(text, s, tail)
     rds = gri.points_readings(run, roles)
     row = [(lab.end, lab.end)] * len(roles_all)
     row[0] = (lab.start, lab.end)
@@ -164,12 +240,16 @@ def _total(bd: Builder, lab, s, e, roles_all, col_of, spaced) -> None:
         bd.cells(row)
     else:
         bd.cells(row[:1])
-        bd.refuse(s, e, f"total: {len(rds) if rds is not None else 'many'} readings")
+        bd.refuse(s, tail, f"total: {len(rds) if rds is not None else 'many'} readings")
+    if tail < e:
+        bd.para(tail, e)
 
 
 def _holes(bd: Builder, a: int, b: int) -> list[tuple[int, int]]:
     v = sh.vocab()
     out = [(m.start(), m.end()) for m in re.finditer(v["page_marker"], bd.text[:b], pos=a)]
+    out += [(m.start(), m.end()) for m in re.finditer(v["placeholder_row"], bd.text[:b], pos=a)
+            if not any(x < m.end() and m.start() < y for x, y in out)]
     for f in sorted(v["filler"], key=len, reverse=True):
         i = bd.text.find(f, a, b)
         while i >= 0:

@@ -46,6 +46,15 @@ class Text:
         is exactly ``j > _reach(i)`` (None: no hole ends after ``i``)."""
         return min((a for a, b in self.holes if i < b), default=None)
 
+    def splits_figure(self, j: int) -> bool:
+        """True if a cell ending at ``j`` on a digit is followed, across a hole, by a digit
+        or a percent sign: the page marker fell inside one printed figure (10 / 2、 / 0%),
+        so where the cell ends is not written."""
+        if j <= self.start or not self.text[j - 1].isdigit():
+            return False
+        k = self.skip(j)
+        return k < self.end and self.crosses(j, k) and (self.text[k].isdigit() or self.text[k] in "%％‰.")
+
     def after_hole(self, i: int) -> bool:
         """True if only whitespace separates ``i`` from the end of a hole or the run start."""
         k = i

@@ -113,8 +113,10 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
                 out.append((((i, i),) + rest, end))
             return tuple(out)
         k = run.skip(i)
+        if k > run.start and sv.unit_follows(text, k):
+            return ()  # a cell does not begin with the unit word of the figure before it
         for j in run.ends(k, 40):
-            if role in VALUE_ROLES and sv.unit_follows(text, j):
+            if role in VALUE_ROLES and sv.unit_follows(text, j) or run.splits_figure(j):
                 continue  # a value keeps the unit word written after its number
             if not _cell_ok(role, text[k:j], glued):
                 continue
@@ -128,10 +130,12 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
         if k >= run.end:
             return ((),)
         out: list[tuple[Row, ...]] = []
+        if k > run.start and sv.unit_follows(text, k):
+            return ()  # nor a name (2021年|12月完成)
         at_start = run.after_hole(k)
         for j in run.ends(k, 80):
             name = text[k:j]
-            if not _name_ok(name, at_start) or sv.unit_follows(text, j):
+            if not _name_ok(name, at_start) or sv.unit_follows(text, j) or run.splits_figure(j):
                 continue
             if j < run.end and (text[j].isdigit() or text[j] in sv.OPS) and sv.ends_in_figure(name):
                 continue  # a run of glued figures is split only between figures, never off a name

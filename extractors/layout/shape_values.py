@@ -47,7 +47,7 @@ def ends_in_figure(s: str) -> bool:
     s = s.rstrip()
     if s and s[-1].isdigit():
         return True
-    m = re.search(r"\d\s*(?:%s)$" % "|".join(re.escape(u) for u in vocab()["units"] if u), s)
+    m = re.search(r"\d\s*[万亿千]?(?:%s)$" % "|".join(re.escape(u) for u in vocab()["units"] if u), s)
     return bool(m) or bool(re.search(r"\d\s*[%％‰]$", s))
 
 

@@ -16,10 +16,15 @@ from importlib import resources
 import regex as re
 import yaml
 
+from normalizers.labels import OCR_CONFUSABLES
+
 # roles of a label: header cells of indicator / fund tables, categories, rows
 HEADER, FUND_CORNER, FUND_COL, FUND_ITEM, LEVEL1, LEVEL2, META, GOAL, TOTAL, ROW_LABEL, END = (
     "header", "fund_corner", "fund_col", "fund_item", "level1", "level2", "meta", "goal",
     "total", "row_label", "end")
+# a level-2 label of a scoring-sheet framework (项目目标, 财务管理): a category only under a
+# framework level 1 (项目决策(10分)), elsewhere the words of a name
+FRAME2 = "frame_level2"
 ALL = (HEADER, FUND_CORNER, FUND_COL, FUND_ITEM, LEVEL1, LEVEL2, META, GOAL, TOTAL, ROW_LABEL, END)
 
 
@@ -68,7 +73,9 @@ def vocab() -> dict:
     for k, v in units.items():
         if k not in ("scale_exceptions", "date_like"):
             walk(v)
+    other = ind.get("other_schemes") or {}
     return {
+        "frame1": sorted(set(other.get("level1", []))), "frame2": sorted(set(other.get("level2", []))),
         "header": header, "fund_cols": fund_cols, "fund_items": fund_items,
         "fund_corner": own["fund_corner"], "level1": categories(ind["level1"]),
         "level2": categories(ind["level2"]), "meta": own["meta_labels"],
@@ -76,8 +83,12 @@ def vocab() -> dict:
         "goal": own["goal_labels"] + [lab for labs in cols["goal_rows"].values() for lab in labs],
         "total": cols["total_labels"], "row_label": own["indicator_row_label"],
         "end": own["table_end"], "filler": own["filler"], "page_marker": own["page_marker"],
+        "placeholder_row": own["placeholder_row"],
         "max_points": Decimal(str(own["max_points"])),
         "list_tables": own["list_tables"],
+        "confusables": OCR_CONFUSABLES,
+        "header_gap_max": int(own.get("header_gap_max", 12)),
+        "header_gap_similarity": float(own.get("header_gap_similarity", 0.8)),
         "units": sorted({u for u in unit_words if u and not u.isdigit()}, key=len, reverse=True),
     }
 
@@ -91,7 +102,12 @@ def fold(s: str) -> str:
 
 def _char_re(c: str) -> str:
     alt = {"(": "[(（]", ")": "[)）]", ":": "[:：]", "/": "[/／]"}
-    return alt.get(c, re.escape(c))
+    if c in alt:
+        return alt[c]
+    ocr = vocab()["confusables"].get(c)
+    if ocr:  # the OCR readings of the character (labels only, never values)
+        return "(?:" + "|".join([re.escape(c)] + [re.escape(x) for x in ocr]) + ")"
+    return re.escape(c)
 
 
 def label_re(label: str) -> str:
@@ -101,7 +117,8 @@ def label_re(label: str) -> str:
 
 _NOTE = r"(?:\s*[(（][^()（）\n]{0,14}[)）])?"
 _SHORT_NOTE = r"(?:\s*[(（][^()（）\n]{1,6}[)）])?"
-_POINTS_NOTE = r"(?:\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?"
+_POINTS_REQUIRED = r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]"
+_POINTS_NOTE = f"(?:{_POINTS_REQUIRED})?"
 
 
 @dataclass(frozen=True)
@@ -122,7 +139,10 @@ def _lexer(kinds: tuple[str, ...]) -> tuple[re.Pattern, dict[str, tuple[str, str
         FUND_CORNER: [(lab, "corner", _NOTE + _NOTE) for lab in v["fund_corner"]],
         FUND_COL: [(lab, role, _NOTE) for lab, role in v["fund_cols"].items()],
         FUND_ITEM: [(lab, canon, "") for lab, canon in v["fund_items"].items()],
-        LEVEL1: [(lab, canon, _POINTS_NOTE) for lab, canon in v["level1"].items()],
+        LEVEL1: [(lab, canon, _POINTS_NOTE) for lab, canon in v["level1"].items()]
+        # a framework level 1 only with its points (项目决策(10分)): bare, it is a word of a name
+        + [(lab, lab, _POINTS_REQUIRED) for lab in v["frame1"] if lab not in v["level1"]],
+        FRAME2: [(lab, lab, "") for lab in v["frame2"] if lab not in v["level2"]],
         LEVEL2: [(lab, canon, _POINTS_NOTE) for lab, canon in v["level2"].items()],
         META: [(lab, lab, _SHORT_NOTE) for lab in v["meta"]],
         GOAL: [(lab, lab, "") for lab in v["goal"]],
@@ -179,7 +199,50 @@ def holds_label(value: str) -> str | None:
             continue
         for i in range(0, max(0, len(v) - n) + 1):
             w = v[i:i + n]
-            # a short label only with its last character garbled; a long one anywhere
-            if w == lab or (w[:-1] == lab[:-1] if n < 6 else Levenshtein.distance(w, lab) <= 1):
+            # a short label with one character garbled after its first two; a long one anywhere
+            if w == lab or (w[:-1] == lab[:-1] or w[:2] == lab[:2] and Levenshtein.distance(w, lab) <= 1
+                            if n < 6 else Levenshtein.distance(w, lab) <= 1):
                 return lab
     return None
+
+
+_NOT_HAN = re.compile(r"[^\p{Han}]+")
+
+
+def _han(s: str) -> str:
+    from normalizers.labels import ocr_fold
+    return _NOT_HAN.sub("", ocr_fold(fold(s)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _gap_role(gap: str, kind: str) -> str | None:
+    v = vocab()
+    table = {HEADER: v["header"], FUND_COL: v["fund_cols"]}[kind]
+    g = _han(gap)
+    if len(g) < 2:
+        return None
+    from rapidfuzz.fuzz import ratio
+    roles = set()
+    for lab, role in table.items():
+        h = _han(lab)
+        if len(h) < 2:
+            continue
+        if sorted(g) == sorted(h) or ratio(g, h) / 100 >= v["header_gap_similarity"]:
+            roles.add(role)
+    return roles.pop() if len(roles) == 1 else None
+
+
+def gap_label(text: str, a: int, b: int, kind: str) -> Label | None:
+    """The header label that the unmatched run ``text[a:b]`` between two header labels
+    stands for: the label it scrambles (vertical header text that OCR read out of order,
+    考值参分 for 参考分值) or the one it is similar to once the OCR confusables are read
+    back and punctuation dropped (调整预算将,A、 for 调整预算数(A)); None unless exactly one
+    column role qualifies, or if the run is long (then it is not one label)."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b <= a or b - a > vocab()["header_gap_max"]:
+        return None
+    role = _gap_role(text[a:b], kind)
+    return Label(a, b, kind, role, text[a:b]) if role else None
