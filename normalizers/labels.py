@@ -66,6 +66,14 @@ def _load_ocr() -> dict[str, list[str]]:
 
 
 OCR_CONFUSABLES: dict[str, list[str]] = _load_ocr()
+
+
+def _load_ocr_digits() -> dict[str, str]:
+    with resources.files("normalizers").joinpath("vocab/ocr.yaml").open("r", encoding="utf-8") as fh:
+        return {k: str(v) for k, v in (yaml.safe_load(fh) or {}).get("digits", {}).items()}
+
+
+OCR_DIGITS: dict[str, str] = _load_ocr_digits()
 _OCR_ONE = str.maketrans({alt: c for c, alts in OCR_CONFUSABLES.items() for alt in alts if len(alt) == 1})
 _OCR_LATIN = [(alt, re.compile(r"(?<=[\u4e00-\u9fff])" + re.escape(alt)), c)
               for c, alts in OCR_CONFUSABLES.items() for alt in alts if len(alt) > 1]

@@ -299,12 +299,17 @@ def test_glue_then_split_gives_the_cells_or_a_refusal(rows):
         assert text[b.char_start:b.char_end] == b.text
     body = [r for r in _rows(res)[1:] if len(r) == 7 and r[2]]
     published = [r[2:] for r in body]
-    for r in published:
-        assert r in rows, f"wrong split {r} of {rows}"
-    # a row is either published or lies inside a refused paragraph
     refused = "".join(b.text for b in res.blocks if b.kind == PARAGRAPH)
+    for r in published:
+        # a row is published whole, or with its target and actual left empty when the
+        # qualitative text between them has no written boundary (the text is refused)
+        full = r in rows
+        partial = r[2] == r[3] == "" and any(
+            g[:2] == r[:2] and g[4] == r[4] and g[2] + g[3] in refused for g in rows)
+        assert full or partial, f"wrong split {r} of {rows}"
+    # a row is either published or lies inside a refused paragraph
     for r in rows:
-        assert r in published or "".join(r) in refused or r[0] in refused
+        assert r in published or r[0] in [p[0] for p in published] or "".join(r) in refused or r[0] in refused
     assert sum(Decimal(r[1]) for r in published) <= weight
 
 

@@ -123,6 +123,10 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
                f"row: {len(rds)} readings" if len(rds) > 1 else
                "row: a cell boundary not written" if rds else
                "row: no reading agrees with the shapes and the level-1 weight")
+        skel = gri.skeleton_rows(text, rds, roles) if rds and not certain else None
+        if skel is not None:
+            _skeleton(bd, skel, s, e, holes, width, col_of, name_col, (cat(a1, shown_l1), cat(a2, shown_l2)))
+            continue
         if e == s or not certain:
             c1, c2 = cat(a1, shown_l1), cat(a2, shown_l2)
             if c1 or c2:
@@ -156,6 +160,35 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
             bd.refuse(cursor, e, why)
     bd.close_table()
     return body_end
+
+
+def _skeleton(bd: Builder, skel, s, e, holes, width, col_of, name_col, cats) -> None:
+    """Rows whose qualitative text could sit in the target or the actual column: the
+    name, figure and points cells are published, the value columns left empty, and the
+    text refused with its reason."""
+    text = bd.text
+    cursor = s
+    for name, fixed, stretch in skel:
+        if not _blank(text, cursor, name[0], holes):
+            bd.refuse(cursor, name[0], "row: a cell boundary not written")
+        row = [(name[0], name[0])] * width
+        for lvl, c in zip(("level1", "level2"), cats):
+            if c and lvl in col_of:
+                row[col_of[lvl]] = c
+        cats = (None, None)
+        row[name_col] = name
+        for role, span in fixed.items():
+            row[col_of[role]] = span
+        bd.cells(row)
+        ends = [b for _, b in fixed.values()] + [name[1]]
+        if stretch is not None:
+            bd.refuse(*stretch, "row: whether this text is the target or the actual value is not written")
+            ends.append(stretch[1])
+        cursor = max(ends)
+    if _blank(text, cursor, e, holes):
+        bd.para(cursor, e)
+    else:
+        bd.refuse(cursor, e, "row: a cell boundary not written")
 
 
 _FIGURES = re.compile(r"[\d.\s分]*")

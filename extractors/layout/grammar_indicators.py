@@ -20,7 +20,7 @@ _EDGE = "、,，:：;；(（"
 
 def _cell_ok(role: str, s: str, glued: bool) -> bool:
     if role in POINT_ROLES:
-        return sv.points(s) is not None
+        return _pts(s) is not None
     if role in VALUE_ROLES:
         kind = sv.is_value(s)
         if kind == "text" and (s[0] in _EDGE + ")）" or s[-1] in _EDGE):
@@ -33,8 +33,14 @@ def _cell_ok(role: str, s: str, glued: bool) -> bool:
     return not glued  # note / unknown roles: empty in glued text
 
 
+def _pts(s: str) -> Decimal | None:
+    """A points cell's value, or the one OCR turned into letters (IO: 10, checked only)."""
+    v = sv.points(s)
+    return v if v is not None else sv.ocr_points(s)
+
+
 def _name_ok(s: str, at_start: bool) -> bool:
-    if not sv.has_han(s) or len(s) > 80 or sv.is_value(s) in ("quantity", "date"):
+    if not sv.has_han(s) or len(s) > 80 or sv.is_value(s) in ("quantity", "date", "garbled"):
         return False  # a name is not a figure (5000吨)
     if any(c in sv.OPS or c in "%％" for c in s) or sv.has_glued_figures(s) or sv.has_bare_number(s):
         return False
@@ -67,7 +73,7 @@ def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
     """True, False, or AMBIGUOUS: the row fits, but a boundary inside it is not written
     (a reading that counts, and can never be published)."""
     vals = dict(zip(roles, cells))
-    w, s = sv.points(vals.get("weight") or ""), sv.points(vals.get("score") or "")
+    w, s = _pts(vals.get("weight") or ""), _pts(vals.get("score") or "")
     if "weight" in vals and w is None:
         return False
     if w is not None and s is not None and s > w:
@@ -120,6 +126,9 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
                 continue  # a value keeps the unit word written after its number
             if not _cell_ok(role, text[k:j], glued):
                 continue
+            if role in POINT_ROLES and j < run.end and text[j].isascii() and text[j].isalnum() \
+                    and sv.ocr_points(text[k:j]) is not None:
+                continue  # letters read as digits only as a whole token
             for rest, end in cells_from(j, r + 1):
                 out.append((((k, j),) + rest, end))
         return tuple(out)
@@ -139,6 +148,7 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
                 continue
             if j < run.end and (text[j].isdigit() or text[j] in sv.OPS) and sv.ends_in_figure(name):
                 continue  # a run of glued figures is split only between figures, never off a name
+            seen: set = set()
             for cells, end in cells_from(j, 0):
                 strs = [text[a:b] for a, b in cells]
                 ok = _row_ok(roles, strs, l1_weight, glued)
@@ -149,6 +159,13 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
                     # a name glued to a text cell: the boundary between them is not written
                     ok = AMBIGUOUS if _anchored(roles, strs) else False
                 row = ((k, j),) + cells + ((AMBIGUOUS,) if ok == AMBIGUOUS else ())
+                if ok == AMBIGUOUS:
+                    # the splits of one text stretch between target and actual are one
+                    # reading that can never be published: keep one of them
+                    key = (skeleton(text, roles, row), end)
+                    if key[0] is not None and key in seen:
+                        continue
+                    seen.add(key)
                 for rest in rows_from(end):
                     out.append((row,) + rest)
                     if len(out) > CAP:
@@ -165,6 +182,45 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
     if over[0]:
         return None
     return list(dict.fromkeys(res))
+
+
+def skeleton(text: str, roles: tuple[str, ...], row: Row) -> tuple | None:
+    """A row without the split of its qualitative target / actual text: the name, the
+    figure and points cells with their roles, and the one stretch of text the value
+    columns share.  None when the text cells are not next to each other, or the stretch
+    starts where the name ends (that boundary is not written either)."""
+    cells = row[1:1 + len(roles)]
+    fixed, stretch, last = [], None, None
+    for n, (role, (a, b)) in enumerate(zip(roles, cells)):
+        if b <= a:
+            continue
+        if role in VALUE_ROLES and sv.is_value(text[a:b]) == "text":
+            if stretch is not None and last != n - 1:
+                return None
+            stretch = (a, b) if stretch is None else (stretch[0], b)
+            last = n
+        else:
+            fixed.append((role, (a, b)))
+    if stretch is not None and stretch[0] == row[0][1]:
+        return None
+    return row[0], tuple(fixed), stretch
+
+
+def skeleton_rows(text: str, readings: list | None, roles: tuple[str, ...]) -> list[tuple] | None:
+    """The rows of a run whose readings differ only in where a qualitative text splits
+    between the target and actual columns: ``(name span, {role: span}, text stretch)``
+    each, the same in every reading; None if the readings differ in anything else."""
+    if not readings:
+        return None
+    keys = set()
+    for rd in readings:
+        sk = tuple(skeleton(text, roles, row) for row in rd)
+        if any(x is None for x in sk):
+            return None
+        keys.add(sk)
+    if len(keys) != 1:
+        return None
+    return [(name, dict(fixed), stretch) for name, fixed, stretch in keys.pop()]
 
 
 def weight_of(text: str, row: Row, roles: tuple[str, ...]) -> Decimal | None:

@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 import regex as re
 
+from normalizers.labels import OCR_DIGITS
+
 from .shapes import vocab
 
 NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
@@ -30,6 +32,8 @@ def _shape_res() -> dict[str, re.Pattern]:
         "percent": re.compile(rf"{NUM}\s*{_PCT}"),
         "quantity": re.compile(rf"{_OP}?\s*{NUM}\s*(?:{_PCT}|{unit})?{tail}"),
         "date": re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:[底前内]|以前)?(?:[^\d≥≤><=%]{0,6})"),
+        # a figure OCR garbled with a letter (M.8万元): a cell, never a number
+        "garbled": re.compile(rf"(?=[^\p{{Latin}}]*\p{{Latin}})(?=\D*\d)[\p{{Latin}}\d.]+(?:{_PCT}|{unit})?"),
         # qualitative: no digit, no comparator, at least one Chinese character
         "text": re.compile(r"(?=[^\d]*\p{Han})[^\d≥≤><=＞＜%％]+"),
     }
@@ -72,11 +76,13 @@ def is_shape(s: str, shape: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 16)
 def is_value(s: str) -> str | None:
-    """The shape of a target / actual cell: quantity, date or text (None if none fits)."""
+    """The shape of a target / actual cell: quantity, date, text or garbled (a figure
+    with an OCR letter in it, M.8万元: kept as written, never read as a number); None if
+    none fits."""
     s = s.strip()
     if not s:
         return None
-    for k in ("quantity", "date", "text"):
+    for k in ("quantity", "date", "text", "garbled"):
         if is_shape(s, k):
             return k
     return None
@@ -100,6 +106,20 @@ def points(s: str) -> Decimal | None:
         return None
     v = number(s)
     return v if v is not None and v <= vocab()["max_points"] else None
+
+
+_OCR_DIGIT_TOKEN = re.compile("[0-9%s]{2,3}" % re.escape("".join(OCR_DIGITS)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def ocr_points(s: str) -> Decimal | None:
+    """The value OCR lost in a points cell that reads as letters (``IO`` for 10): a short
+    token of digits and digit-like letters, at least one a letter.  Only for placing the
+    cell in a row and checking it against the row's weight; never published as a number."""
+    s = s.strip()
+    if not _OCR_DIGIT_TOKEN.fullmatch(s) or s.isdigit():
+        return None
+    return points("".join(OCR_DIGITS.get(c, c) for c in s))
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -199,8 +199,10 @@ def holds_label(value: str) -> str | None:
             continue
         for i in range(0, max(0, len(v) - n) + 1):
             w = v[i:i + n]
-            # a short label with one character garbled after its first two; a long one anywhere
-            if w == lab or (w[:-1] == lab[:-1] or w[:2] == lab[:2] and Levenshtein.distance(w, lab) <= 1
+            # a short label with its last character garbled (or, where the value ends, any one after
+    # its first two: 实施第位); a long one anywhere
+            end = i == len(v) - n  # right before the label that ends the value
+            if w == lab or (w[:-1] == lab[:-1] or end and w[:2] == lab[:2] and Levenshtein.distance(w, lab) <= 1
                             if n < 6 else Levenshtein.distance(w, lab) <= 1):
                 return lab
     return None
