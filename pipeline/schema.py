@@ -87,7 +87,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("bottom", F64, "PDF box bottom, else null."),
         ("address", STR, "Spreadsheet cell address (Sheet1!B7) for xlsx, else null."),
         ("heading_level", I32, "Heading level (1 = top) for headings, else null."),
-        ("grid_confidence", STR, "How the grid of a text table was rebuilt (cells of .txt input): delimited (TAB or | separators), header_width (a cell stream regrouped from the width of a recognised header), spaces (whitespace-separated rows under a header of known labels), shape_grammar (glued cells split by their shapes), interleaved (labels and values printed apart, paired in order where counts, points and sums confirm it), stream (one column, rows not rebuilt); null for paragraphs and for formats with a grid of their own."),
+        ("grid_confidence", STR, "How the grid of a text table was rebuilt (cells of .txt input): delimited (TAB or | separators), header_width (a cell stream regrouped from the width of a recognised header), spaces (whitespace-separated rows under a header of known labels), shape_grammar (glued cells split by their shapes), interleaved (labels and values printed apart, paired in order where counts, points and sums confirm it), token_rows (rows of figures running into each other, rebuilt under a header of figure columns; numbers cut at paragraph breaks rejoined where one reading fits), stream (one column, rows not rebuilt); null for paragraphs and for formats with a grid of their own."),
     ],
     "indicators": [
         ("indicator_id", STR, "{section_id}:i{row_no}."),

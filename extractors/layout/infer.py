@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Block
-from . import interleaved, pipes, spaced_head, spaces, streams, tabs
+from . import interleaved, pipes, spaced_head, spaces, streams, tabs, token_rows
 from .grid import Emitter
 from .lines import Line, lines as split_lines, strip_span
 from .place import place_rows
@@ -111,6 +111,9 @@ def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
         glued = _glued(text, em)
         if glued is not None:
             return glued, "space_flat"
+        rows = _token_tables(text, lines)
+        if rows is not None:
+            return rows, "space_flat"
         sheet, notes = interleaved.read(text, lines)
         if sheet is not None:
             return sheet, "column_interleaved"
@@ -169,6 +172,34 @@ def _glued(text: str, em: Emitter, start: int = 0) -> Emitter | None:
     return em
 
 
+def _token_tables(text: str, lines: list[Line]) -> Emitter | None:
+    """Rows of figures running into each other under a header run (token_rows); the rest
+    of the text as paragraphs."""
+    tables, notes = token_rows.read_tables(text)
+    if not tables:
+        return None
+    em = Emitter(text)
+    em.notes.extend(notes)
+    items: list[tuple[int, int, object]] = []
+    for t in tables:
+        items.append((t.start, 0, t))
+        items += [(a, 1, (a, b)) for a, b in t.loose]
+    for s, e in lines:
+        for t in tables:
+            if s < t.end and t.start < e:
+                if s < t.start:
+                    items.append((s, 1, (s, t.start)))
+                s = max(s, t.end)
+        if s < e:
+            items.append((s, 1, (s, e)))
+    for _start, _kind, obj in sorted(items, key=lambda x: (x[0], x[1])):
+        if isinstance(obj, token_rows.TokenTable):
+            em.table(obj.rows, token_rows.TOKEN_ROWS)
+        else:
+            em.paragraph(*obj)
+    return em
+
+
 def infer(text: str) -> Inferred:
     try:
         return _infer(text)
@@ -190,8 +221,12 @@ def _infer(text: str) -> Inferred:
     if layout == "markdown_table":
         em = _markdown(text, lines)
     elif layout == "blank_line_cells":
-        em = Emitter(text)
-        rebuild_stream(em, blank_line_cells(text, lines))
+        em = _token_tables(text, lines)
+        if em is not None:
+            layout = "space_flat"
+        else:
+            em = Emitter(text)
+            rebuild_stream(em, blank_line_cells(text, lines))
     else:
         em, layout = _flat(text, lines)
     return Inferred(em.blocks, layout, em.notes)

@@ -217,3 +217,48 @@ def is_breakdown_header(text: str) -> bool:
     """``按收入性质分:2030.12``: a label:value cell that heads a column of label:value cells."""
     lab = kv_label(text)
     return bool(lab) and any(_similar(core(lab), core(h)) >= 0.9 for h in _columns().get("breakdown_headers", {}))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def figure_column(text: str) -> bool:
+    """A column label whose body cells are figures (年度资金: 全年预算数(A); basic data:
+    编制数, 2018年决算数; 分值, 得分)."""
+    return header_kind(text) == FIGURE
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def value_columns(text: str) -> str | None:
+    """``money`` for a fund measure column (全年预算数(A), 2018年决算数), ``facts`` for a
+    column of a header whose next row holds the values (编制数, 控制率), else None."""
+    c = core(text)
+    if not c or len(c) > 14:
+        return None
+    cols = _columns()
+    thr = settings()["threshold"]
+    groups = [("facts", [x for spec in cols["header_value_facts"] for v in cols[spec["columns"]].values() for x in v]),
+              ("money", [x for key in ("fund_columns", "expenditure_measures") for v in cols[key].values() for x in v]
+               + settings()["measure_headers"])]
+    best, best_s = None, 0.0
+    for kind, labels in groups:
+        for lab in labels:
+            s = _similar(c, core(lab))
+            if s > best_s:
+                best, best_s = kind, s
+    return best if best_s >= thr else None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def line_label_header(text: str) -> bool:
+    """The label-column header of a table of lines and figures (经费控制情况, 财政供养人员情况,
+    资金投入情况)."""
+    c = core(text)
+    labels = _columns()["expenditure_header"] + settings()["item_headers"] + settings()["row_label_headers"]
+    return bool(c) and len(c) <= 14 and any(_similar(c, core(lab)) >= 0.9 for lab in labels)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def is_top_line(text: str) -> bool:
+    """A top-level line of a money table (三公经费, 公用经费, 年度资金总额)."""
+    c = re.sub(r"^其中[:：]?", "", core(text))
+    labels = _columns()["expenditure_top_items"] + _columns()["fund_items"]["年度资金总额"]
+    return bool(c) and any(_similar(c, core(lab)) >= 0.9 for lab in labels)
