@@ -66,6 +66,9 @@ CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _CJK_CLASS = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _WS_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK_CLASS}])\s+|\s+(?=[{_CJK_CLASS}])")
 _WS_RUN = re.compile(r"\s+")
+# a number cut by a line break right after its decimal point ('95.\n\n10%' = 95.10%)
+# (not a list '1.\n2.': the digits after the break are no item number)
+_CUT_DECIMAL = re.compile(r"(?<=\d\.)[ \t]*[\r\n]\s*(?=\d+(?![\d.、．]))")
 
 
 def fold_ws(s: str) -> str:
@@ -74,11 +77,13 @@ def fold_ws(s: str) -> str:
     Whitespace touching a CJK character (or CJK punctuation / full-width
     form) is removed entirely — ``'绩 效\\n指 标'`` → ``'绩效指标'``; any other
     run of whitespace collapses to one space (``'3 km'`` stays ``'3 km'``,
-    ``'A  B'`` → ``'A B'``); the ends are stripped.
+    ``'A  B'`` → ``'A B'``); the ends are stripped.  A line break right after a
+    decimal point joins the number it cut (``'95.\n\n10%'`` → ``'95.10%'``).
     """
     if not s:
         return "" if s is not None else s
     s = s.replace("\u3000", " ").replace("\u00a0", " ")
+    s = _CUT_DECIMAL.sub("", s)
     s = _WS_BETWEEN_CJK.sub("", s)
     return _WS_RUN.sub(" ", s).strip()
 
