@@ -125,7 +125,9 @@ def parse_funds_block(ctx: Ctx, rows: list[list[Block]], start: int, fiscal_year
         line_no += 1
         if total_item is not None and clean_label(item_raw)[2]:
             in_qizhong = True  # 其中：当年财政拨款, and the lines after it
-        parent = None if total_item is None else total_item
+        elif total_item is None and clean_label(item_raw)[2]:
+            total_item = ""  # the block opens with a 其中 line: its total line is not written
+        parent = total_item or None
         if total_item is None:
             total_item = item
         ctx.claim(*label_cells)

@@ -179,7 +179,7 @@ def read_metadata(ctx: Ctx, rows_of) -> None:
     if "filled_date" in ctx.meta:
         ctx.meta["filled_date"] = parse_date(ctx.meta["filled_date"])
     if not ctx.meta.get("unit_name"):
-        for k in ("competent_dept", "implementing_unit", "central_competent_dept"):
+        for k in ("competent_dept", "implementing_unit"):  # a 中央主管部门 is a ministry, not the unit
             if ctx.meta.get(k):
                 ctx.meta["unit_name"] = ctx.meta[k]
                 if ctx.meta.get(k + "_code"):

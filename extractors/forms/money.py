@@ -56,12 +56,16 @@ def yuan_by_writing(amounts: list[str]) -> bool:
     return bool(texts) and all(_FEN_GROUPED.match(t) for t in texts) and any("," in t for t in texts)
 
 
+_NOTE = re.compile(r"[(（][^()（）]{2,}[)）]$")
+
+
 def fund_item(label: str) -> str:
     """Normalised line label: a known alias (exact, after numbering and 其中 are
     removed) gives its canonical name; anything else is kept as cleaned."""
     cleaned = clean_label(label)[0]
+    bare = _NOTE.sub("", cleaned)  # 其他资金(包括以前年度结转资金): a note on a known line
     for item, aliases in vocab()["fund_items"].items():
-        if cleaned in {fold(a) for a in aliases}:
+        if cleaned in {fold(a) for a in aliases} or bare in {fold(a) for a in aliases}:
             return item
     return cleaned
 
