@@ -48,6 +48,9 @@ def test_to_halfwidth(raw, half):
         ("863.17 万元", "863.17万元"),
         ("（ 50 分 ）", "（50分）"),
         ("预\u3000算\u3000编\u3000码", "预算编码"),  # r002 spaced-out label
+        ("95.\n\n10%", "95.10%"),  # r051: a number cut after its decimal point by a paragraph break
+        ("1.\n2.", "1. 2."),  # a list, not a cut number
+        ("11.86\n\n12", "11.86 12"),  # two figures: only a break right after the point joins
         ("", ""),
     ],
 )
