@@ -166,7 +166,7 @@ def test_label_column_refused_when_a_value_line_is_not_confirmed_by_its_row_labe
     rows, _ = _column(text)
     assert rows == []
     from extractors.layout.interleaved import read_label_column
-    assert read_label_column(text, split_lines(text), lambda em, a: None) is None
+    assert read_label_column(text, split_lines(text), lambda em, a, b: None) is None
 
 
 # r026 line 2 (cut): a 区域绩效目标表 flattened onto one line; the vertical label 年度总体目标 is
@@ -222,3 +222,26 @@ def test_spaced_head_refused_when_a_value_is_not_its_fields_shape_or_items_skip(
     # a money line whose value is no amount
     text = R026_HEAD.replace("目标 6:", "目标 3:").replace("目标 7:", "目标 4:").replace("4623 万", "另行下达")
     assert _head(text)[0] is None
+
+
+def test_label_column_goal_labels_paired_with_as_many_sentences():
+    # r042 lines 41-44: the two goal texts right before the indicator header, the first a
+    # sentence of its own line, the second wrapped at 将猪、; the column ends with the two
+    # goal labels 专项长期/绩效目标 and 专项年度/绩效目标
+    from pipeline.process import process_file
+    text = corpus_text("r042")
+    rec = process_file(text.encode("utf-8"), "r042.txt")
+    goals = [g["expected_text"].replace(" ", "") for g in rec["goals"]]
+    assert goals == ["通过项目的实施在2020年前,生猪、羊、牛、家禽死亡率分别制在4%、3%、2%、8%以下。",
+                     "加强对动物免疫接种、检疫、扑杀等手段和措施,有效控制疫病的发生和流行,将猪、牛、羊、家禽死亡率分别"
+                     "控制在现的基础上下降0.5、0.1、0.5、和0.1个个百分点。"]
+
+
+def test_label_column_goals_refused_when_the_sentences_do_not_count_as_the_labels():
+    # the same text with the two goal sentences run into one (no 。 between them): one
+    # sentence for two goal labels - nothing is paired, and the warning says so
+    from pipeline.process import process_file
+    text = corpus_text("r042").replace("8%以下。加强对", "8%以下,加强对")
+    rec = process_file(text.encode("utf-8"), "r042.txt")
+    assert rec["goals"] == []
+    assert any("goal label(s) not paired" in w for w in infer(text).notes)

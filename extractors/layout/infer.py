@@ -105,7 +105,7 @@ def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
     em = Emitter(text)
     found = spaces.find_tables(text, lines)
     if not found:
-        column = interleaved.read_label_column(text, lines, lambda e, a: _rest(e, lines, a))
+        column = interleaved.read_label_column(text, lines, lambda e, a, b: _rest(e, lines, a, b))
         if column is not None:
             return column, "column_interleaved"
         glued = _glued(text, em)
@@ -139,21 +139,21 @@ def _flat(text: str, lines: list[Line]) -> tuple[Emitter, str]:
     return em, ("tsv_rows" if found else "flat")
 
 
-def _rest(em: Emitter, lines: list[Line], start: int) -> None:
-    """``text[start:]`` after an interleaved block: glued cells where the shape grammar
+def _rest(em: Emitter, lines: list[Line], start: int, end: int) -> None:
+    """``text[start:end]`` around an interleaved block: glued cells where the shape grammar
     reads them, else paragraphs."""
     sub = Emitter(em.text, em.next_table)
-    if _glued(em.text, sub, start) is None:
+    if _glued(em.text, sub, start, end) is None:
         sub = Emitter(em.text, em.next_table)
         for s, e in lines:
-            if e > start:
-                sub.paragraph(max(s, start), e)
+            if e > start and s < end:
+                sub.paragraph(max(s, start), min(e, end))
     em.blocks.extend(sub.blocks)
     em.notes.extend(sub.notes)
     em.next_table = max([em.next_table] + [b.table_no + 1 for b in sub.blocks if b.table_no])
 
 
-def _glued(text: str, em: Emitter, start: int = 0) -> Emitter | None:
+def _glued(text: str, em: Emitter, start: int = 0, end: int | None = None) -> Emitter | None:
     """Cells run together with no separator: the shape grammar of extractors.layout.glued
     (when present) rebuilds what it can with certainty."""
     try:
@@ -161,7 +161,7 @@ def _glued(text: str, em: Emitter, start: int = 0) -> Emitter | None:
     except ImportError:
         return None
     try:
-        res = glued_grid(text, start, len(text), em.next_table)
+        res = glued_grid(text, start, len(text) if end is None else end, em.next_table)
     except Exception as e:  # noqa: BLE001 - a grammar failure must not lose the document
         em.notes.append(f"glued cells not read ({type(e).__name__}: {e})")
         return None

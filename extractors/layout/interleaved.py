@@ -199,7 +199,7 @@ def _paragraphs(em: Emitter, lines: list[tuple[int, int]], start: int, end: int)
 
 def read_label_column(text: str, lines: list[tuple[int, int]], rest) -> Emitter | None:
     """The text with its label column (``interleaved_columns``) paired where confirmed;
-    ``rest(em, start)`` reads the text after the last paired value line.  None when the
+    ``rest(em, start, end)`` reads the text between the paired parts.  None when the
     text has no label column or none of its labels could be paired."""
     from . import interleaved_columns as ic
     col = ic.find(text, lines)
@@ -216,5 +216,32 @@ def read_label_column(text: str, lines: list[tuple[int, int]], rest) -> Emitter 
     if left:  # the unpaired labels stay one paragraph, as the text printed them
         em.paragraph(left[0][0], left[-1][1])
         em.notes.append(f"table {no}: {note}")
-    rest(em, col.values[len(pairs) - 1][1])
+    after = col.values[len(pairs) - 1][1]
+    goals = _column_goals(em, lines, col, after)
+    if goals is None:
+        rest(em, after, len(text))
+        return em
+    (labels, texts, hdr) = goals
+    rest(em, after, texts[0][0])
+    em.table([[(1, *lab), (2, *txt)] for lab, txt in zip(labels, texts)], INTERLEAVED)
+    rest(em, hdr, len(text))
     return em
+
+
+def _column_goals(em: Emitter, lines, col, after: int):
+    """The column's goal labels paired with the goal texts just before the next indicator
+    header, where their counts agree; None otherwise (a note says why)."""
+    from . import interleaved_columns as ic
+    from .spaced_head import label_header
+    text = em.text
+    labels = ic.goal_labels(text, col)
+    hdr = label_header(text, after, len(text))
+    if not labels or hdr is None:
+        return None
+    line_start = next((s for s, e in lines if s <= hdr[0] < max(e, s + 1)), hdr[0])
+    texts = ic.goal_block(text, lines, hdr[0], len(labels))
+    if texts is None or texts[0][0] < after:
+        em.notes.append(f"label column: {len(labels)} goal label(s) not paired: the text before the "
+                        f"indicator header at [{hdr[0]}:{hdr[1]}] is not {len(labels)} sentence(s) of its own")
+        return None
+    return labels, texts, line_start

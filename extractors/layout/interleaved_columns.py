@@ -132,3 +132,67 @@ def pair(text: str, col: Column) -> tuple[list[Pair], str]:
                 f"{fold(text[rest[0][0]:rest[0][1]])!r} not paired with values (not a one-line name field "
                 "confirmed by the next label of its row)")
     return pairs, note
+
+
+# a line that runs on into the next one: long, and not ended by a sentence
+_WRAP_MIN = 30
+_FINAL = "。！!？?"
+
+
+def _goal_label(t: str) -> bool:
+    from .vocab import _columns as cols
+    c = core(t)
+    return bool(c) and len(c) <= 12 and (header_kind(t) == "goal" or any(
+        _similar(c, core(g)) >= 0.9 for g in cols().get("goal_rows", {}).get("goal", [])))
+
+
+def goal_labels(text: str, col: Column) -> list[tuple[int, int]]:
+    """The goal labels that end the column's key/value labels (before its indicator header
+    labels such as 一级指标), a label wrapped over two lines joined (专项长期 / 绩效目标)."""
+    spans = [(a, b) for a, b in col.labels]
+    cut = next((k for k, (a, b) in enumerate(spans) if header_kind(text[a:b]) in ("level1", "level2", "name")),
+               len(spans))
+    spans = spans[:cut]
+    out: list[tuple[int, int]] = []
+    k = len(spans) - 1
+    while k >= 0:
+        a, b = spans[k]
+        if k > 0 and not _known(text[spans[k - 1][0]:spans[k - 1][1]]) \
+                and _goal_label(fold(text[spans[k - 1][0]:b])):
+            out.append((spans[k - 1][0], b))
+            k -= 2
+        elif _goal_label(text[a:b]) and (k == 0 or _known(text[spans[k - 1][0]:spans[k - 1][1]])
+                                         or _goal_label(text[spans[k - 1][0]:spans[k - 1][1]])):
+            out.append((a, b))
+            k -= 1
+        else:
+            break
+    return out[::-1]
+
+
+def goal_block(text: str, lines: list[tuple[int, int]], header_at: int, n: int) -> list[tuple[int, int]] | None:
+    """The ``n`` goal texts right before the line holding ``header_at``: the lines back to
+    the previous short or finished line, split at sentence ends into exactly ``n``
+    sentences; None unless that count agrees."""
+    k = next((i for i, (s, e) in enumerate(lines) if s <= header_at < max(e, s + 1)), None)
+    if not k or n < 1:
+        return None
+    j = k - 1
+    if not text[lines[j][0]:lines[j][1]].rstrip().endswith(tuple(_FINAL)):
+        return None
+    while j > 0:
+        ps, pe = lines[j - 1]
+        prev = text[ps:pe].rstrip()
+        if len(fold(prev)) < _WRAP_MIN or prev.endswith(tuple(_FINAL)):
+            break
+        j -= 1
+    a, b = lines[j][0], lines[k - 1][1]
+    out, s = [], a
+    for m in re.finditer(r"[。！!？?]", text[:b], pos=a):
+        out.append((s, m.end()))
+        s = m.end()
+        while s < b and text[s].isspace():
+            s += 1
+    if s < b or len(out) != n:
+        return None
+    return out
