@@ -10,6 +10,8 @@ where more amount columns follow, a stream does not say which figure is whose.
 """
 from __future__ import annotations
 
+import functools
+
 import regex as re
 
 from normalizers.labels import best_label
@@ -21,7 +23,10 @@ from .funds import _fund, header_unit, money_cell
 _SEQ = re.compile(r"^\d{1,3}$")
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _role(text: str) -> str | None:
+    """The allocation column a header cell names (kept once computed: the search below
+    asks each cell three times)."""
     t = fold(text)
     if not t or len(t) > 10:
         return None

@@ -9,6 +9,8 @@ recogniser (a header row over a value row) is not read twice.
 """
 from __future__ import annotations
 
+import functools
+
 from normalizers import parse_quantity
 from normalizers.labels import best_label, split_qualifiers
 
@@ -18,16 +20,19 @@ THRESHOLD = 0.9
 MAX_LABEL = 10
 
 
-def _key(text: str, columns: dict[str, list[str]]) -> str | None:
+@functools.lru_cache(maxsize=1 << 14)
+def _key(text: str, columns: str) -> str | None:
+    """The fact a label names among the vocabulary's ``columns`` entry (kept once
+    computed: every label/value pair of every table asks every spec)."""
     core = split_qualifiers(text)[0]
     if not core or len(core) > MAX_LABEL:
         return None
-    return best_label(core, columns, threshold=THRESHOLD)[0]
+    return best_label(core, vocab()[columns], threshold=THRESHOLD)[0]
 
 
 def label_value_facts(ctx: Ctx) -> None:
     v = vocab()
-    specs = [(v[spec["columns"]], spec) for spec in v["header_value_facts"]]
+    specs = [(spec["columns"], spec) for spec in v["header_value_facts"]]
     have = {f["key"] for f in ctx.facts}
     for t in ctx.section.tables():
         rows = t.rows()

@@ -10,6 +10,8 @@ from unit names.  ``unit_name`` falls back to 主管部门, then to the 实施�
 """
 from __future__ import annotations
 
+import functools
+
 import regex as re
 
 from normalizers import parse_date
@@ -42,8 +44,11 @@ def _labels() -> dict[str, list[str]]:
 _DIGITS3 = re.compile(r"\d{3,}")
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def meta_key(text: str, threshold: float = LABEL_THRESHOLD) -> str | None:
-    """The metadata field a label cell names, or None (``实施单位 (盖章)`` → implementing_unit)."""
+    """The metadata field a label cell names, or None (``实施单位 (盖章)`` → implementing_unit).
+    Kept once computed: the vocabulary is the process's, and every cell and line part of
+    a form is asked (several times: as a label, as a value that may be a label)."""
     core, _ = split_qualifiers(text)
     if not core or len(core) > MAX_LABEL or _DIGITS3.search(core):
         return None
