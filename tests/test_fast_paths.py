@@ -105,3 +105,16 @@ def test_docx_child_finds_what_lxml_find_finds():
     props = D._first_children(tcpr, D._TC_PROPS)
     assert props[D.GRID_SPAN] is tcpr.find(D.GRID_SPAN)
     assert D.HMERGE not in props  # refused: a property the cell does not have
+
+
+def test_cached_label_lookups_answer_as_before_and_refuse_values():
+    from extractors.forms.allocation import _role
+    from extractors.forms.metadata import meta_key
+    # r021.xlsx row 4: '实施单位 (盖章)' is the implementing unit's label; its value cell
+    # '青神县发展和改革局' and r031's figure '193.8' name no field
+    for _ in range(2):  # computed, then from the cache
+        assert meta_key("实施单位 (盖章)") == "implementing_unit"
+        assert meta_key("青神县发展和改革局") is None
+        assert meta_key("193.8") is None
+    # r048's allocation header '序号 | 单位 | 合计'; r001's town 棠溪镇 names no column
+    assert [_role(t) for t in ("序号", "单位", "合计", "棠溪镇")] == ["seq", "recipient", "total", None]
