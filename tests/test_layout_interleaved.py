@@ -245,3 +245,54 @@ def test_label_column_goals_refused_when_the_sentences_do_not_count_as_the_label
     rec = process_file(text.encode("utf-8"), "r042.txt")
     assert rec["goals"] == []
     assert any("goal label(s) not paired" in w for w in infer(text).notes)
+
+
+def _prose_excerpts() -> list[str]:
+    from tests.conftest import CORPUS
+    import csv
+    manifest = CORPUS / "MANIFEST.tsv"
+    if not manifest.exists():
+        return []
+    with manifest.open(encoding="utf-8") as f:
+        return [r["id"] for r in csv.DictReader(f, delimiter="\t") if r["layout"] == "prose"]
+
+
+def test_no_report_of_the_dev_corpus_is_read_as_an_interleaved_table():
+    # the 15 自评报告 excerpts (prose) keep their paragraphs: none of the three readers fires
+    from extractors.layout.interleaved import read_label_column
+    from extractors.layout.spaced_head import read_spaced_head
+    ids = _prose_excerpts()
+    if not ids:
+        import pytest
+        pytest.skip("../shared/corpus/dev/MANIFEST.tsv not present")
+    for rid in ids:
+        text = corpus_text(rid)
+        ls = split_lines(text)
+        assert read(text, ls)[0] is None, rid
+        assert read_label_column(text, ls, lambda em, a, b: None) is None, rid
+        assert read_spaced_head(text, ls) is None, rid
+        assert infer(text).layout != "column_interleaved", rid
+
+
+def test_prose_lines_in_any_order_are_never_an_interleaved_table():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from extractors.layout.interleaved import read_label_column
+    from extractors.layout.spaced_head import read_spaced_head
+    ids = _prose_excerpts()
+    if not ids:
+        import pytest
+        pytest.skip("../shared/corpus/dev/MANIFEST.tsv not present")
+    pool = [ln for rid in ids for ln in corpus_text(rid).splitlines() if ln.strip()]
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.sampled_from(pool), min_size=1, max_size=25))
+    def check(picked):
+        text = "\n".join(picked)
+        ls = split_lines(text)
+        assert read(text, ls)[0] is None
+        assert read_label_column(text, ls, lambda em, a, b: None) is None
+        assert read_spaced_head(text, ls) is None
+
+    check()
