@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from collections import Counter
 
+from normalizers.region import region_of
+
 from .forms.common import fold
 from .forms.indicators import template_for
 from .forms.parsers import parse_section
 from .model import CELL, HEADING, Block, Document
 from .segment import UNKNOWN, segment
+
+# Where a section's place is read, in order: the first field that names one province decides.
+REGION_FROM = ("unit_name", "competent_dept", "implementing_unit", "central_competent_dept", "title")
 
 SECTION_META = ("unit_name", "unit_code", "project_name", "project_code", "competent_dept",
                 "competent_dept_code", "central_competent_dept", "implementing_unit",
@@ -60,12 +65,14 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
         year = meta.get("fiscal_year") or (None if cut else doc_year)
         unit = meta.get("unit_name") or (None if cut else doc_unit)
         status, message = _status(sec, ctx, ref)
+        place = _region({**meta, "unit_name": unit, "title": sec.title})
         out["sections"].append({
             "section_id": sid, "doc_id": doc_id, "ordinal": sec.ordinal,
             "attachment_label": sec.attachment_label, "form_type": sec.form_type,
             "classified_by": sec.classified_by, "title": sec.title, "fiscal_year": year,
             "unit_name": unit,
             **{k: meta.get(k) for k in SECTION_META if k != "unit_name"},
+            **place,
             "total_weight": meta.get("total_weight"), "total_score": meta.get("total_score"),
             "total_block": ref(meta.get("total_block")),
             "status": status, "status_message": message,
@@ -83,7 +90,8 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
                 "grid_confidence": b.grid if b.kind == "cell" else None,
             })
         common = {"section_id": sid, "doc_id": doc_id, "form_type": sec.form_type,
-                  "fiscal_year": year, "unit_name": unit, "project_name": meta.get("project_name")}
+                  "fiscal_year": year, "province": place["province"], "unit_name": unit,
+                  "project_name": meta.get("project_name")}
         for n, r in enumerate(ctx.indicators, start=1):
             rec = {**common, **r, "indicator_id": f"{sid}:i{n}", "row_no": n}
             for k in ("name_block", "target_block", "actual_block", "weight_block", "score_block",
@@ -147,6 +155,16 @@ def report_paragraphs(sections, ctxs=None) -> list[tuple[object, list[Block]]]:
         out.append((s, [b for b in s.blocks if b.kind != CELL
                         or (taken is not None and id(b) not in taken and b.text.strip())]))
     return out
+
+
+def _region(meta: dict) -> dict:
+    """province / province_code / region_code / region_name / region_from of a section."""
+    for key in REGION_FROM:
+        r = region_of(meta.get(key))
+        if r is not None and r.province:
+            return {"province": r.province, "province_code": r.province_code, "region_code": r.code,
+                    "region_name": r.name, "region_from": key}
+    return {"province": None, "province_code": None, "region_code": None, "region_name": None, "region_from": None}
 
 
 def _narrative(sections, doc: Document, ctxs=None) -> tuple[dict[int, list[dict]], dict[int, int]]:

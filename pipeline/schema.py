@@ -58,6 +58,11 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("implementing_unit_code", STR, "Code written in front of the 实施单位, null if none."),
         ("preparer", STR, "填表人."),
         ("phone", STR, "联系电话 as written."),
+        ("province", STR, "Province the section's unit names (四川省 from 旺苍县卫生健康局; GB/T 2260 names, normalizers/region.py): read from unit_name, else 主管部门, 实施单位, 中央主管部门, then the title; null when none of them names a division, or the names read are ambiguous (朝阳区 alone) or lie in different provinces."),
+        ("province_code", STR, "First two digits of the GB/T 2260 code of province (51)."),
+        ("region_code", STR, "Six-digit GB/T 2260 code of the most specific division named (510821 for 旺苍县; 510000 when only the province is named)."),
+        ("region_name", STR, "Name of that division as read, in simplified characters (旺苍县; 岳阳县 from 岳陽縣; 宁乡市 for the former 宁乡县; 红河州 for 红河哈尼族彝族自治州)."),
+        ("region_from", STR, "The field province was read from: unit_name | competent_dept | implementing_unit | central_competent_dept | title."),
         ("filled_date", DATE, "填报日期 / report date."),
         ("total_weight", POINTS, "Stated total weight of the 总分 row (分值), e.g. 100."),
         ("total_score", POINTS, "Stated total score of the 总分 row (自评得分)."),
@@ -92,7 +97,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
     "indicators": [
         ("indicator_id", STR, "{section_id}:i{row_no}."),
         ("section_id", STR, ""), ("doc_id", STR, ""), ("form_type", STR, ""),
-        ("fiscal_year", I32, ""), ("unit_name", STR, ""), ("project_name", STR, ""),
+        ("fiscal_year", I32, ""), ("province", STR, ""), ("unit_name", STR, ""), ("project_name", STR, ""),
         ("row_no", I32, "Position of the indicator in its table, from 1."),
         ("horizon", STR, "annual (this year's columns: 年度, or no horizon stated) | long_term (the 长期/中期 twins of the annual columns, e.g. 指标值(长期) beside 指标值(年度)), read after the annual rows."),
         ("level1", STR, "Canonical 一级指标 (产出指标, 效益指标, 满意度指标, 成本指标); an unknown label as written."),
@@ -134,7 +139,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
     "funds": [
         ("fund_id", STR, "{section_id}:f{n}."),
         ("section_id", STR, ""), ("doc_id", STR, ""), ("form_type", STR, ""),
-        ("fiscal_year", I32, ""), ("unit_name", STR, ""), ("project_name", STR, ""),
+        ("fiscal_year", I32, ""), ("province", STR, ""), ("unit_name", STR, ""), ("project_name", STR, ""),
         ("item", STR, "Normalised line label (三公经费, 公务接待, 年度资金总额, 一般公共预算, 基本支出, 项目支出, ...)."),
         ("item_raw", STR, "Line label as written."),
         ("parent_item", STR, "Normalised label of the enclosing line (公车运行维护 → 公务用车购置和维护经费 → 三公经费)."),
@@ -201,10 +206,11 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
     ],
 }
 
-# Hive partitioning of the published files (writer): dataset -> column.  The column is
+# Hive partitioning of the published files (writer): dataset -> columns.  The columns are
 # also kept inside each file.  Other datasets are split into files by size only.
-PARTITION_BY: dict[str, str] = {
-    "sections": "fiscal_year", "indicators": "fiscal_year", "funds": "fiscal_year",
+PARTITION_BY: dict[str, tuple[str, ...]] = {
+    "sections": ("fiscal_year", "province"), "indicators": ("fiscal_year", "province"),
+    "funds": ("fiscal_year", "province"),
 }
 
 PRIMARY_KEYS = {
@@ -223,6 +229,7 @@ COMMON_DESCRIPTIONS = {
     "form_type": "Form type of the section (see sections.form_type).",
     "fiscal_year": "Fiscal year of the section.",
     "unit_name": "Budget unit of the section (see sections.unit_name).",
+    "province": "Province of the section (see sections.province).",
     "project_name": "Project of the section (project forms), else null.",
     "actual_op": "Comparator of the actual value (as target_op).",
     "actual_value": "Actual value in base units (as target_value).",

@@ -5,8 +5,8 @@ whenever ``row_group_rows`` rows or ``row_group_bytes`` bytes are buffered for o
 partition, so memory does not grow with the corpus.  A file is closed and the next one
 (``part-00001.parquet``…) started after ``file_rows`` rows or ``file_bytes`` bytes (sized
 for DuckDB: 100k–1M-row groups, files of hundreds of MB).  Datasets of
-``schema.PARTITION_BY`` are hive-partitioned by that column (``fiscal_year=2023/``,
-``fiscal_year=NULL/`` when unknown); the column is also kept inside the files, so a file
+``schema.PARTITION_BY`` are hive-partitioned by those columns (``fiscal_year=2023/province=…/``,
+``__HIVE_DEFAULT_PARTITION__`` when unknown); the column is also kept inside the files, so a file
 read on its own is complete.  Every dataset is readable as
 ``read_parquet('<out>/<dataset>/**/*.parquet')``.
 
@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -41,8 +42,14 @@ def part_name(n: int) -> str:
     return f"part-{n:05d}.parquet"
 
 
-def partition_dir(column: str, value) -> str:
-    return f"{column}={'NULL' if value is None else value}"
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"   # DuckDB's and Hive's name for a null key
+
+
+def partition_dir(columns: tuple[str, ...], values: tuple) -> str:
+    """``fiscal_year=2023/province=%E5%9B%9B%E5%B7%9D%E7%9C%81``: values percent-encoded and a
+    null as ``__HIVE_DEFAULT_PARTITION__``, as DuckDB's own partitioned COPY writes them."""
+    return "/".join(f"{c}={NULL_PARTITION if v is None else quote(str(v), safe='')}"
+                    for c, v in zip(columns, values))
 
 
 def _metadata(name: str) -> dict[bytes, bytes]:
@@ -50,7 +57,7 @@ def _metadata(name: str) -> dict[bytes, bytes]:
     meta = {
         "dataset": name,
         "primary_key": PRIMARY_KEYS[name],
-        "partitioned_by": PARTITION_BY.get(name, ""),
+        "partitioned_by": ",".join(PARTITION_BY.get(name, ())),
         "contract": f"CONTRACT.md v{CONTRACT_VERSION}",
         "column_descriptions": json.dumps(cols, ensure_ascii=False, sort_keys=True),
     }
@@ -148,19 +155,19 @@ class DatasetWriter:
             return
         table = table.replace_schema_metadata(self.schemas[name].metadata)
         self.rows[name] += table.num_rows
-        col = PARTITION_BY.get(name)
-        if not col:
+        cols = PARTITION_BY.get(name)
+        if not cols:
             self._part(name, "").add(table)
             return
-        values = table.column(col).to_pylist()
+        values = list(zip(*(table.column(c).to_pylist() for c in cols)))
         if all(v == values[0] for v in values):
-            self._part(name, partition_dir(col, values[0])).add(table)
+            self._part(name, partition_dir(cols, values[0])).add(table)
             return
-        groups: dict[object, list[int]] = {}
+        groups: dict[tuple, list[int]] = {}
         for i, v in enumerate(values):
             groups.setdefault(v, []).append(i)
         for v, idx in groups.items():
-            self._part(name, partition_dir(col, v)).add(table.take(pa.array(idx, pa.int64())))
+            self._part(name, partition_dir(cols, v)).add(table.take(pa.array(idx, pa.int64())))
 
     def close(self) -> dict[str, list[str]]:
         """Write what is buffered, an empty file for an empty dataset, and
@@ -277,7 +284,7 @@ def datapackage(files: dict[str, list[str]] | None = None) -> dict:
             "schema": {"fields": fields, "primaryKey": PRIMARY_KEYS[name]},
         }
         if PARTITION_BY.get(name):
-            res["partitioned_by"] = [PARTITION_BY[name]]
+            res["partitioned_by"] = list(PARTITION_BY[name])
         resources.append(res)
     return {
         "name": "budget-performance",

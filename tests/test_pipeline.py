@@ -51,10 +51,14 @@ def test_every_dataset_readable_with_duckdb(batch):
     for name in DATASET_NAMES:
         assert list((out / name).rglob("*.parquet"))
         q(out, f"SELECT count(*) FROM {{{name}}}")
-    # hive partitions by fiscal year where researchers filter; the column is also in the files
+    # hive partitions by fiscal year and province where researchers filter (the seed's unit
+    # 岳阳市岳阳楼区卫生健康局 is in 湖南省; percent-encoded as DuckDB's own COPY writes it);
+    # the columns are also in the files
     assert [p.relative_to(out).as_posix() for p in sorted((out / "indicators").rglob("*.parquet"))] == \
-        ["indicators/fiscal_year=2023/part-00000.parquet"]
-    assert q(out, "SELECT DISTINCT fiscal_year FROM {indicators}") == [(2023,)]
+        ["indicators/fiscal_year=2023/province=%E6%B9%96%E5%8D%97%E7%9C%81/part-00000.parquet"]
+    assert q(out, "SELECT DISTINCT fiscal_year, province FROM {indicators}") == [(2023, "湖南省")]
+    assert q(out, "SELECT province, region_name, region_from, count(*) FROM {sections} GROUP BY ALL ORDER BY 4 DESC, 2") \
+        == [("湖南省", "岳阳楼区", "unit_name", 6), ("湖南省", "望城区", "unit_name", 1), (None, None, None, 1)]
     dp = json.loads((out / "datapackage.json").read_text("utf-8"))
     assert [r["name"] for r in dp["resources"]] == DATASET_NAMES
     fields = {f["name"]: f for f in dp["resources"][3]["schema"]["fields"]}
