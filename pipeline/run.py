@@ -44,14 +44,30 @@ def list_inputs(raw_dir: Path) -> list[Path]:
 
 def warm_up() -> None:
     """What every document needs, loaded once per worker before ``gc.freeze()``: the
-    extractors, form specs and vocabularies (0.3 s).  spaCy + jieba (3 s) and the format
-    libraries (pdfplumber, python-docx, openpyxl: 1.2 s) are loaded by the first
-    document that needs them, once per worker, so a batch that has none pays nothing."""
+    extractors, form specs and vocabularies (0.3 s).  spaCy + jieba (1.5 s of CPU) are
+    loaded in the parent before forking for a batch of more than a few documents per
+    worker (``preload_shared``), otherwise by the first document that needs them; the
+    format libraries (pdfplumber, python-docx, openpyxl: 1.2 s) by the first document
+    that needs them, once per worker, so a batch that has none pays nothing."""
     import extractors.extract  # noqa: F401
     from extractors.forms.common import vocab
     from extractors.segment import form_specs
     vocab()
     form_specs()
+
+
+PRELOAD_PER_WORKER = 2
+
+
+def preload_shared() -> None:
+    """What most documents of a batch need but ``warm_up`` leaves to the first one:
+    the narrative pipeline (spaCy + jieba's dictionary: 1.5 s of CPU per process).
+    Loaded once in the parent before the workers are forked, it is shared by every
+    worker and by every replacement, instead of loaded again in each; done only for a
+    batch of more than ``PRELOAD_PER_WORKER`` documents per worker, so a short run of
+    documents without a report does not pay it."""
+    from extractors.narrative import get_nlp
+    get_nlp()
 
 
 def sha256_file(path: str, chunk: int = 1 << 20) -> tuple[str, int]:
@@ -190,6 +206,8 @@ def local_results(entries: list[Entry], opts: Options, progress):
         yield _ready(planned.popleft(), opts)
     if first is None:
         return
+    if len(entries) > PRELOAD_PER_WORKER * max(1, opts.workers):
+        preload_shared()
     with Pool(pool_task, workers=opts.workers, timeout=opts.timeout,
               memory_limit=opts.memory_limit, init_fn=warm_up) as pool:
         results = pool.imap(itertools.chain([first], gen))

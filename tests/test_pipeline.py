@@ -263,3 +263,24 @@ def test_a_killed_runs_temporary_folder_is_removed_by_the_next_run(tmp_path):
     (stale / "documents").mkdir(parents=True)
     run(raw, tmp_path / "pq", workers=1, timeout=0, progress=False)
     assert not stale.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["pq", "raw"]
+
+
+def test_the_narrative_pipeline_is_loaded_once_before_forking_only_for_a_batch(tmp_path, monkeypatch):
+    """More documents than PRELOAD_PER_WORKER per worker: spaCy + jieba are loaded in the
+    parent (inherited by every worker); one document: left to the worker that needs it."""
+    import pipeline.run as prun
+
+    calls = []
+    monkeypatch.setattr(prun, "preload_shared", lambda: calls.append(1))
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seed = SEED004.read_bytes()
+    for i in range(2 * prun.PRELOAD_PER_WORKER + 1):
+        (raw / f"d{i}.txt").write_bytes(seed + f"\ncopy {i}\n".encode())
+    s = prun.run(raw, tmp_path / "pq", workers=2, timeout=60, progress=False)
+    assert calls == [1] and s["documents_by_status"] == {"ok": 5}
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(SEED004, one / SEED004.name)
+    prun.run(one, tmp_path / "pq1", workers=2, timeout=60, progress=False)
+    assert calls == [1]
