@@ -55,3 +55,26 @@ def test_an_unreadable_file_packs_only_its_failed_documents_row():
     assert all(back[n].num_rows == 0 for n in DATASETS if n != "documents")
     assert p.digest.doc["status"] == back["documents"].column("status")[0].as_py() != "ok"
     assert p.digest.keys == {} and p.digest.forms == () and p.digest.findings == ()
+
+
+def test_a_plain_column_value_that_does_not_fit_is_null_and_named():
+    """The plain columns are converted in one struct conversion; a value beyond its type
+    (a grid row beyond int32) falls back to the column-by-column path that names it."""
+    from pipeline.process import process_file
+    from pipeline.tables import to_tables
+
+    text = corpus_text("r060")
+    records = process_file(text.encode("utf-8"), "r060.txt")
+    clean = to_tables(records)
+    cell = next(b for b in records["blocks"] if b["text"] == "享受医疗救助人次")
+    assert cell["row"] is not None
+    cell["row"] = 2**40
+    t = to_tables(records)
+    rows = {r["block_id"]: r for r in t["blocks"].to_pylist()}
+    assert rows[cell["block_id"]]["row"] is None  # refused: never wrapped or clipped
+    assert rows[cell["block_id"]]["text"] == "享受医疗救助人次"
+    doc = t["documents"].to_pylist()[0]
+    assert doc["status"] == "partial" and f"blocks {cell['block_id']}: row 1099511627776" in doc["error"]
+    # every other value is the clean run's
+    others = [r for r in t["blocks"].to_pylist() if r["block_id"] != cell["block_id"]]
+    assert others == [r for r in clean["blocks"].to_pylist() if r["block_id"] != cell["block_id"]]
