@@ -56,7 +56,7 @@ class Block:
     address: str | None = None  # spreadsheet cell address, e.g. 'Sheet1!B7'
     level: int | None = None  # heading level (1 = top)
     # how the table grid of a text cell was rebuilt (extractors/layout): delimited,
-    # header_width, spaces, shape_grammar, token_rows; None for formats with a grid of their own
+    # header_width, spaces, shape_grammar, token_rows, score_pairs; None for formats with a grid of their own
     grid: str | None = None
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Block
-from . import interleaved, pipes, spaced_head, spaces, streams, tabs, token_rows
+from . import interleaved, pipes, score_pairs, spaced_head, spaces, streams, tabs, token_rows
 from .grid import Emitter
 from .lines import Line, lines as split_lines, strip_span
 from .place import place_rows
@@ -173,29 +173,34 @@ def _glued(text: str, em: Emitter, start: int = 0, end: int | None = None) -> Em
 
 
 def _token_tables(text: str, lines: list[Line]) -> Emitter | None:
-    """Rows of figures running into each other under a header run (token_rows); the rest
-    of the text as paragraphs."""
+    """Tables rebuilt from a token stream: rows of figures running into each other
+    (token_rows), scattered scoring-sheet rows (score_pairs); every other character of
+    the text stays in paragraphs."""
     tables, notes = token_rows.read_tables(text)
-    if not tables:
+    grids = [(t, token_rows.TOKEN_ROWS) for t in tables]
+    sheets, sheet_notes = score_pairs.read_sheet(text)
+    notes += sheet_notes
+    grids += [(t, score_pairs.SCORE_PAIRS) for t in sheets
+              if not any(t.start < o.end and o.start < t.end for o, _g in grids)]
+    if not grids:
         return None
     em = Emitter(text)
     em.notes.extend(notes)
-    items: list[tuple[int, int, object]] = []
-    for t in tables:
-        items.append((t.start, 0, t))
-        items += [(a, 1, (a, b)) for a, b in t.loose]
+    covered = sorted((a, b) for t, _g in grids for row in t.rows for _c, a, b in row if b > a)
+    items: list[tuple[int, int, object]] = [(t.start, 0, (t, g)) for t, g in grids]
     for s, e in lines:
-        for t in tables:
-            if s < t.end and t.start < e:
-                if s < t.start:
-                    items.append((s, 1, (s, t.start)))
-                s = max(s, t.end)
+        for a, b in covered:
+            if b <= s or a >= e:
+                continue
+            if s < a:
+                items.append((s, 1, (s, a)))
+            s = max(s, b)
         if s < e:
             items.append((s, 1, (s, e)))
     for _start, _kind, obj in sorted(items, key=lambda x: (x[0], x[1])):
-        if isinstance(obj, token_rows.TokenTable):
-            em.table(obj.rows, token_rows.TOKEN_ROWS)
-        else:
+        if isinstance(obj[0], token_rows.TokenTable):
+            em.table(obj[0].rows, obj[1])
+        elif any(ch.isalnum() for ch in text[obj[0]:obj[1]]):  # not the stray period of '7.50.'
             em.paragraph(*obj)
     return em
 

@@ -58,7 +58,6 @@ class TokenTable:
     start: int  # first character of the table (header or its label cell)
     end: int  # end of its last token
     rows: list[list[tuple[int, int, int]]]  # (col, start, end) cells; row 1 is the header
-    loose: list[tuple[int, int]]  # figures not placed: kept as paragraphs
 
 
 def tokens(text: str) -> list[Tok]:
@@ -237,7 +236,6 @@ def read_tables(text: str) -> tuple[list[TokenTable], list[str]]:
         head = toks[h0 - 1] if h0 and not toks[h0].brk and line_label_header(toks[h0 - 1].text) else None
         grid = [[(1, head.a, head.b) if head else (1, toks[h0].a, toks[h0].a)]
                 + [(c, t.a, t.b) for c, t in enumerate(toks[h0:h1], start=2)]]
-        loose = []
         for r in rows:
             label = [(1, r.labels[0].a, r.labels[-1].b)] if r.labels else [(1, r.nums[0].a, r.nums[0].a)]
             placed = r.chosen is not None and len(r.chosen) == width and (r.labels or facts)
@@ -246,8 +244,7 @@ def read_tables(text: str) -> tuple[list[TokenTable], list[str]]:
                 continue
             if r.labels:
                 grid.append(label)
-            if r.nums:
-                loose.append((r.nums[0].a, r.nums[-1].b))
+            if r.nums:  # not placed: the figures stay in the text's paragraphs
                 if r.chosen is not None or len(r.options) == 1:
                     why = (f"{len(r.chosen)} figures for {width} columns: their columns are not written"
                            if r.labels else "figures before any line label: their line is not written")
@@ -256,7 +253,7 @@ def read_tables(text: str) -> tuple[list[TokenTable], list[str]]:
                     notes.append(f"{_where(r, text)}: no reading fits {width} columns; not placed")
         if len(grid) < 2:
             continue
-        tables.append(TokenTable(head.a if head else toks[h0].a, toks[end - 1].b, grid, loose))
+        tables.append(TokenTable(head.a if head else toks[h0].a, toks[end - 1].b, grid))
     return tables, notes
 
 
