@@ -296,3 +296,10 @@ def test_prose_lines_in_any_order_are_never_an_interleaved_table():
         assert read_spaced_head(text, ls) is None
 
     check()
+
+
+def test_weighted_sheet_flattened_onto_one_line_reads_the_same():
+    # the same r018 lines as a PDF text layer that lost its line breaks (as r026's did)
+    flat = R018_SHEET.replace("\n", " ")
+    rows, _ = _grid(flat)
+    assert rows == _grid(R018_SHEET)[0]

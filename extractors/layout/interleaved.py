@@ -36,8 +36,8 @@ INTERLEAVED = "interleaved"  # grid_confidence: labels and values printed apart,
 # a label qualified by its points: 相关性(5 分), 部门决 策(25 分) (a wrap space inside)
 _LABEL = re.compile(r"(?P<name>[^\s\d()（）:：,，。;；][^\d()（）\n:：,，。;；]{0,30}?)\s*"
                     r"[(（]\s*(?P<w>\d+(?:\.\d+)?)\s*分\s*[)）]")
-# a value at the start of a line (the score of the row above)
-_VALUE = re.compile(r"(?P<v>\d+(?:\.\d+)?)(?=[ \t\u3000]|$)", re.M)
+# a value printed apart from its label (the score of the row before it)
+_VALUE = re.compile(r"(?P<v>\d+(?:\.\d+)?)(?=\s|$)")
 
 LABEL_ROLES = ("level1", "level2", "name")
 
@@ -99,7 +99,7 @@ def _skip_ws(text: str, i: int, end: int) -> int:
 
 
 def tokens(text: str, start: int, end: int) -> tuple[list[Label | Value], int]:
-    """Labels with points and line-leading values from ``start``; the end of the last
+    """Labels with points and whitespace-delimited values from ``start``; the end of the last
     token read (where the run stops: a cut row, a label without points, prose)."""
     out: list[Label | Value] = []
     pos = start
@@ -107,8 +107,7 @@ def tokens(text: str, start: int, end: int) -> tuple[list[Label | Value], int]:
         i = _skip_ws(text, pos, end)
         if i >= end:
             return out, pos
-        line_start = i == 0 or "\n" in text[pos:i] or text[i - 1] == "\n"
-        m = _VALUE.match(text, i, end) if line_start else None
+        m = _VALUE.match(text, i, end)  # at a line start (r018) or inline (a flattened sheet)
         if m is not None:
             out.append(Value(Decimal(m.group("v")), m.start(), m.end()))
             pos = m.end()
