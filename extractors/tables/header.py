@@ -108,6 +108,7 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
     body = range(end, min(len(rows), end + body_rows))
     columns: list[Column] = []
     cands: list[tuple[float, int, int, str, str]] = []
+    role_labels = [(role, tuple(labels)) for role, labels in vocabulary.items()]
     for k, (col, span, chain) in enumerate(_paths(rows, start, end, width)):
         quals: dict = {}
         texts = []
@@ -121,11 +122,10 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
         if not chain:
             continue
         data = _data_count(rows, body, col, span)
-        for role, labels in vocabulary.items():
+        path = [(core, 1.0 if depth == 0 else ANCESTOR_DISCOUNT) for depth, core in enumerate(reversed(texts))]
+        for role, labels in role_labels:
             best, best_lab = 0.0, None
-            labels = tuple(labels)
-            for depth, core in enumerate(reversed(texts)):
-                disc = 1.0 if depth == 0 else ANCESTOR_DISCOUNT
+            for core, disc in path:
                 s = _top_similarity(core, labels) * disc
                 if s > best:
                     best, best_lab = s, core
