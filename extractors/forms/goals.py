@@ -5,6 +5,8 @@ A goal cell holds numbered items (``1、…；2、…``), one per line or run to
 """
 from __future__ import annotations
 
+import functools
+
 import regex as re
 
 from ..model import Block
@@ -77,15 +79,13 @@ def goal_columns(row: list[Block]) -> dict[str, Block]:
     """expected / actual header cells of a goal block header (预期目标 | 实际完成情况,
     项目年度目标 | 年度目标完成情况, 总体目标 | 全年实际完成情况), each role to the cell
     that matches it best; {} unless every cell of the row is a short label."""
-    from normalizers.labels import similarity, split_qualifiers
+    from normalizers.labels import split_qualifiers
     cells = [c for c in row if fold(c.text)]
     if not cells or any(len(split_qualifiers(c.content)[0]) > 16 for c in cells):
         return {}
     cands = []
     for c in cells:
-        core = split_qualifiers(c.content)[0]
-        for role, labels in vocab()["goal_headers"].items():
-            score = max(similarity(core, split_qualifiers(lab)[0]) for lab in labels)
+        for role, score in _goal_role_scores(split_qualifiers(c.content)[0]):
             if score >= 0.85:
                 cands.append((score, c.col, role, c))
     # on equal scores the cell further right: the left one is the block's row label
@@ -97,6 +97,15 @@ def goal_columns(row: list[Block]) -> dict[str, Block]:
             out[role] = c
             used.add(id(c))
     return out if "expected" in out else {}
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _goal_role_scores(core: str) -> tuple[tuple[str, float], ...]:
+    """(role, best similarity to its labels) per goal header role, in vocabulary order
+    (kept once computed: every row of every table is asked whether it is a goal header)."""
+    from normalizers.labels import similarity, split_qualifiers
+    return tuple((role, max(similarity(core, split_qualifiers(lab)[0]) for lab in labels))
+                 for role, labels in vocab()["goal_headers"].items())
 
 
 def is_goal_header(row: list[Block]) -> bool:

@@ -3,12 +3,15 @@
 ``label | amount`` pairs (``项目预算金额(万元) | 193.8``)."""
 from __future__ import annotations
 
+import functools
+
 import regex as re
 
 from ..model import Block
 from .common import Ctx, clean_label, fold, read, vocab
 from .money import _LABEL_VALUE, _fund, fund_item, header_unit, money_cell
 
+@functools.lru_cache(maxsize=1 << 14)
 def breakdown_head(text: str) -> str | None:
     """按收入性质分 / 按支出性质分 for a breakdown header cell (``按收入性质分:2030.12`` too)."""
     t = re.sub(r"[:：][-\d,，.．\s]*(万元|元)?$", "", fold(text))
@@ -115,6 +118,7 @@ def parse_total_cell(ctx: Ctx, cell: Block, label_cell: Block | None, fiscal_yea
     return True
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def is_fund_line_label(text: str) -> bool:
     """A label cell that names a money line: a line the vocabulary knows (年度资金总额,
     当年财政拨款, …, fund_line_labels: 项目预算金额, 资金额度, 中央补助, …) or any label
