@@ -118,3 +118,18 @@ def test_cached_label_lookups_answer_as_before_and_refuse_values():
         assert meta_key("193.8") is None
     # r048's allocation header '序号 | 单位 | 合计'; r001's town 棠溪镇 names no column
     assert [_role(t) for t in ("序号", "单位", "合计", "棠溪镇")] == ["seq", "recipient", "total", None]
+
+
+def test_cached_money_and_goal_header_lookups():
+    from extractors.forms.goals import goal_columns
+    from extractors.forms.lines import breakdown_head, is_fund_line_label
+    from extractors.model import Block
+    for _ in range(2):  # computed, then from the cache
+        # r064 '按收入性质分:2030.12'; r031 '项目预算金额(万元) | 193.8'
+        assert breakdown_head("按收入性质分:2030.12") == "按收入性质分"
+        assert is_fund_line_label("项目预算金额(万元)") is True
+        assert breakdown_head("193.8") is None and is_fund_line_label("193.8") is False
+    # r001's goal block header '预期目标 | 实际完成情况'; a row of values is no header
+    row = [Block("cell", t, 0, 0, table_no=1, row=1, col=k) for k, t in ((1, "预期目标"), (2, "实际完成情况"))]
+    assert {role: b.text for role, b in goal_columns(row).items()} == {"expected": "预期目标", "actual": "实际完成情况"}
+    assert goal_columns([Block("cell", "193.8", 0, 0, table_no=1, row=2, col=1)]) == {}
