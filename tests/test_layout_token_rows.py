@@ -77,7 +77,7 @@ def test_r051_refused_figures_are_named():
     assert "会议费、培训费" in notes and "0 | 0.8 | 0 / 0 | 0.80" in notes
     assert "其中:公车购置" in notes and "2 figures for 3 columns" in notes
     paragraphs = [b.text for b in res.blocks if b.kind == "paragraph"]
-    assert "29.46 29.46" in paragraphs and any(p.startswith("1922.76 2690.62 ") for p in paragraphs)
+    assert "29.46 29.46" in paragraphs and "1922.76 2690.62" in paragraphs
     assert "." not in paragraphs  # the stray period of '7.50.' is no text of its own
 
 
@@ -131,3 +131,13 @@ def test_r051_basic_data_published():
     assert funds[("公车运行维护", "budget", 2018)] == Decimal("120000.00")
     assert funds[("水费、电费、差旅费", "budget", 2018)] == Decimal("75000.00")
     assert not any(f["item"] in ("会议费、培训费", "公车购置", "部门整体支出预算调整") for f in rec["funds"])
+
+
+def test_rejoined_rate_checked_against_its_counts():
+    # r051 '143 136 95.' / '10%': 95.10% = 136 / 143, so the join is confirmed
+    _tables, notes = read_tables(corpus_text("r051"))
+    assert any("143 | 136 | 95.10% confirmed by its rate" in n for n in notes)
+    # refused: the same row with the rate's first piece changed: 96.10% is not 136 / 143
+    res, rows = _rows(corpus_text("r051").replace("143 136 95.", "143 136 96.", 1))
+    assert not any(t in ("143", "136") for r in rows for _c, t in r)
+    assert any("contradicts its rate; not placed" in n for n in res.notes)

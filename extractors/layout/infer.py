@@ -186,11 +186,12 @@ def _token_tables(text: str, lines: list[Line]) -> Emitter | None:
         return None
     em = Emitter(text)
     em.notes.extend(notes)
-    covered = sorted((a, b) for t, _g in grids for row in t.rows for _c, a, b in row if b > a)
+    covered = sorted([(a, b) for t, _g in grids for row in t.rows for _c, a, b in row if b > a]
+                     + [(t.end, t.end) for t, _g in grids])  # the text after a table is not its figures
     items: list[tuple[int, int, object]] = [(t.start, 0, (t, g)) for t, g in grids]
     for s, e in lines:
         for a, b in covered:
-            if b <= s or a >= e:
+            if b < s or a >= e or (b == s and a < b):
                 continue
             if s < a:
                 items.append((s, 1, (s, a)))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from . import split_numbers as sn
-from .vocab import figure_column, fold, is_fund_item, is_top_line, line_label_header, value_columns
+from .vocab import core, figure_column, fold, is_fund_item, is_top_line, line_label_header, value_columns
 
 TOKEN_ROWS = "token_rows"
 _TOKEN = re.compile(r"\S+")
@@ -151,7 +151,7 @@ def _read_body(toks: list[Tok], start: int, stop: int, facts: bool) -> tuple[lis
     return rows, pos
 
 
-def _choose(rows: list[Row], width: int, max_dec: int, notes: list[str], text: str) -> None:
+def _choose(rows: list[Row], width: int, max_dec: int, notes: list[str], text: str, header: list[str]) -> None:
     prev = None
     for r in rows:
         if r.labels:
@@ -163,15 +163,42 @@ def _choose(rows: list[Row], width: int, max_dec: int, notes: list[str], text: s
             if len(r.options) == 1:
                 r.chosen = r.options[0]
     for k, r in enumerate(rows):
+        if r.chosen is not None and any(i != j for i, j, _v in r.chosen):
+            # a figure rejoined across a break: the row's own rate must not contradict it
+            vals = [v for _i, _j, v in r.chosen]
+            if _ratio(header, vals) is False:
+                notes.append(f"{_where(r, text)}: reading {_show(r.chosen)} contradicts its rate; not placed")
+                r.chosen = None
+            elif _ratio(header, vals):
+                notes.append(f"{_where(r, text)}: reading {_show(r.chosen)} confirmed by its rate")
+            continue
         if r.chosen is not None or len(r.options) < 2:
             continue
-        ok = sn.confirmed([[v for _i, _j, v in o] for o in r.options], lambda vals: _sums(rows, k, vals, width))
+        ok = sn.confirmed([[v for _i, _j, v in o] for o in r.options],
+                          lambda vals: _ratio(header, vals) if _ratio(header, vals) is not None
+                          else _sums(rows, k, vals, width))
         if len(ok) == 1:
             r.chosen = r.options[ok[0]]
-            notes.append(f"{_where(r, text)}: reading {_show(r.chosen)} confirmed by the sum of its lines")
+            notes.append(f"{_where(r, text)}: reading {_show(r.chosen)} confirmed by the form's arithmetic")
         else:
             notes.append(f"{_where(r, text)}: {len(r.options)} readings "
                          f"({' / '.join(_show(o) for o in r.options)}), none certain; not placed")
+
+
+def _ratio(header: list[str], vals: list[str]) -> bool | None:
+    """A rate column right after two figure columns (编制数 | 实际在职人数 | 控制率, 全年预算数 |
+    全年执行数 | 执行率) is the second over the first: does the row agree?"""
+    if len(vals) != len(header):
+        return None
+    out = None
+    for p in range(2, len(header)):
+        if core(header[p]).endswith("率") and not core(header[p - 1]).endswith("率") \
+                and not core(header[p - 2]).endswith("率"):
+            r = sn.ratio_holds(vals[p - 1], vals[p - 2], vals[p])
+            if r is False:
+                return False
+            out = out or r
+    return out
 
 
 def _full(r: Row, width: int, vals: list[str] | None = None) -> list[str | None] | None:
@@ -232,7 +259,7 @@ def read_tables(text: str) -> tuple[list[TokenTable], list[str]]:
         rows, end = _read_body(toks, h1, stop, facts)
         if not any(r.nums for r in rows):
             continue
-        _choose(rows, width, max_dec, notes, text)
+        _choose(rows, width, max_dec, notes, text, [t.text for t in toks[h0:h1]])
         head = toks[h0 - 1] if h0 and not toks[h0].brk and line_label_header(toks[h0 - 1].text) else None
         grid = [[(1, head.a, head.b) if head else (1, toks[h0].a, toks[h0].a)]
                 + [(c, t.a, t.b) for c, t in enumerate(toks[h0:h1], start=2)]]
