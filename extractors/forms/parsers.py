@@ -30,6 +30,8 @@ from .moneytable import parse_money_table
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
+_YEAR_NOT_DATE = re.compile(r"(?<!\d)(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
+_TITLE_PROJECT = re.compile(r"报告[(（](.+)[)）]$")
 _YEAR_LINE = re.compile(r"[(（]\s*20\d\d\s*年度?\s*[)）]")
 
 
@@ -66,10 +68,44 @@ def section_meta(ctx: Ctx) -> None:
         years = set(_YEAR.findall(to_halfwidth("\n".join(lead))))
         if len(years) == 1:
             meta["fiscal_year"] = int(years.pop())
+    if "fiscal_year" not in meta and sec.form_type == "self_eval_report":
+        # a report whose title names no year: the one year its text speaks of (a date such as
+        # the signature's 2018年06月05日 is not a fiscal year); none where it names several
+        years = set(_YEAR_NOT_DATE.findall(to_halfwidth("\n".join(b.text for b in sec.blocks))))
+        if len(years) == 1:
+            meta["fiscal_year"] = int(years.pop())
+    if sec.form_type == "self_eval_report" and title and "project_name" not in meta:
+        m = _TITLE_PROJECT.search(fold(title))  # …自评报告(2022年公共图书馆…免费开放市级补助经费)
+        if m and not re.fullmatch(r"20\d\d年度?", m.group(1)):
+            meta["project_name"] = m.group(1)
     if sec.form_type == "self_eval_report" and "unit_name" not in meta and title:
         m = re.search(r"年度?(.+?)(?:单位|部门)?整体支出绩效", fold(title))
         if m:
             meta["unit_name"] = m.group(1)
+        elif unit := title_unit(title):
+            meta["unit_name"] = unit
+
+
+_TITLE_HEAD = re.compile(r"^(?P<head>.*?)\s*(?:关于)?\s*(?:20\d\d\s*年|专项资金|项目|国家|中央|省级|市级|县级|州级)")
+
+
+def title_unit(title: str) -> str | None:
+    """The unit a report's title names before its year or its subject: the longest run
+    from the start that ends with a unit word (``unit_name_endings``: 局, 中心, 医院, 中学…)
+    and holds no year (``万源市民政局 关于2021年度…`` → 万源市民政局; ``红河州第二人民医院国家
+    基本公共卫生服务项目…`` → 红河州第二人民医院); None when the title begins with its year
+    or subject, or its head ends in no unit word (``枞阳县2023年度…``)."""
+    from ..segment import form_specs
+    t = fold(title)
+    m = _TITLE_HEAD.match(t)
+    if not m or not m.group("head"):
+        return None
+    head = m.group("head")
+    endings = sorted(form_specs().get("unit_name_endings", []), key=len, reverse=True)
+    for end in range(len(head), 1, -1):
+        if any(head[:end].endswith(w) for w in endings) and end >= 4:
+            return head[:end]
+    return None
 
 
 def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = None) -> None:

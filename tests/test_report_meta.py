@@ -1,0 +1,51 @@
+"""A report's unit, project and year where it states no 单位名称 field: the unit its title
+names first, the project of its title's parenthetical, the one year its text speaks of
+(extractors/forms/parsers.py: section_meta, title_unit)."""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import corpus_text
+
+
+@pytest.mark.parametrize("title,unit", [
+    ("红河州数据发展中心2024年度项目支出绩效单位自评报告", "红河州数据发展中心"),  # r005
+    ("耒阳市第四中学专项资金绩效自评价报告", "耒阳市第四中学"),  # r006: no year, the subject follows
+    ("红河州第二人民医院国家基本公共卫生服务项目州级补助资金2023年度绩效自评报告", "红河州第二人民医院"),  # r012
+    ("万源市民政局 关于2021年度困难群众救助补助专项转移支付资金绩效自评报告", "万源市民政局"),  # r038
+    ("许昌市河湖水系水源调度中心 2022 年整体和项目支出绩效自评总结报告", "许昌市河湖水系水源调度中心"),  # r011
+    # refused: the head names a place, not a unit, or the title starts with its year or subject
+    ("枞阳县2023年度国家基本公共卫生", None),  # r036
+    ("**河县2023年度中央水利发展资金绩效自评报告", None),  # r056
+    ("2021年中央动物防疫等补助经费项目支出绩效自评报告", None),  # r043
+    ("关心下一代专项资金项目自评报告", None),  # r004
+    ("岳阳市2018年度部门整体支出绩效评价自评报告", None),  # r002
+])
+def test_unit_named_by_a_report_title(title, unit):
+    from extractors.forms.parsers import title_unit
+    assert title_unit(title) == unit
+
+
+def _sections(rid: str) -> list[dict]:
+    from pipeline.process import process_file
+    return process_file(corpus_text(rid).encode("utf-8"), f"{rid}.txt")["sections"]
+
+
+def test_report_year_from_the_one_year_of_its_text():
+    # r004 '关心下一代专项资金项目自评报告': '项目资金执行情况:2017年,财政预算项目资金…';
+    # the signature date '2018年6月5日' is a date, not a second year
+    text = corpus_text("r004")
+    assert "项目资金执行情况:2017年,财政预算项目资金" in text and text.endswith("中共保山市委办公室\n2018年6月5日")
+    (sec,) = _sections("r004")
+    assert sec["fiscal_year"] == 2017 and sec["unit_name"] is None
+    # refused: r036's first section speaks of 2023 and 2017 ('枞阳县2023年度国家基本公共卫生' has no
+    # year of its own in the section's title): no year is chosen between them
+    secs = _sections("r036")
+    assert secs[0]["title"] is None and secs[0]["fiscal_year"] is None
+
+
+def test_report_project_from_its_title_parenthetical():
+    # r054 '保山市图书馆2022年度项目支出绩效自评报告(2022年公共图书馆文化馆(站)免费开放市级补助经费)'
+    sec = next(s for s in _sections("r054") if s["title"] and s["title"].startswith("保山市图书馆"))
+    assert sec["project_name"] == "2022年公共图书馆文化馆(站)免费开放市级补助经费"
+    assert sec["unit_name"] == "保山市图书馆" and sec["fiscal_year"] == 2022
