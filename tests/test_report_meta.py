@@ -49,3 +49,12 @@ def test_report_project_from_its_title_parenthetical():
     sec = next(s for s in _sections("r054") if s["title"] and s["title"].startswith("保山市图书馆"))
     assert sec["project_name"] == "2022年公共图书馆文化馆(站)免费开放市级补助经费"
     assert sec["unit_name"] == "保山市图书馆" and sec["fiscal_year"] == 2022
+
+
+def test_report_fields_written_as_sentences_lose_their_full_stop():
+    # r043 '项目名称:2021年中央动物防疫等补助经费项目。' / '项目主管部门:昌宁县农业农村局。' /
+    # '项目实施单位:更戛乡人民政府。'
+    assert "项目主管部门:昌宁县农业农村局。\n项目实施单位:更戛乡人民政府。" in corpus_text("r043")
+    (sec,) = _sections("r043")
+    assert sec["project_name"] == "2021年中央动物防疫等补助经费项目"
+    assert (sec["competent_dept"], sec["implementing_unit"]) == ("昌宁县农业农村局", "更戛乡人民政府")

@@ -75,6 +75,8 @@ def split_code(value: str, coded: bool = False) -> tuple[str | None, str]:
 
 def _store(ctx: Ctx, key: str, value: str, block: Block | None, label: str = "") -> bool:
     value = value.strip().strip(":：").strip()
+    if key != "phone":  # '项目主管部门:昌宁县农业农村局。': the sentence's full stop is no part of the name
+        value = value.rstrip("。；;，,").strip()
     if fold(value) in _PLACEHOLDER or value.startswith(("(", "（")) or key in ctx.meta:
         return False
     if fold(value) in _not_values():
