@@ -34,7 +34,7 @@ def _label_part(text: str) -> str:
 def breakdown_header_lines(ctx: Ctx, row: list[Block], total_item: str | None,
                            fiscal_year: int | None, unit: str) -> None:
     """A breakdown header that states its own sum (``按收入性质分:2030.12``, r064) is a line
-    under the total (its breakdown lines stay under the total too)."""
+    under the total, and the parent of its breakdown lines."""
     for c in row:
         head = breakdown_head(c.text)
         m = _LABEL_VALUE.match(fold(c.text))
@@ -45,6 +45,7 @@ def breakdown_header_lines(ctx: Ctx, row: list[Block], total_item: str | None,
             continue
         # measure_raw: the funds block's label (年度预算申请(万元)), as the gold reads it; the
         # header line is the sum of its breakdown, not one of its figures
+        ctx.evidence.setdefault("breakdown_lines", set()).add(head)
         _fund(ctx, item_block=c, item=head, item_raw=_label_part(read(c)), parent=total_item,
               measure=vocab()["breakdown_headers"][head],
               measure_raw=ctx.evidence.get("block_label") or total_item or head, period_year=fiscal_year,
@@ -90,9 +91,9 @@ def parse_breakdown_row(ctx: Ctx, row: list[Block], breakdown: dict[int, str], t
             if money is None:
                 continue
             label = m.group("label")
-            # the gold makes a header that states its own sum (按收入性质分:2030.12) the parent;
-            # kept under the total here so that the breakdown checks find their total
-            parent = total_item
+            # under the header's own line where it states its sum (按收入性质分:2030.12, r064),
+            # else under the total (the checks climb from that line to the total)
+            parent = measure_raw if measure_raw in ctx.evidence.get("breakdown_lines", ()) else total_item
             _fund(ctx, item_block=c, item=fund_item(label), item_raw=_label_part(read(c)),
                   parent=parent, measure=vocab()["breakdown_headers"][measure_raw],
                   measure_raw=measure_raw, period_year=fiscal_year, value_block=c,

@@ -153,6 +153,12 @@ def _breakdown_rule(doc: Doc, rule_name: str, word: str, label: str) -> Iterator
         if not bd:
             continue
         parent_item = bd[0].get("parent_item")
+        # lines under a header that states its own sum (按收入性质分:2030.12): the total is
+        # that header line's parent
+        head = next((f for f in funds if not is_breakdown(f) and f.get("item") == parent_item
+                     and f.get("parent_item")), None)
+        if head is not None:
+            parent_item = head["parent_item"]
         totals = [f for f in funds if not is_breakdown(f) and f.get("item") == parent_item
                   and not f.get("parent_item")]
         totals.sort(key=lambda f: _MEASURE_PREFERENCE.index(f["measure"])
