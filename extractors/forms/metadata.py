@@ -183,6 +183,13 @@ def read_metadata(ctx: Ctx, rows_of) -> None:
             key = meta_key(lab)
             if key:
                 _store(ctx, key, val, p, lab)
+    if ctx.meta.get("phone") and not ctx.meta.get("preparer"):
+        # the form's phone is its 填表人's (填表人:李静云 联系电话:8866813); a phone with no
+        # preparer is someone else's (项目负责人 | 劉軍勇 | 聯系電話 | …, a cover notice's
+        # 意见收集人:罗娟联系电话:…): not published
+        ctx.notes.append(f"phone {ctx.meta['phone']!r} not published: no 填表人 it belongs to")
+        ctx.meta.pop("phone")
+        ctx.meta.pop("phone_block", None)
     if "filled_date" in ctx.meta:
         ctx.meta["filled_date"] = parse_date(ctx.meta["filled_date"])
     if not ctx.meta.get("unit_name"):
