@@ -58,3 +58,17 @@ def test_report_fields_written_as_sentences_lose_their_full_stop():
     (sec,) = _sections("r043")
     assert sec["project_name"] == "2021年中央动物防疫等补助经费项目"
     assert (sec["competent_dept"], sec["implementing_unit"]) == ("昌宁县农业农村局", "更戛乡人民政府")
+
+
+def test_form_unit_from_the_page_heading_that_repeats_its_title():
+    # r007 '南县民政局2022年项目支出绩效自评指标计分表' / '附件2' / '2022年项目支出绩效自评指标计分表'
+    assert corpus_text("r007").startswith("南县民政局2022年项目支出绩效自评指标计分表\n附件2\n2022年项目支出绩效自评指标计分表")
+    (sec,) = _sections("r007")
+    assert sec["title"] == "2022年项目支出绩效自评指标计分表" and sec["unit_name"] == "南县民政局"
+
+
+def test_heading_that_is_the_title_itself_names_no_unit():
+    # refused: r063's breadcrumb repeats the title, whose head '旺苍县卫生健康局' is read from the
+    # form's own 资金使用单位 field, not from a heading; a heading equal to the title adds nothing
+    from extractors.forms.parsers import title_unit
+    assert title_unit("2022年项目支出绩效自评指标计分表") is None

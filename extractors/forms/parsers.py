@@ -78,6 +78,16 @@ def section_meta(ctx: Ctx) -> None:
         m = _TITLE_PROJECT.search(fold(title))  # …自评报告(2022年公共图书馆…免费开放市级补助经费)
         if m and not re.fullmatch(r"20\d\d年度?", m.group(1)):
             meta["project_name"] = m.group(1)
+    if sec.form_type != "self_eval_report" and "unit_name" not in meta and title:
+        # a page heading that repeats the form's title with the unit in front (r007
+        # '南县民政局2022年项目支出绩效自评指标计分表' over '附件2' / '2022年项目支出绩效自评指标计分表')
+        for b in sec.blocks[:6]:
+            if b.kind == CELL:
+                break
+            head = fold(b.text)
+            if head != fold(title) and head.endswith(fold(title)) and (unit := title_unit(head)):
+                meta["unit_name"] = unit
+                break
     if sec.form_type == "self_eval_report" and "unit_name" not in meta and title:
         m = re.search(r"年度?(.+?)(?:单位|部门)?整体支出绩效", fold(title))
         if m:
