@@ -155,10 +155,11 @@ def test_r064_one_cell_per_paragraph_rows_rebuilt(corpus):
     assert facts["staff_authorized"] == D(46) and facts["staff_actual"] == D(50)
     assert facts["staff_control_rate"] == D("108.70") and facts["execution_rate"] == D(100)
     # the 按收入性质分 / 按支出性质分 pairs ('其中: 一般公共预算:1325.68' | '其中:基本支出:900.47')
-    # a breakdown header that states its own sum ('按收入性质分:2030.12') is a line too
+    # a breakdown header that states its own sum ('按收入性质分:2030.12') is a line too, the
+    # parent of its breakdown lines
     assert ("按收入性质分", "年度资金总额", "budget", 2023, "2030.12", D("20301200.00"), None) in f
-    assert ("一般公共预算", "年度资金总额", "budget", 2023, "1325.68", D("13256800.00"), None) in f
-    assert ("项目支出", "年度资金总额", "budget", 2023, "1025.20", D("10252000.00"), None) in f
+    assert ("一般公共预算", "按收入性质分", "budget", 2023, "1325.68", D("13256800.00"), None) in f
+    assert ("项目支出", "按支出性质分", "budget", 2023, "1025.20", D("10252000.00"), None) in f
     # 控制率 108.70% = 50 / 46 and the 公用经费 breakdown is partial (其中): no finding there;
     # but 基本支出 900.47 + 项目支出 1025.20 = 1925.67 is not the 2030.12 total (MANIFEST notes it)
     rows = corpus("""SELECT rule, severity, message FROM {checks} c JOIN {documents} d USING (doc_id)

@@ -257,9 +257,10 @@ def test_breakdown_header_with_its_own_sum_is_a_line():
     assert lines == [
         ("按收入性质分", "按收入性质分", "年度资金总额", D("20301200.00")),
         ("按支出性质分", "按支出性质分", "年度资金总额", D("19256700.00")),
-        # spaces folded (CONTRACT); the lines stay under the total for the breakdown checks
-        ("一般公共预算", "其中:一般公共预算", "年度资金总额", D("13256800.00")),
-        ("基本支出", "其中:基本支出", "年度资金总额", D("9004700.00")),
+        # spaces folded (CONTRACT); the lines sit under the header that states their sum
+        # (the breakdown checks climb from it to the total)
+        ("一般公共预算", "其中:一般公共预算", "按收入性质分", D("13256800.00")),
+        ("基本支出", "其中:基本支出", "按支出性质分", D("9004700.00")),
     ]
 
 
