@@ -211,7 +211,7 @@ def clean_indicator_name(raw: str | None) -> str | None:
         return None
     from .text import strip_pinyin
     s = fold_ws(to_halfwidth(strip_pinyin(raw)))
-    s = _PLACEHOLDER.sub("", s)
+    s = fold_ws(_PLACEHOLDER.sub("", s))  # a removed ** may leave '1 一': folded again
     s = _NAME_WEIGHT.sub("", s)
     s = s.strip(_MARKS + " ")
     for _ in range(len(s)):
