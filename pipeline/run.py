@@ -326,7 +326,9 @@ class Merger:
         if self.spool is not None:
             self.spool.close()
             self.sink.close()
-            with pa.memory_map(str(self.spool_path)) as src:
+            # read, not memory-mapped: the mapped pages of the whole spool would stay
+            # resident (and counted) until the end, growing with the batch
+            with pa.OSFile(str(self.spool_path), "rb") as src:
                 reader = pa.ipc.open_stream(src)
                 for batch in reader:
                     t = pa.Table.from_batches([batch])

@@ -2,7 +2,10 @@
 
 ``DatasetWriter.add(name, table)`` buffers a document's rows and writes a row group
 whenever ``row_group_rows`` rows or ``row_group_bytes`` bytes are buffered for one
-partition, so memory does not grow with the corpus.  A file is closed and the next one
+partition, and whenever all partitions together buffer more than ``buffer_bytes`` (then
+the partition holding the most is written out), so memory does not grow with the corpus:
+without the overall budget a run with many partitions (a fiscal year and province each)
+would keep every small partition's rows until the end.  A file is closed and the next one
 (``part-00001.parquet``…) started after ``file_rows`` rows or ``file_bytes`` bytes (sized
 for DuckDB: 100k–1M-row groups, files of hundreds of MB).  Datasets of
 ``schema.PARTITION_BY`` are hive-partitioned by those columns (``fiscal_year=2023/province=…/``,
@@ -31,7 +34,8 @@ import pyarrow.parquet as pq
 from .schema import DATASETS, PARTITION_BY, PRIMARY_KEYS, arrow_schema, description
 
 ROW_GROUP_ROWS = 131_072      # DuckDB's own row groups are 122,880 rows
-ROW_GROUP_BYTES = 8 * 2**20   # per dataset and partition: the parent's memory bound
+ROW_GROUP_BYTES = 8 * 2**20   # per dataset and partition
+BUFFER_BYTES = 16 * 2**20     # all partitions together: the parent's memory bound
 COMPACT_TABLES = 128
 FILE_ROWS = 8_388_608
 FILE_BYTES = 1 * 2**30
@@ -135,9 +139,10 @@ class DatasetWriter:
 
     def __init__(self, out_dir: Path, row_group_rows: int = ROW_GROUP_ROWS,
                  row_group_bytes: int = ROW_GROUP_BYTES, file_rows: int = FILE_ROWS,
-                 file_bytes: int = FILE_BYTES):
+                 file_bytes: int = FILE_BYTES, buffer_bytes: int = BUFFER_BYTES):
         self.out = Path(out_dir)
         self.limits = (row_group_rows, row_group_bytes, file_rows, file_bytes)
+        self.buffer_bytes = buffer_bytes
         self.schemas = {name: arrow_schema(name).with_metadata(_metadata(name)) for name in DATASETS}
         self.parts: dict[tuple[str, str], _Partition] = {}
         self.rows = {name: 0 for name in DATASETS}
@@ -158,16 +163,26 @@ class DatasetWriter:
         cols = PARTITION_BY.get(name)
         if not cols:
             self._part(name, "").add(table)
-            return
-        values = list(zip(*(table.column(c).to_pylist() for c in cols)))
-        if all(v == values[0] for v in values):
-            self._part(name, partition_dir(cols, values[0])).add(table)
-            return
-        groups: dict[tuple, list[int]] = {}
-        for i, v in enumerate(values):
-            groups.setdefault(v, []).append(i)
-        for v, idx in groups.items():
-            self._part(name, partition_dir(cols, v)).add(table.take(pa.array(idx, pa.int64())))
+        else:
+            values = list(zip(*(table.column(c).to_pylist() for c in cols)))
+            if all(v == values[0] for v in values):
+                self._part(name, partition_dir(cols, values[0])).add(table)
+            else:
+                groups: dict[tuple, list[int]] = {}
+                for i, v in enumerate(values):
+                    groups.setdefault(v, []).append(i)
+                for v, idx in groups.items():
+                    self._part(name, partition_dir(cols, v)).add(table.take(pa.array(idx, pa.int64())))
+        self._within_budget()
+
+    def _within_budget(self) -> None:
+        """Write out the partitions holding the most (the first created on a tie) until
+        all of them together buffer at most ``buffer_bytes``: depends only on the rows."""
+        total = sum(p.buf_bytes for p in self.parts.values())
+        while total > self.buffer_bytes:
+            p = max(self.parts.values(), key=lambda p: p.buf_bytes)
+            total -= p.buf_bytes
+            p.flush()
 
     def close(self) -> dict[str, list[str]]:
         """Write what is buffered, an empty file for an empty dataset, and
