@@ -24,15 +24,20 @@ class _Parser(argparse.ArgumentParser):
 def _cmd_run(args) -> int:
     import sys
 
+    from .distributed import choose_scheduler, machine_cores
     from .run import InputError, default_workers, run
     workers = args.workers if args.workers else default_workers()
+    scheduler = choose_scheduler(args.scheduler, workers)
+    if scheduler == "local" and not args.scheduler and not args.quiet:
+        print(f"{workers} workers asked, this machine has {machine_cores()} cores: running on a Dask "
+              f"LocalCluster of {workers} processes (--scheduler pool keeps the local pool)", file=sys.stderr)
     cache = None if args.no_cache else (args.cache or str(Path(args.out).parent / "interim"))
     try:
         summary = run(Path(args.raw_dir), Path(args.out), workers=workers, timeout=args.timeout,
                       metrics_path=Path(args.metrics) if args.metrics else None,
                       progress=not args.quiet, cache_dir=cache,
                       memory_limit_mb=args.memory_limit_mb, max_file_mb=args.max_file_mb,
-                      allow_empty=args.allow_empty, scheduler=args.scheduler or None)
+                      allow_empty=args.allow_empty, scheduler=scheduler)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -126,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--max-file-mb", type=float, default=100, help="larger files are reported, not read (0: no limit)")
     r.add_argument("--allow-empty", action="store_true", help="write empty datasets for an empty input folder")
     r.add_argument("--scheduler", default=None,
-                   help="run on Dask: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster of --workers processes")
+                   help="run on Dask: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster of "
+                        "--workers processes; 'pool' for the local pool. Default: the local pool, or a "
+                        "LocalCluster when --workers is more than this machine's cores")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_run)
 

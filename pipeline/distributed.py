@@ -19,9 +19,32 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+import os
 from collections import deque
 
 _SANDBOX = None  # one Pool per Dask worker process, made on its first task
+POOL = "pool"    # --scheduler pool: the local pool, whatever --workers asks
+
+
+def machine_cores() -> int:
+    """The cores this process may run on: the most workers the local pool is given."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def choose_scheduler(scheduler: str | None, workers: int, cores: int | None = None) -> str | None:
+    """The Dask scheduler a run uses, or None for the local pool.  An address (or
+    ``local``) is used as given and ``pool`` forces the local pool; with none given, a run
+    asking for more workers than this machine has cores gets a ``LocalCluster`` of that
+    many processes (``local``)."""
+    s = (scheduler or "").strip()
+    if s == POOL:
+        return None
+    if s:
+        return s
+    return "local" if workers > (cores or machine_cores()) else None
 
 
 def _sandbox(timeout: float, memory_limit: int):

@@ -39,3 +39,37 @@ def test_local_cluster_run_is_byte_identical_to_the_local_pool(tmp_path):
     # the workers filled their own cache, keyed like the local one
     names = lambda c: sorted(p.name for p in c.rglob("*.arrows"))
     assert names(tmp_path / "c1") == names(tmp_path / "c2") and len(names(tmp_path / "c1")) == a["documents"] - 1
+
+
+def test_more_workers_than_cores_means_a_local_cluster_unless_the_pool_is_asked_for():
+    from pipeline.distributed import choose_scheduler
+    assert choose_scheduler(None, 2, cores=2) is None            # the machine's pool
+    assert choose_scheduler("", 3, cores=2) == "local"           # params.yaml's scheduler: ""
+    assert choose_scheduler(None, 16, cores=8) == "local"
+    assert choose_scheduler("tcp://h:8786", 1, cores=2) == "tcp://h:8786"
+    # refused: --scheduler pool keeps the local pool whatever the worker count
+    assert choose_scheduler("pool", 64, cores=2) is None
+
+
+def test_cli_run_with_more_workers_than_cores_goes_to_dask_and_says_so(tmp_path, monkeypatch, capsys):
+    """The decision only (``run`` stubbed: no cluster is started): the seeds with
+    cores + 1 workers are handed to a LocalCluster; ``--scheduler pool`` is not."""
+    import pipeline.run as prun
+    from pipeline.cli import main
+    from pipeline.distributed import machine_cores
+    seen = []
+
+    def fake_run(raw, out, **kw):
+        seen.append((kw["workers"], kw["scheduler"]))
+        return {"documents": 0, "documents_by_status": {}, "sections": 0, "indicators": 0, "funds": 0,
+                "goals": 0, "facts": 0, "mentions": 0, "findings": 0, "sections_by_form_type": {},
+                "failed_files": [], "same_content": []}
+    monkeypatch.setattr(prun, "run", fake_run)
+    n = machine_cores() + 1
+    raw = str(SEED000.parent)
+    assert main(["run", raw, "--out", str(tmp_path / "o"), "--workers", str(n)]) == 0
+    assert f"running on a Dask LocalCluster of {n} processes" in capsys.readouterr().err
+    assert main(["run", raw, "--out", str(tmp_path / "o"), "--workers", str(n), "--scheduler", "pool"]) == 0
+    assert main(["run", raw, "--out", str(tmp_path / "o"), "--workers", "1"]) == 0
+    assert "LocalCluster" not in capsys.readouterr().err
+    assert seen == [(n, "local"), (n, None), (1, None)]
