@@ -10,9 +10,15 @@ Each ``{doc_id}.html`` holds, with no external resources and no script:
 
 ``index.html`` lists the documents.  Output is deterministic (no timestamps; documents in
 source-path order, rows in id order), so DVC can cache it.
+
+Incremental: each page carries ``<meta name="report-digest">``, a digest of everything it
+is made from (the document's row, its rows of every dataset, the source of the report
+code); a page whose digest is unchanged is not rendered again, so after adding one
+document to a batch only that page (and the index) is written.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -73,6 +79,44 @@ def render_index(docs: list[dict], data: dict[str, dict[str, list[dict]]]) -> st
     return "".join(p)
 
 
+HEAD = '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+DIGEST_META = '<meta name="report-digest" content="{}">\n'
+# what a page is made from besides its rows: the code that renders it
+_RENDER_FILES = ("report.py", "report_html.py", "report_page.py", "report_spans.py", "report_tables.py",
+                 "_source.py", "schema.py")
+
+
+def _code_digest() -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for name in _RENDER_FILES:
+        h.update(name.encode() + b"\0" + (Path(__file__).parent / name).read_bytes() + b"\0")
+    return h.digest()
+
+
+def page_digest(code: bytes, doc: dict, rows: dict[str, list[dict]]) -> str:
+    """A digest of everything ``render_document(doc, rows)`` reads (reprs of the values:
+    Decimal, dates and lists included) and of the rendering code."""
+    h = hashlib.blake2b(code, digest_size=16)
+    h.update(repr(sorted(doc.items())).encode("utf-8", "surrogateescape"))
+    for name in sorted(rows):
+        h.update(name.encode() + b"\0" + repr(rows[name]).encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _stored_digest(path: Path) -> str | None:
+    """The digest an earlier run wrote into the page, or None (no page, or not ours)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(HEAD) + 128).decode("utf-8", "replace")
+    except OSError:
+        return None
+    pre = HEAD + DIGEST_META.split("{}")[0]
+    if not head.startswith(pre):
+        return None
+    end = head.find('"', len(pre))
+    return head[len(pre):end] if end > 0 else None
+
+
 def write_reports(parquet_dir: Path, out_dir: Path) -> int:
     """Write ``{out_dir}/{doc_id}.html`` per document and ``index.html``; return the
     number of document reports."""
@@ -85,12 +129,18 @@ def write_reports(parquet_dir: Path, out_dir: Path) -> int:
                   key=lambda d: (d.get("source_path") or "", d["doc_id"]))
     out_dir.mkdir(parents=True, exist_ok=True)
     written = set()
+    code = _code_digest()
     for d in docs:
         rows = {n: sorted(data[n].get(d["doc_id"], []), key=_row_key(n)) for n in DATASETS if n != "documents"}
-        page = render_document(d, rows)
         path = out_dir / f"{d['doc_id']}.html"
-        path.write_text(page, "utf-8")
         written.add(path.name)
+        key = page_digest(code, d, rows)
+        if _stored_digest(path) == key:
+            continue  # made from the same rows by the same code: unchanged
+        page = render_document(d, rows)
+        if page.startswith(HEAD):
+            page = HEAD + DIGEST_META.format(key) + page[len(HEAD):]
+        path.write_text(page, "utf-8")
     (out_dir / "index.html").write_text(render_index(docs, data), "utf-8")
     # reports of documents no longer in the data would be stale: remove them
     for old in out_dir.glob("*.html"):

@@ -231,3 +231,34 @@ def test_glyph_checker_fails_when_chinese_renders_as_boxes(published, tmp_path):
     for cells in (body, pane):
         ok, why = glyphs_drawn(cells)
         assert not ok and ("tofu" in why or "nothing drawn" in why), why
+
+
+def test_a_rerun_renders_only_the_pages_whose_rows_changed(tmp_path, monkeypatch):
+    """Seed 004 alone, then seed 000 added: the second report run renders only seed 000's
+    page (seed 004's rows and the code are unchanged); a page without our digest (edited
+    by hand, or from an older version) is rendered again, never trusted."""
+    import pipeline.report as rep
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED000.parent / "004_4aa0f758ca959e42.txt", raw)
+    pq_dir, out = tmp_path / "pq", tmp_path / "reports"
+    run(raw, pq_dir, workers=1, timeout=0, progress=False)
+    rendered = []
+    real = rep.render_document
+    monkeypatch.setattr(rep, "render_document", lambda d, rows: rendered.append(d["doc_id"]) or real(d, rows))
+    assert write_reports(pq_dir, out) == 1 and rendered == [D004]
+    first = (out / f"{D004}.html").read_bytes()
+    assert f'<meta name="report-digest" content="'.encode() in first
+    shutil.copy(SEED000, raw)
+    run(raw, pq_dir, workers=1, timeout=0, progress=False)
+    rendered.clear()
+    assert write_reports(pq_dir, out) == 2 and rendered == [D000]
+    assert (out / f"{D004}.html").read_bytes() == first
+    fresh = tmp_path / "fresh"
+    write_reports(pq_dir, fresh)                     # the same bytes as a run from nothing
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {p.name: p.read_bytes() for p in fresh.iterdir()}
+    # refused: a page that does not carry the digest is not trusted
+    (out / f"{D004}.html").write_text("<p>edited</p>", "utf-8")
+    rendered.clear()
+    write_reports(pq_dir, out)
+    assert rendered == [D004] and (out / f"{D004}.html").read_bytes() == first
