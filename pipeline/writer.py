@@ -36,7 +36,8 @@ from .schema import DATASETS, PARTITION_BY, PRIMARY_KEYS, arrow_schema, descript
 ROW_GROUP_ROWS = 131_072      # DuckDB's own row groups are 122,880 rows
 ROW_GROUP_BYTES = 8 * 2**20   # per dataset and partition
 BUFFER_BYTES = 16 * 2**20     # all partitions together: the parent's memory bound
-COMPACT_TABLES = 128
+COMPACT_TABLES = 128          # per partition
+BUFFER_TABLES = 256           # all partitions together (see DatasetWriter._within_budget)
 FILE_ROWS = 8_388_608
 FILE_BYTES = 1 * 2**30
 CONTRACT_VERSION = "1"
@@ -86,10 +87,14 @@ class _Partition:
         if self.buf_rows >= self.rg_rows or self.buf_bytes >= self.rg_bytes:
             self.flush(final=False)
         elif len(self.buf) >= COMPACT_TABLES:
-            # many small per-document tables cost far more than their rows (buffers, schema
-            # objects): copy them into one, so memory is the rows' bytes, not the documents'
-            t = pa.concat_tables(self.buf).combine_chunks()
-            self.buf, self.buf_bytes = [t], t.nbytes
+            self.compact()
+
+    def compact(self) -> None:
+        """Many small per-document tables cost far more than their rows (each array's C++
+        objects, the pickled buffers a worker's result arrived in): copy them into one, so
+        memory is the rows' bytes, not the documents'."""
+        t = pa.concat_tables(self.buf).combine_chunks()
+        self.buf, self.buf_bytes = [t], t.nbytes
 
     def flush(self, final: bool = True) -> None:
         """Write full row groups of ``rg_rows`` rows (all that is buffered when ``final``
@@ -176,13 +181,22 @@ class DatasetWriter:
         self._within_budget()
 
     def _within_budget(self) -> None:
-        """Write out the partitions holding the most (the first created on a tie) until
-        all of them together buffer at most ``buffer_bytes``: depends only on the rows."""
-        total = sum(p.buf_bytes for p in self.parts.values())
+        """Write out the partitions holding the most bytes until all of them together
+        buffer at most ``buffer_bytes``, and compact the partitions holding the most
+        tables until all together hold at most ``BUFFER_TABLES`` (a partition that gets a
+        table every few hundred documents would otherwise keep up to ``COMPACT_TABLES``
+        of them, per partition).  The first created wins a tie: depends only on the rows."""
+        parts = self.parts.values()
+        total = sum(p.buf_bytes for p in parts)
         while total > self.buffer_bytes:
-            p = max(self.parts.values(), key=lambda p: p.buf_bytes)
+            p = max(parts, key=lambda p: p.buf_bytes)
             total -= p.buf_bytes
             p.flush()
+        tables = sum(len(p.buf) for p in parts)
+        while tables > BUFFER_TABLES:
+            p = max(parts, key=lambda p: len(p.buf))
+            tables -= len(p.buf) - 1
+            p.compact()
 
     def close(self) -> dict[str, list[str]]:
         """Write what is buffered, an empty file for an empty dataset, and
