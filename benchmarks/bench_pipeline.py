@@ -3,9 +3,9 @@
     uv run python benchmarks/bench_pipeline.py throughput [--docs 1000] [--workers 1 2] [--repeat 3]
     uv run python benchmarks/bench_pipeline.py mix [--docs 100] [--workers 2]
     uv run python benchmarks/bench_pipeline.py memory [--docs 1000 10000]
-    uv run python benchmarks/bench_pipeline.py dvc [--docs 1000]
+    uv run python benchmarks/bench_pipeline.py dvc [--docs 1000] [--stages extract|all]
     uv run python benchmarks/bench_pipeline.py startup [--repeat 5]
-    uv run python benchmarks/bench_pipeline.py dask [--docs 1000]
+    uv run python benchmarks/bench_pipeline.py dask [--docs 1000] [--repeat 1]
     uv run python benchmarks/bench_pipeline.py cached [--docs 1000] [--repeat 3]
 
 Every figure is a whole process (``python -m pipeline run RAW --out OUT --quiet``, start-up
@@ -100,7 +100,7 @@ class PeakRSS:
     def __init__(self, pid: int):
         import psutil
         self.proc = psutil.Process(pid)
-        self.tree = self.single = 0
+        self.tree = self.single = self.parent = self.worker = 0
         self.stop = False
         self.t = threading.Thread(target=self._loop, daemon=True)
         self.t.start()
@@ -120,6 +120,9 @@ class PeakRSS:
                         pass
                 self.tree = max(self.tree, sum(pss))
                 self.single = max(self.single, max(rss, default=0))
+                if pss:  # the parent (merger, writer) and the largest worker, apart
+                    self.parent = max(self.parent, pss[0])
+                    self.worker = max(self.worker, max(pss[1:], default=0))
             except psutil.Error:
                 pass
             time.sleep(0.05)
@@ -153,7 +156,8 @@ def pipeline_run(raw: Path, out: Path, workers: int, extra: list[str] = (), memo
     if p.returncode not in (0, 1) or " documents (" not in out_:
         raise SystemExit(f"run failed ({p.returncode}): {err[-2000:]}")
     shutil.rmtree(out, ignore_errors=True)
-    return dt, (peak.tree, peak.single) if peak else None, out_.splitlines()[0] if out_ else ""
+    return dt, (peak.tree, peak.single, peak.parent, peak.worker) if peak else None, \
+        out_.splitlines()[0] if out_ else ""
 
 
 def cmd_throughput(a, tmp: Path) -> None:
@@ -198,12 +202,17 @@ def cmd_mix(a, tmp: Path) -> None:
 
 
 def cmd_memory(a, tmp: Path) -> None:
-    print("| docs | workers | seconds | peak PSS, process tree | peak RSS, largest process |\n| --- | --- | --- | --- | --- |")
+    print("| docs | workers | seconds | CPU s (user+sys, tree) | peak PSS, process tree | peak PSS, parent "
+          "| peak PSS, largest worker | peak RSS, largest process |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
     for n in a.docs_list:
         raw = make_txt(tmp / f"m{n}", n)
-        t, (tree, single), _ = pipeline_run(raw, tmp / "out", a.workers[0], memory=True,
-                                            code=frozen_code(tmp))
-        print(f"| {n} | {a.workers[0]} | {t:.1f} | {tree / 2**20:.0f} MiB | {single / 2**20:.0f} MiB |")
+        c0 = os.times()
+        t, (tree, single, parent, worker), _ = pipeline_run(raw, tmp / "out", a.workers[0], memory=True,
+                                                            code=frozen_code(tmp))
+        c1 = os.times()
+        cpu = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+        print(f"| {n} | {a.workers[0]} | {t:.1f} | {cpu:.1f} | {tree / 2**20:.0f} MiB | {parent / 2**20:.0f} MiB "
+              f"| {worker / 2**20:.0f} MiB | {single / 2**20:.0f} MiB |", flush=True)
         shutil.rmtree(raw)
 
 
@@ -214,28 +223,31 @@ def cmd_dvc(a, tmp: Path) -> None:
         shutil.copytree(ROOT / pkg, proj / pkg, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "params.yaml", proj / "params.yaml")
     dvc_yaml = (ROOT / "dvc.yaml").read_text("utf-8")
-    (proj / "dvc.yaml").write_text(dvc_yaml.split("\n  report:")[0] + "\n", "utf-8")  # the extract stage
+    if a.stages == "extract":
+        dvc_yaml = dvc_yaml.split("\n  report:")[0] + "\n"
+    (proj / "dvc.yaml").write_text(dvc_yaml.split("\n# Field accuracy")[0] + "\n", "utf-8")
     make_txt(proj / "data" / "raw", a.docs)
     dvc = [str(Path(PY).with_name("dvc"))]
     env = dict(ENV, PYTHONPATH=str(proj))
     subprocess.run(dvc + ["init", "--no-scm", "-q"], cwd=proj, check=True)
 
-    def repro() -> float:
-        t0 = time.perf_counter()
-        subprocess.run(dvc + ["repro", "-q"], cwd=proj, check=True, env=env, stdout=subprocess.DEVNULL)
-        return time.perf_counter() - t0
+    def timed(*args) -> tuple[float, float]:
+        """(wall s, CPU s user+sys of the process tree)"""
+        c0, t0 = os.times(), time.perf_counter()
+        subprocess.run(dvc + list(args), cwd=proj, check=True, env=env, stdout=subprocess.DEVNULL)
+        c1 = os.times()
+        return time.perf_counter() - t0, (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
 
-    full = repro()
+    full = timed("repro", "-q")
     added = corpus_texts()[0] + b"\nthe added document\n"
     (proj / "data" / "raw" / "added.txt").write_bytes(added)
-    inc = repro()
-    t0 = time.perf_counter()
-    subprocess.run(dvc + ["status", "-q"], cwd=proj, env=env)
-    status = time.perf_counter() - t0
-    print("| step | seconds |\n| --- | --- |")
-    print(f"| dvc repro, {a.docs} documents, empty cache | {full:.2f} |")
-    print(f"| dvc repro after adding one document | {inc:.2f} ({inc / full * 100:.1f}% of the full run) |")
-    print(f"| dvc status (nothing to do; DVC's own hashing and start-up) | {status:.2f} |")
+    inc = timed("repro", "-q")
+    status = timed("status", "-q")
+    print("| step | wall s | CPU s (user+sys) |\n| --- | --- | --- |")
+    print(f"| dvc repro ({a.stages} stages), {a.docs} documents, empty cache | {full[0]:.2f} | {full[1]:.2f} |")
+    print(f"| dvc repro after adding one document | {inc[0]:.2f} ({inc[0] / full[0] * 100:.1f}%) "
+          f"| {inc[1]:.2f} ({inc[1] / full[1] * 100:.1f}% of the full run) |")
+    print(f"| dvc status (nothing to do; DVC's own start-up and hashing) | {status[0]:.2f} | {status[1]:.2f} |")
 
 
 def cmd_cached(a, tmp: Path) -> None:
@@ -289,9 +301,39 @@ def cmd_startup(a, tmp: Path) -> None:
 
 
 def cmd_dask(a, tmp: Path) -> None:
+    """The local pool and a Dask LocalCluster of the same worker count on the same
+    documents (frozen code, --no-cache), interleaved; every output file compared."""
     raw = make_txt(tmp / "txt", a.docs)
-    t, _, line = pipeline_run(raw, tmp / "out", a.workers[0], ["--scheduler", "local"])
-    print(f"| dask LocalCluster | {a.docs} | {a.workers[0]} | {t:.2f} | {a.docs / t:.0f} docs/s |")
+    code = frozen_code(tmp)
+    env = dict(ENV, PYTHONPATH=str(code))
+    res = {"local pool": [], "dask LocalCluster": []}
+    same = []
+    for _ in range(a.repeat):
+        outs = {}
+        for name, extra in (("local pool", ["--scheduler", "pool"]), ("dask LocalCluster", ["--scheduler", "local"])):
+            out = tmp / name.replace(" ", "_")
+            cmd = [PY, "-m", "pipeline", "run", str(raw), "--out", str(out), "--workers", str(a.workers[0]),
+                   "--quiet", "--no-cache", *extra]
+            c0, t0 = os.times(), time.perf_counter()
+            r = subprocess.run(cmd, cwd=code, env=env, capture_output=True, text=True)
+            dt, c1 = time.perf_counter() - t0, os.times()
+            if " documents (" not in r.stdout:
+                raise SystemExit(r.stderr[-2000:])
+            cpu = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+            res[name].append((dt, cpu))
+            outs[name] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+            print(f"  {name}: {dt:.2f} s, CPU {cpu:.1f} s ({r.stdout.splitlines()[0]})", file=sys.stderr)
+        fa, fb = outs["local pool"], outs["dask LocalCluster"]
+        same.append(list(fa) == list(fb) and all(fa[k] == fb[k] for k in fa))
+        for name in outs:
+            shutil.rmtree(tmp / name.replace(" ", "_"))
+    print("| backend | docs | workers | runs (s) | median s | docs/s | CPU s of the parent's children (median) |\n"
+          "| --- | --- | --- | --- | --- | --- | --- |")
+    for name, v in res.items():
+        m = statistics.median(t for t, _ in v)
+        print(f"| {name} | {a.docs} | {a.workers[0]} | {', '.join(f'{t:.2f}' for t, _ in v)} | {m:.2f} "
+              f"| {a.docs / m:.0f} | {statistics.median(c for _, c in v):.1f} |")
+    print(f"\nbyte-identical datasets (every file under --out): {', '.join('yes' if s else 'NO' for s in same)}")
 
 
 def main() -> int:
@@ -300,6 +342,8 @@ def main() -> int:
     ap.add_argument("--docs", type=int, nargs="+", default=None)
     ap.add_argument("--workers", type=int, nargs="+", default=None)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--stages", choices=["extract", "all"], default="all",
+                    help="dvc: the extract stage alone, or extract + report")
     a = ap.parse_args()
     defaults = {"throughput": ([1000], [1, 2]), "mix": ([100], [2]), "memory": ([1000, 10000], [2]),
                 "dvc": ([1000], [2]), "cached": ([1000], [2]), "startup": ([1], [1]), "dask": ([1000], [2])}[a.what]
