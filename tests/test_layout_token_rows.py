@@ -141,3 +141,14 @@ def test_rejoined_rate_checked_against_its_counts():
     res, rows = _rows(corpus_text("r051").replace("143 136 95.", "143 136 96.", 1))
     assert not any(t in ("143", "136") for r in rows for _c, t in r)
     assert any("contradicts its rate; not placed" in n for n in res.notes)
+
+
+def test_label_of_two_words_is_not_certain():
+    # r051 '… 44.29 1、公务用车购置和维护经费 11.86 41.46 39.30 …' with the label wrapped inside a
+    # word: '公务用车购置和 维护经费' may be one label or two, so its figures are not placed
+    text = corpus_text("r051").replace("1、公务用车购置和维护经费", "公务用车购置和 维护经费", 1)
+    res, rows = _rows(text)
+    assert not any(t == "41.46" for r in rows for _c, t in r)
+    assert any("公务用车购置和 维护经费" in n and "one wrapped label or two labels" in n for n in res.notes)
+    # a bracket continues the label: r049 '其他资金 (包括以前年度结转资 金) 1591.22 1551.84' is placed
+    assert [(1, "其他资金 (包括以前年度结转资 金)"), (2, "1591.22"), (3, "1551.84")] in _rows(corpus_text("r049"))[1]

@@ -51,6 +51,7 @@ class Row:
     options: list[list[tuple[int, int, str]]] = field(default_factory=list)
     chosen: list[tuple[int, int, str]] | None = None
     level: int = 0
+    unsure: bool = False  # its label may be two labels (a word that starts no label follows)
 
 
 @dataclass
@@ -96,17 +97,23 @@ def _label_ok(t: Tok) -> bool:
                 or figure_column(t.text) or line_label_header(t.text))
 
 
-def _group(label_toks: list[Tok]) -> list[list[Tok]] | None:
-    """Line labels of a run of word tokens, or None where the run is no row's label."""
-    groups: list[list[Tok]] = []
+def _group(label_toks: list[Tok]) -> list[tuple[list[Tok], bool]] | None:
+    """Line labels of a run of word tokens, each with whether it is uncertain; None where
+    the run is no row's label.  A token that starts no label continues the one before only
+    inside its brackets (``其他资金 (包括以前年度结转资 金)``); any other continuation makes the
+    label uncertain (one wrapped label, or two labels?)."""
+    groups: list[tuple[list[Tok], bool]] = []
     for t in label_toks:
         if not _label_ok(t) and not (groups and fold(t.text).endswith((")", "）"))):
             return None
         if not groups or _starts_label(t.text):
-            groups.append([t])
-        else:
-            groups[-1].append(t)
-    if any(len(g) > MAX_LABEL_TOKENS for g in groups):
+            groups.append(([t], False))
+            continue
+        toks, unsure = groups[-1]
+        so_far = fold("".join(x.text for x in toks))
+        inside = so_far.count("(") + so_far.count("（") > so_far.count(")") + so_far.count("）")
+        groups[-1] = (toks + [t], unsure or not (inside or fold(t.text).startswith(("(", "（"))))
+    if any(len(g) > MAX_LABEL_TOKENS for g, _u in groups):
         return None
     return groups
 
@@ -136,11 +143,11 @@ def _read_body(toks: list[Tok], start: int, stop: int, facts: bool) -> tuple[lis
         groups = _group(toks[ls:ns])
         if groups is None or (not groups and rows):
             return rows, ls
-        for g in groups[:-1]:
-            rows.append(Row(toks.index(g[0], ls), g, []))
+        for g, unsure in groups[:-1]:
+            rows.append(Row(toks.index(g[0], ls), g, [], unsure=unsure))
         if groups or toks[ns:pos]:
-            last = groups[-1] if groups else []
-            rows.append(Row(toks.index(last[0], ls) if last else ns, last, toks[ns:pos]))
+            last, unsure = groups[-1] if groups else ([], False)
+            rows.append(Row(toks.index(last[0], ls) if last else ns, last, toks[ns:pos], unsure=unsure))
         empty = 0
         while empty < len(rows) and not rows[-1 - empty].nums:
             empty += 1
@@ -265,14 +272,16 @@ def read_tables(text: str) -> tuple[list[TokenTable], list[str]]:
                 + [(c, t.a, t.b) for c, t in enumerate(toks[h0:h1], start=2)]]
         for r in rows:
             label = [(1, r.labels[0].a, r.labels[-1].b)] if r.labels else [(1, r.nums[0].a, r.nums[0].a)]
-            placed = r.chosen is not None and len(r.chosen) == width and (r.labels or facts)
+            placed = r.chosen is not None and len(r.chosen) == width and (r.labels or facts) and not r.unsure
             if placed:
                 grid.append(label + [(c, r.nums[i].a, _end(r.nums[j])) for c, (i, j, _v) in enumerate(r.chosen, start=2)])
                 continue
             if r.labels:
                 grid.append(label)
             if r.nums:  # not placed: the figures stay in the text's paragraphs
-                if r.chosen is not None or len(r.options) == 1:
+                if r.unsure:
+                    notes.append(f"{_where(r, text)}: one wrapped label or two labels? not placed")
+                elif r.chosen is not None or len(r.options) == 1:
                     why = (f"{len(r.chosen)} figures for {width} columns: their columns are not written"
                            if r.labels else "figures before any line label: their line is not written")
                     notes.append(f"{_where(r, text)}: {why}; not placed")
