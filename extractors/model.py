@@ -58,6 +58,9 @@ class Block:
     # how the table grid of a text cell was rebuilt (extractors/layout): delimited,
     # header_width, spaces, shape_grammar, token_rows, score_pairs; None for formats with a grid of their own
     grid: str | None = None
+    # a grid position whose content the layout could not read with certainty (glued cells:
+    # a text that may belong to this column or the next): an empty cell that publishes nothing
+    unread: bool = False
 
     @property
     def is_cell(self) -> bool:

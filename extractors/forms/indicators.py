@@ -258,10 +258,16 @@ def _body(ctx: Ctx, rows: list[list[Block]], header: Header, with_actual: bool) 
         if target_raw is None and "target" in missing:
             target_raw = ""  # a grid position with no cell: an empty cell
         actual_raw = read(actual_b) if actual_b is not None else ("" if "actual" in missing else None)
+        # a position the layout could not read (Block.unread) publishes nothing, not an empty value
+        target_unread, actual_unread = (b is not None and b.unread for b in (target_b, actual_b))
+        if target_unread:
+            target_raw = None
+        if actual_unread:
+            actual_raw = None
         unit_hint = read(unit_b) if unit_b is not None and fold(unit_b.text) else None
         tq = _value(target_raw) if target_raw is not None else None
         aq = None
-        if actual_b is not None or "actual" in missing:
+        if (actual_b is not None or "actual" in missing) and not actual_unread:
             aq = _value(_combined(None, actual_b, unit_b) or "")
         l1, l1b = level1 if level1 else (None, None)
         l2, l2b = level2 if level2 else (None, None)

@@ -59,7 +59,9 @@ class Builder:
             if y > x:
                 self.blocks.append(Block(PARAGRAPH, self.text[x:y], x, y))
 
-    def cells(self, spans: list[tuple[int, int]], first_col: int = 1) -> None:
+    def cells(self, spans: list[tuple[int, int]], first_col: int = 1, unread: tuple[int, ...] = ()) -> None:
+        """One row of cells (``unread``: the indices of positions whose content is not
+        certain, emitted as empty cells marked ``Block.unread``)."""
         if self.n_tables == 0 or self.row == 0 and not any(b.kind == CELL and b.table_no == self.table_no
                                                               for b in self.blocks):
             self.n_tables = max(self.n_tables, 1)
@@ -80,6 +82,8 @@ class Builder:
                         col=first_col + k, rowspan=1, colspan=1)
             if _HAS_GRID:
                 setattr(blk, "grid", GRID)
+            if k in unread:
+                blk.unread = True
             self.blocks.append(blk)
 
     def close_table(self) -> None:

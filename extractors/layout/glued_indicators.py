@@ -153,13 +153,25 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
             row[name_col] = row_cells[0]
             for r, span in zip(roles, row_cells[1:]):
                 row[col_of[r]] = span
-            bd.cells(row)
+            bd.cells(row, unread=_garbled(bd, row))
         if _blank(text, cursor, e, holes):
             bd.para(cursor, e)
         else:
             bd.refuse(cursor, e, why)
     bd.close_table()
     return body_end
+
+
+def _garbled(bd: Builder, row: list[tuple[int, int]]) -> tuple[int, ...]:
+    """The positions of a row holding a figure OCR garbled with a letter (M.8万元): kept
+    as written, no value published from them, and noted."""
+    out = []
+    for k, (a, b) in enumerate(row):
+        if b > a and sv.is_value(bd.text[a:b]) == "garbled" and not sv.has_han(bd.text[a:b].rstrip("万亿千元")) \
+                or b > a and sv.ocr_points(bd.text[a:b]) is not None:
+            out.append(k)
+            bd.notes.append(f"glued cell: figure garbled by OCR, not read {bd.text[a:b]} [{a}:{b}]")
+    return tuple(out)
 
 
 def _skeleton(bd: Builder, skel, s, e, holes, width, col_of, name_col, cats) -> None:
@@ -179,7 +191,8 @@ def _skeleton(bd: Builder, skel, s, e, holes, width, col_of, name_col, cats) -> 
         row[name_col] = name
         for role, span in fixed.items():
             row[col_of[role]] = span
-        bd.cells(row)
+        unread = tuple(col_of[r] for r in gri.VALUE_ROLES if r in col_of and r not in fixed) if stretch else ()
+        bd.cells(row, unread=unread + _garbled(bd, row))
         ends = [b for _, b in fixed.values()] + [name[1]]
         if stretch is not None:
             bd.refuse(*stretch, "row: whether this text is the target or the actual value is not written")
