@@ -132,8 +132,11 @@ def _split_weight(s: str) -> tuple[str, Decimal | None]:
     return head, Decimal(m.group("w"))
 
 
+_PAGE_MARKER = re.compile(r"\n\s*\d{1,2}、")  # a document-sharing site's page number inside a label
+
+
 def _clean_label(raw: str) -> tuple[str, Decimal | None]:
-    s = to_halfwidth(raw)
+    s = to_halfwidth(_PAGE_MARKER.sub("", raw))
     s = fold_ws(s)
     s = s.replace(" ", "")
     s, w = _split_weight(s)

@@ -147,3 +147,14 @@ def test_r016_total_line_figures_before_words():
     res = _grid(corpus_text("r016"))
     assert _row_holding(res, "总分") == ["总分", "", "", "", "100"]
     assert _row_holding(res, "渔船补贴发放率") == ["质量指标", "渔船补贴发放率", "100%", "100%", "10"]
+
+
+def test_r003_category_label_cut_by_a_page_marker():
+    # '社会效益\n3、指标效果显著15改善学校的办学条件改善学校的办学条件13': the marker '3、' of the
+    # next page cuts the level 2 社会效益指标; the row is 效果显著 | 15 | … | 13
+    res = _grid(corpus_text("r003"))
+    row = _row_holding(res, "效果显著")
+    assert row[1:7] == ["社会效益\n3、指标", "效果显著", "15", "改善学校的办学条件", "改善学校的办学条件", "13"]
+    assert normalize_level2("社会效益\n3、指标").name == "社会效益指标"
+    # a marker between two words that make no label joins nothing ('投入管理\n2、预算执行率')
+    assert _row_holding(res, "预算执行率")[1] == "投入管理"

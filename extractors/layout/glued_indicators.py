@@ -49,8 +49,9 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
     labs = sh.find_labels(text, body_start, bd.end, BODY)
     end_lab = next((x for x in labs if x.kind in (sh.END, sh.META)), None)
     body_end = end_lab.start if end_lab else bd.end
-    labs = _categories([x for x in labs if x.start < body_end], text, body_start)
     holes = _holes(bd, body_start, body_end)
+    labs = _categories(_across_markers(bd, [x for x in labs if x.start < body_end], body_start, body_end),
+                       text, body_start)
     # segments: (kind, l1 label, l2 label, run start, run end)
     segs: list[tuple] = []
     l1 = l2 = None
@@ -225,6 +226,23 @@ def _blank(text: str, a: int, b: int, holes) -> bool:
             return False
         pos = max(pos, y)
     return not text[pos:b].strip()
+
+
+def _across_markers(bd: Builder, labs: list[sh.Label], a: int, b: int) -> list[sh.Label]:
+    """Category labels that a page marker of a document-sharing site cut in two
+    (社会效益\n3、指标): the label spans the marker."""
+    text = bd.text
+    out = list(labs)
+    for m in re.finditer(sh.vocab()["page_marker"], text[:b], pos=a):
+        left_at = max(a, m.start() - 12)
+        left, right = text[left_at:m.start()], text[m.end():min(b, m.end() + 12)]
+        joined = left + right
+        for lab in sh.find_labels(joined, 0, len(joined), (sh.LEVEL1, sh.LEVEL2)):
+            if lab.start < len(left) < lab.end:
+                s0, e0 = left_at + lab.start, m.end() + lab.end - len(left)
+                out = [x for x in out if x.end <= s0 or x.start >= e0]
+                out.append(sh.Label(s0, e0, lab.kind, lab.role, text[s0:e0]))
+    return sorted(out, key=lambda x: x.start)
 
 
 def _categories(labs: list[sh.Label], text: str, body_start: int) -> list[sh.Label]:
