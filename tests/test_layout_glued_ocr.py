@@ -158,3 +158,19 @@ def test_r003_category_label_cut_by_a_page_marker():
     assert normalize_level2("社会效益\n3、指标").name == "社会效益指标"
     # a marker between two words that make no label joins nothing ('投入管理\n2、预算执行率')
     assert _row_holding(res, "预算执行率")[1] == "投入管理"
+
+
+def test_r003_glued_goal_pair_and_unreadable_completion():
+    # '年初设定目标保障学校正常工作运行年度总体目标完成情况公,4': the goal text runs to the
+    # next label; the completion cell holds OCR residue only ('公,4'), so it is not read
+    res = _grid(corpus_text("r003"))
+    assert _row_holding(res, "年初设定目标") == ["年初设定目标", "年度总体目标完成情况"]
+    assert _row_holding(res, "保障学校正常工作运行") == ["保障学校正常工作运行", ""]
+    assert "公,4" in _paragraphs(res)
+
+
+def test_r009_two_goal_column_labels_are_no_goal_pair():
+    # '项目绩效目标长期目标年度目标改善镇域内基础设施,振兴乡村经济全面完成…': 长期目标 | 年度目标
+    # are column labels, the two texts after them glued: no goal text is cut from them
+    res = _grid(corpus_text("r009"))
+    assert not any(c.startswith("改善镇域内") for r in _rows(res) for c in r)

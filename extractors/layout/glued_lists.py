@@ -74,10 +74,43 @@ def goals(bd: Builder, labels: list[sh.Label], pos: int, stop: int) -> bool:
             break
         heads.append(x)
     if len(heads) < 2:
-        return False
+        return glued_goals(bd, labels, pos, stop)
     toks = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[:stop], pos=heads[-1].end)]
     if len(toks) != len(heads) - 1:
         return False
     bd.cells([(x.start, x.end) for x in heads])
     bd.cells([(heads[0].end, heads[0].end)] + toks)
+    return True
+
+
+_READABLE = re.compile(r"\p{Han}{2}")
+
+
+def glued_goals(bd: Builder, labels: list[sh.Label], pos: int, stop: int) -> bool:
+    """A glued goal block: 年初设定目标 <text> 年度总体目标完成情况 <text>, each label followed
+    by its text up to the next label (those boundaries are written).  A text with no two
+    Chinese characters together (OCR residue such as '公,4') is not read: its cell stays
+    empty and a note says so."""
+    text = bd.text
+    heads = [x for x in labels if pos <= x.start < stop and x.kind == sh.GOAL]
+    if len(heads) != 2 or heads[0].start != pos:
+        return False
+    # the first label names the goal, the second its completion (an expected and an actual
+    # column of the forms' goal headers); two goal labels (长期目标 年度目标) are a header row
+    cols = sh.goal_header_roles()
+    if cols.get(sh.fold(heads[0].text).rstrip(":")) != "expected" or \
+            cols.get(sh.fold(heads[1].text).rstrip(":")) != "actual":
+        return False
+    spans = [bd.trim(heads[0].end, heads[1].start), bd.trim(heads[1].end, stop)]
+    if spans[0][1] <= spans[0][0] or not _READABLE.search(text, *spans[0]):
+        return False
+    bd.close_table()
+    bd.cells([(x.start, x.end) for x in heads])
+    a, b = spans[1]
+    if b > a and not _READABLE.search(text, a, b):
+        bd.cells([spans[0], (a, a)], unread=(1,))
+        bd.refuse(a, b, "goal text: no readable text")
+    else:
+        bd.cells(spans)
+    bd.close_table()
     return True

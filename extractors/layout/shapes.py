@@ -248,3 +248,10 @@ def gap_label(text: str, a: int, b: int, kind: str) -> Label | None:
         return None
     role = _gap_role(text[a:b], kind)
     return Label(a, b, kind, role, text[a:b]) if role else None
+
+
+@functools.lru_cache(maxsize=1)
+def goal_header_roles() -> dict[str, str]:
+    """Goal block column labels of the forms (columns.yaml goal_headers): label -> expected | actual."""
+    cols = _yaml("extractors", "forms/columns.yaml")
+    return {lab: role for role, labs in cols["goal_headers"].items() for lab in labs}
