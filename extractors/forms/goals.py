@@ -187,3 +187,35 @@ def goal_row_kind(cell: Block) -> str | None:
     if not t or len(t) > 12:
         return None
     return match_role(t, vocab()["goal_rows"])
+
+
+_WORD = re.compile(r"\S+")
+MAX_GOAL_LABEL = 12
+
+
+def paragraph_goals(ctx: Ctx) -> None:
+    """Goal rows of a form that the text gave as paragraphs, labels and text separated by
+    spaces (dev r030: ``项目年度绩效目标情况 长期绩效目标 落实并进一步完善…``): a one-line
+    paragraph whose leading words are goal/duty row labels (``goal_rows``; a word that is a
+    form's title, ``项目绩效目标表_第1页``, is none), then the text, split into items.  A
+    paragraph whose text is not preceded by such a label is not a goal."""
+    from ..segment import form_specs
+    titles = [t for f in form_specs()["forms"] for t in f["_titles"]]
+    for p in ctx.section.paragraphs():
+        if id(p) in ctx.claimed or "\n" in p.text.strip():
+            continue  # one row of the form is one line
+        words = list(_WORD.finditer(p.text))
+        kind, k = None, 0
+        while k < len(words) - 1 and len(words[k].group()) <= MAX_GOAL_LABEL:
+            w = goal_row_kind(Block("paragraph", words[k].group(), 0, 0))
+            if w is None or any(t.search(words[k].group()) for t in titles):
+                break  # not a goal label, or a form's title (项目绩效目标表_第1页)
+            kind, k = kind or w, k + 1
+        if kind is None:
+            continue
+        start = words[k].start()
+        ordinal = sum(g["kind"] == kind for g in ctx.goals)
+        for _, s, e in split_items(p.text[start:]):
+            ordinal += 1
+            _goal(ctx, kind, ordinal, p, start + s, start + e, None, None)
+        ctx.claim(p)

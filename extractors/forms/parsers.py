@@ -19,7 +19,7 @@ from .funds import (breakdown_header_lines, breakdown_headers, fund_item, header
                     parse_amount_pair,
                     parse_breakdown_row, parse_expenditure_table, parse_funds_block,
                     parse_total_cell)
-from .goals import goal_row_kind, is_goal_header, pair_items, parse_goal_block
+from .goals import goal_row_kind, is_goal_header, pair_items, paragraph_goals, parse_goal_block
 from .facts import label_value_facts
 from ..tables import Header
 from .indicators import indicator_header, looks_like_indicator_row, parse_indicator_table
@@ -273,6 +273,7 @@ def parse_section(sec: Section, template: Header | None = None) -> Ctx:
         parse_basic_data(ctx)
     else:
         parse_form(ctx, template=template)
+        paragraph_goals(ctx)
         if not (ctx.indicators or ctx.funds or ctx.goals or ctx.facts):
             parse_basic_data(ctx)
     label_value_facts(ctx)
