@@ -72,3 +72,12 @@ def test_heading_that_is_the_title_itself_names_no_unit():
     # form's own 资金使用单位 field, not from a heading; a heading equal to the title adds nothing
     from extractors.forms.parsers import title_unit
     assert title_unit("2022年项目支出绩效自评指标计分表") is None
+
+
+def test_report_unit_from_the_heading_under_a_file_name_title():
+    # r011 '河湖水系2022年整体绩效自评总结报告.docx' (the file name, read as the title) over
+    # '许昌市河湖水系水源调度中心 2022 年整体和项目支出绩效自评总结报告'
+    text = corpus_text("r011")
+    assert text.startswith("河湖水系2022年整体绩效自评总结报告.docx\n许昌市河湖水系水源调度中心 2022 年")
+    (sec,) = _sections("r011")
+    assert sec["unit_name"] == "许昌市河湖水系水源调度中心"

@@ -94,6 +94,16 @@ def section_meta(ctx: Ctx) -> None:
             meta["unit_name"] = m.group(1)
         elif unit := title_unit(title):
             meta["unit_name"] = unit
+        else:  # a heading line under the title that names the report again with its unit (r011:
+            # the first line is the file name '河湖水系2022年整体绩效自评总结报告.docx')
+            from ..segment import form_specs
+            report = next(f for f in form_specs()["forms"] if f["type"] == "self_eval_report")
+            for b in sec.paragraphs()[:6]:
+                line = b.text.strip()
+                if line != title and "\n" not in line and any(t.search(fold(line)) for t in report["_titles"]) \
+                        and (unit := title_unit(line)):
+                    meta["unit_name"] = unit
+                    break
 
 
 _TITLE_HEAD = re.compile(r"^(?P<head>.*?)\s*(?:关于)?\s*(?:20\d\d\s*年|专项资金|项目|国家|中央|省级|市级|县级|州级)")
