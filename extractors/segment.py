@@ -62,6 +62,9 @@ def match_text(text: str) -> str:
     return fold_ws(to_simplified(strip_pinyin(text)))
 
 
+_YEAR = re.compile(r"20\d\d\s*年")
+
+
 def title_form(text: str) -> str | None:
     """The form type a title names, or None.  Titles are short lines."""
     t = match_text(text)
@@ -159,6 +162,24 @@ def segment(doc: Document) -> list[Section]:
             del sections[k]
             continue
         k += 1
+    # a title printed over two lines whose first line ended the section before (r036: a page
+    # metadata table, then '枞阳县2023年度国家基本公共卫生' / '服务项目绩效评价自评报告'): the
+    # first line moves to the titled section
+    for sec, nxt in zip(sections, sections[1:]):
+        last = sec.blocks[-1] if len(sec.blocks) > 1 else None
+        if last is None or last.kind == CELL or last is sec.title_block or not nxt.title \
+                or nxt.title_block is not nxt.blocks[0]:
+            continue
+        line = last.text.strip()
+        # only a first line that carries the year the title lacks ('•主题词' before a complete
+        # title stays where it is)
+        if 0 < len(line) < 40 and "\n" not in line and not re.search(r"[:：|。，,；;]", line) \
+                and _YEAR.search(line) and not _YEAR.search(nxt.title) \
+                and title_form(line) is None and title_form(line + nxt.title) == nxt.form_type:
+            sec.blocks = sec.blocks[:-1]
+            nxt.blocks = [last] + nxt.blocks
+            sec.char_end = nxt.char_start = last.char_start
+            nxt.title = fold_ws(line + nxt.title)
     for n, s in enumerate(sections, start=1):
         s.ordinal = n
     # a leading section with no form and no table is a cover note: fold it forward

@@ -38,10 +38,12 @@ def test_report_year_from_the_one_year_of_its_text():
     assert "项目资金执行情况:2017年,财政预算项目资金" in text and text.endswith("中共保山市委办公室\n2018年6月5日")
     (sec,) = _sections("r004")
     assert sec["fiscal_year"] == 2017 and sec["unit_name"] is None
-    # refused: r036's first section speaks of 2023 and 2017 ('枞阳县2023年度国家基本公共卫生' has no
-    # year of its own in the section's title): no year is chosen between them
-    secs = _sections("r036")
-    assert secs[0]["title"] is None and secs[0]["fiscal_year"] is None
+    # refused: with a second year in its text, r004 names no fiscal year
+    from pipeline.process import process_file
+    two = text.replace("项目资金执行情况:2017年,", "项目资金执行情况:2017年(含2016年结转),")
+    assert two != text
+    (sec,) = process_file(two.encode("utf-8"), "r004.txt")["sections"]
+    assert sec["fiscal_year"] is None
 
 
 def test_report_project_from_its_title_parenthetical():
@@ -81,3 +83,18 @@ def test_report_unit_from_the_heading_under_a_file_name_title():
     assert text.startswith("河湖水系2022年整体绩效自评总结报告.docx\n许昌市河湖水系水源调度中心 2022 年")
     (sec,) = _sections("r011")
     assert sec["unit_name"] == "许昌市河湖水系水源调度中心"
+
+
+def test_title_printed_over_two_lines_after_a_page_table():
+    # r036: the page's metadata table, then '枞阳县2023年度国家基本公共卫生' / '服务项目绩效评价自评报告'
+    assert "| 0562-3211127 |\n枞阳县2023年度国家基本公共卫生\n服务项目绩效评价自评报告\n" in corpus_text("r036")
+    report = next(s for s in _sections("r036") if s["form_type"] == "self_eval_report")
+    assert report["title"] == "枞阳县2023年度国家基本公共卫生服务项目绩效评价自评报告"
+    assert report["fiscal_year"] == 2023 and report["unit_name"] is None  # 枞阳县 is a place, not a unit
+
+
+def test_line_before_a_complete_title_stays_out_of_it():
+    # refused: r054 '•主题词' before '保山市图书馆2022年度项目支出绩效自评报告(…)': the title has its year
+    titles = [s["title"] for s in _sections("r054")]
+    assert "保山市图书馆2022年度项目支出绩效自评报告(2022年公共图书馆文化馆(站)免费开放市级补助经费)" in titles
+    assert not any("主题词" in (t or "") for t in titles)
