@@ -37,7 +37,7 @@ def test_report_year_from_the_one_year_of_its_text():
     text = corpus_text("r004")
     assert "项目资金执行情况:2017年,财政预算项目资金" in text and text.endswith("中共保山市委办公室\n2018年6月5日")
     (sec,) = _sections("r004")
-    assert sec["fiscal_year"] == 2017 and sec["unit_name"] is None
+    assert sec["fiscal_year"] == 2017
     # refused: with a second year in its text, r004 names no fiscal year
     from pipeline.process import process_file
     two = text.replace("项目资金执行情况:2017年,", "项目资金执行情况:2017年(含2016年结转),")
@@ -98,3 +98,14 @@ def test_line_before_a_complete_title_stays_out_of_it():
     titles = [s["title"] for s in _sections("r054")]
     assert "保山市图书馆2022年度项目支出绩效自评报告(2022年公共图书馆文化馆(站)免费开放市级补助经费)" in titles
     assert not any("主题词" in (t or "") for t in titles)
+
+
+def test_report_unit_from_its_signature():
+    # r004 ends '中共保山市委办公室' / '2018年6月5日'; its title names no unit
+    (sec,) = _sections("r004")
+    assert sec["unit_name"] == "中共保山市委办公室"
+    # refused: a closing line that is a sentence, not a unit's name
+    from pipeline.process import process_file
+    text = corpus_text("r004").replace("中共保山市委办公室\n2018年6月5日", "特此报告。\n2018年6月5日")
+    (sec,) = process_file(text.encode("utf-8"), "r004.txt")["sections"]
+    assert sec["unit_name"] is None

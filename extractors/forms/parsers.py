@@ -104,6 +104,15 @@ def section_meta(ctx: Ctx) -> None:
                         and (unit := title_unit(line)):
                     meta["unit_name"] = unit
                     break
+    if sec.form_type == "self_eval_report" and "unit_name" not in meta:
+        # the report's signature: a unit's name over the date that closes the text
+        # (r004 '中共保山市委办公室' / '2018年6月5日')
+        paras = [b for b in sec.paragraphs() if b.text.strip()]
+        if len(paras) >= 2 and parse_date(paras[-1].text.strip()):
+            line = fold(paras[-2].text)
+            if 4 <= len(line) <= 24 and not re.search(r"[\d:：,，。;；、()（）]", line) \
+                    and unit_head(line) == line:
+                meta["unit_name"] = line
 
 
 _TITLE_HEAD = re.compile(r"^(?P<head>.*?)\s*(?:关于)?\s*(?:20\d\d\s*年|专项资金|项目|国家|中央|省级|市级|县级|州级)")
@@ -120,10 +129,16 @@ def title_unit(title: str) -> str | None:
     m = _TITLE_HEAD.match(t)
     if not m or not m.group("head"):
         return None
-    head = m.group("head")
+    return unit_head(m.group("head"))
+
+
+def unit_head(head: str) -> str | None:
+    """The longest start of ``head`` (at least 4 characters) that ends with a unit word
+    (``unit_name_endings``), or None."""
+    from ..segment import form_specs
     endings = sorted(form_specs().get("unit_name_endings", []), key=len, reverse=True)
-    for end in range(len(head), 1, -1):
-        if any(head[:end].endswith(w) for w in endings) and end >= 4:
+    for end in range(len(head), 3, -1):
+        if any(head[:end].endswith(w) for w in endings):
             return head[:end]
     return None
 
