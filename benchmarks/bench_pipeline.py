@@ -7,6 +7,7 @@
     uv run python benchmarks/bench_pipeline.py startup [--repeat 5]
     uv run python benchmarks/bench_pipeline.py dask [--docs 1000] [--repeat 1]
     uv run python benchmarks/bench_pipeline.py cached [--docs 1000] [--repeat 3]
+    uv run python benchmarks/bench_pipeline.py cpu [--docs 1000] [--workers 1 2] [--repeat 2]
 
 Every figure is a whole process (``python -m pipeline run RAW --out OUT --quiet``, start-up
 and Parquet writing included), runs of different settings interleaved, medians reported.
@@ -24,11 +25,16 @@ dvc     a throw-away DVC project (the extract stage of dvc.yaml over N txt docum
 cached  the execution layer alone (frozen code copy): N documents into the cache, the same
         run with every document cached, and with one document added
 startup ``run`` on a folder with one short document and on an empty folder (--allow-empty)
+cpu     CPU time (user + sys), not wall clock: ``pipeline.run.run`` in a child process on
+        N txt documents, the parent's own CPU and its workers' (reaped children) per
+        document; meaningful on a loaded machine where wall-clock figures are not
 """
 from __future__ import annotations
 
 import argparse
 import io
+import json
+import resource
 import os
 import shutil
 import statistics
@@ -141,16 +147,27 @@ def frozen_code(tmp: Path) -> Path:
     return proj
 
 
+LAST_CPU = 0.0  # CPU seconds of the last pipeline_run's process tree
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def pipeline_run(raw: Path, out: Path, workers: int, extra: list[str] = (), memory: bool = False,
                  code: Path = ROOT):
     cmd = [PY, "-m", "pipeline", "run", str(raw), "--out", str(out), "--workers", str(workers),
            "--quiet", "--no-cache", *extra]
     t0 = time.perf_counter()
+    c0 = _children_cpu()
     env = dict(ENV, PYTHONPATH=str(code)) if code != ROOT else ENV
     p = subprocess.Popen(cmd, cwd=code, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = PeakRSS(p.pid) if memory else None
     out_, err = p.communicate()
     dt = time.perf_counter() - t0
+    global LAST_CPU
+    LAST_CPU = _children_cpu() - c0  # the whole process tree (workers are reaped)
     if peak:
         peak.close()
     if p.returncode not in (0, 1) or " documents (" not in out_:
@@ -163,18 +180,63 @@ def pipeline_run(raw: Path, out: Path, workers: int, extra: list[str] = (), memo
 def cmd_throughput(a, tmp: Path) -> None:
     raw = make_txt(tmp / "txt", a.docs)
     times = {w: [] for w in a.workers}
+    cpus = {w: [] for w in a.workers}
+    loads = []
     for r in range(a.repeat):
         for w in a.workers:  # interleaved
+            loads.append(os.getloadavg()[0])
             t, _, line = pipeline_run(raw, tmp / "out", w, code=frozen_code(tmp))
             times[w].append(t)
-            print(f"  run {r + 1} workers={w}: {t:.2f} s  ({line})", file=sys.stderr)
-    print(f"| workload | docs | workers | runs (s) | median s | docs/s |\n| --- | --- | --- | --- | --- | --- |")
+            cpus[w].append(LAST_CPU)
+            print(f"  run {r + 1} workers={w}: {t:.2f} s, {LAST_CPU:.2f} s CPU, load {loads[-1]:.1f} ({line})",
+                  file=sys.stderr)
+    print(f"load average (1 min) at the runs' starts: {min(loads):.1f}-{max(loads):.1f}\n")
+    print("| workload | docs | workers | runs (s) | median s | docs/s | CPU ms/doc (process tree, median) |\n"
+          "| --- | --- | --- | --- | --- | --- | --- |")
     med = {}
     for w in a.workers:
         med[w] = statistics.median(times[w])
-        print(f"| txt | {a.docs} | {w} | {', '.join(f'{t:.2f}' for t in times[w])} | {med[w]:.2f} | {a.docs / med[w]:.0f} |")
+        print(f"| txt | {a.docs} | {w} | {', '.join(f'{t:.2f}' for t in times[w])} | {med[w]:.2f} | "
+              f"{a.docs / med[w]:.0f} | {statistics.median(cpus[w]) / a.docs * 1000:.1f} |")
     if 1 in med and 2 in med:
         print(f"\nspeed-up of 2 workers over 1: {med[1] / med[2]:.2f}×")
+
+
+_CPU_CHILD = """
+import json, os, resource, sys
+from pathlib import Path
+from pipeline.run import run
+s = run(Path(sys.argv[1]), Path(sys.argv[2]), workers=int(sys.argv[3]), timeout=300, progress=False)
+me, ch = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"docs": s["documents"], "parent": me.ru_utime + me.ru_stime,
+                  "workers": ch.ru_utime + ch.ru_stime}))
+"""
+
+
+def cmd_cpu(a, tmp: Path) -> None:
+    """The parent's and the workers' CPU per document (interleaved runs, medians)."""
+    raw = make_txt(tmp / "txt", a.docs)
+    code = frozen_code(tmp)
+    res = {w: [] for w in a.workers}
+    loads = []
+    for r in range(a.repeat):
+        for w in a.workers:
+            loads.append(os.getloadavg()[0])
+            p = subprocess.run([PY, "-c", _CPU_CHILD, str(raw), str(tmp / "out"), str(w)], cwd=code,
+                               env=dict(ENV, PYTHONPATH=str(code)), capture_output=True, text=True)
+            if p.returncode:
+                raise SystemExit(p.stderr[-2000:])
+            d = json.loads(p.stdout.strip().splitlines()[-1])
+            res[w].append(d)
+            shutil.rmtree(tmp / "out", ignore_errors=True)
+            print(f"  run {r + 1} workers={w}: parent {d['parent']:.2f} s, workers {d['workers']:.2f} s CPU, "
+                  f"load {loads[-1]:.1f}", file=sys.stderr)
+    print(f"load average (1 min) at the runs' starts: {min(loads):.1f}-{max(loads):.1f}\n")
+    print("| docs | workers | parent CPU ms/doc | workers CPU ms/doc | total CPU ms/doc |\n| --- | --- | --- | --- | --- |")
+    for w in a.workers:
+        p = statistics.median(d["parent"] for d in res[w]) / a.docs * 1000
+        c = statistics.median(d["workers"] for d in res[w]) / a.docs * 1000
+        print(f"| {a.docs} | {w} | {p:.2f} | {c:.2f} | {p + c:.2f} |")
 
 
 def cmd_mix(a, tmp: Path) -> None:
@@ -338,7 +400,7 @@ def cmd_dask(a, tmp: Path) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=["throughput", "mix", "memory", "dvc", "startup", "dask", "cached"])
+    ap.add_argument("what", choices=["throughput", "mix", "memory", "dvc", "startup", "dask", "cached", "cpu"])
     ap.add_argument("--docs", type=int, nargs="+", default=None)
     ap.add_argument("--workers", type=int, nargs="+", default=None)
     ap.add_argument("--repeat", type=int, default=3)
@@ -346,7 +408,8 @@ def main() -> int:
                     help="dvc: the extract stage alone, or extract + report")
     a = ap.parse_args()
     defaults = {"throughput": ([1000], [1, 2]), "mix": ([100], [2]), "memory": ([1000, 10000], [2]),
-                "dvc": ([1000], [2]), "cached": ([1000], [2]), "startup": ([1], [1]), "dask": ([1000], [2])}[a.what]
+                "dvc": ([1000], [2]), "cached": ([1000], [2]), "startup": ([1], [1]), "dask": ([1000], [2]),
+                "cpu": ([1000], [1, 2])}[a.what]
     a.docs_list = a.docs or defaults[0]
     a.docs = a.docs_list[0]
     a.workers = a.workers or defaults[1]
