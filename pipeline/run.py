@@ -2,7 +2,8 @@
 
     entries (inputs.py) ─▶ plan: failed entry | over the size limit | copy of an earlier
     file | cached (cache.py) | to process ─▶ worker pool (pool.py) or Dask (distributed.py)
-    ─▶ per-document tables, in input order ─▶ streamed writer (writer.py), in a temporary
+    ─▶ per-document tables, in input order (from a pool worker as a packets.Packet: Arrow
+    IPC messages and the merger's digest) ─▶ streamed writer (writer.py), in a temporary
     folder swapped in at the end
 
 Every input path gets a ``documents`` row.  Results are consumed in the order of the
