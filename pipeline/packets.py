@@ -26,6 +26,16 @@ COPIED = ("doc_id", "source_path", "format", "layout", "encoding", "sha256", "n_
           "status")
 
 
+def _key_columns() -> dict[str, tuple[str, ...]]:
+    """The columns ``duplicates.content_keys`` reads, per dataset."""
+    from .duplicates import FUND_FIELDS, IND_FIELDS
+    return {"sections": ("section_id", "doc_id", "form_type", "fiscal_year", "unit_name", "project_name"),
+            "indicators": ("section_id",) + IND_FIELDS, "funds": ("section_id",) + FUND_FIELDS}
+
+
+_KEY_COLUMNS = _key_columns()
+
+
 @dataclass(frozen=True)
 class Digest:
     """What the merger keeps or counts of one document."""
@@ -45,7 +55,7 @@ def digest(tables: dict[str, pa.Table]) -> Digest:
     keys: dict = {}
     if tables["indicators"].num_rows or tables["funds"].num_rows:
         from .duplicates import content_keys
-        k = content_keys({n: tables[n].to_pylist() for n in ("sections", "indicators", "funds")})
+        k = content_keys({n: tables[n].select(list(cols)).to_pylist() for n, cols in _KEY_COLUMNS.items()})
         # kept for the whole run: 16 bytes per form section instead of its values
         keys = {d: frozenset(hashlib.blake2b(repr(x).encode(), digest_size=16).digest() for x in ks)
                 for d, ks in k.items()}
