@@ -321,8 +321,10 @@ def _with_subject(s: str, raw: str, unit_hint: str | None) -> Quantity | None:
     return None
 
 
-# (with the characters _preclean strips: a cell of only those is empty, so na)
-_HOLD_CHARS = (set(CN_DIGITS) | set(SCALE_CHARS) | set("".join(_NA_TEXTS)) | set("半预投批")
+# (with the characters _preclean strips: a cell of only those is empty, so na; the n/a
+# marks in both cases, as parse compares them lowercased: 'NULL', 'N/A')
+_HOLD_CHARS = (set(CN_DIGITS) | set(SCALE_CHARS) | set("".join(_NA_TEXTS)) | set("".join(_NA_TEXTS).upper())
+               | set("半预投批")
                | set(_TRAIL_PUNCT) | set("\"'“”‘’「」\u200b\ufeff"))
 # a cell none of whose characters is one of these holds no number, no budget limit and
 # no n/a mark: it is qual without running the grammar (the fast path for prose cells)
