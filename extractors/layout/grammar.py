@@ -24,6 +24,7 @@ class Text:
     def __init__(self, text: str, start: int, end: int, holes: list[Span] = ()):
         self.text, self.start, self.end = text, start, end
         self.holes = sorted(h for h in holes if start <= h[0] < end)
+        self._split_at: set[int] | None = None
 
     def skip(self, i: int) -> int:
         """The next position where a cell may start: whitespace and holes skipped."""
@@ -50,10 +51,17 @@ class Text:
         """True if a cell ending at ``j`` on a digit is followed, across a hole, by a digit
         or a percent sign: the page marker fell inside one printed figure (10 / 2、 / 0%),
         so where the cell ends is not written."""
-        if j <= self.start or not self.text[j - 1].isdigit():
-            return False
-        k = self.skip(j)
-        return k < self.end and self.crosses(j, k) and (self.text[k].isdigit() or self.text[k] in "%％‰.")
+        if self._split_at is None:  # once per run: the digit ends just before each hole
+            self._split_at = set()
+            for a, b in self.holes:
+                e = a
+                while e > self.start and self.text[e - 1].isspace():
+                    e -= 1
+                k = self.skip(e)
+                if e > self.start and self.text[e - 1].isdigit() and k < self.end and self.crosses(e, k) \
+                        and (self.text[k].isdigit() or self.text[k] in "%％‰."):
+                    self._split_at.add(e)
+        return j in self._split_at
 
     def after_hole(self, i: int) -> bool:
         """True if only whitespace separates ``i`` from the end of a hole or the run start."""

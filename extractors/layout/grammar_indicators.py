@@ -33,6 +33,7 @@ def _cell_ok(role: str, s: str, glued: bool) -> bool:
     return not glued  # note / unknown roles: empty in glued text
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _pts(s: str) -> Decimal | None:
     """A points cell's value, or the one OCR turned into letters (IO: 10, checked only)."""
     v = sv.points(s)
