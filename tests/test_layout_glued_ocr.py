@@ -174,3 +174,24 @@ def test_r009_two_goal_column_labels_are_no_goal_pair():
     # are column labels, the two texts after them glued: no goal text is cut from them
     res = _grid(corpus_text("r009"))
     assert not any(c.startswith("改善镇域内") for r in _rows(res) for c in r)
+
+
+def test_r003_records_publish_no_value_from_unread_cells():
+    # the whole pipeline on r003: the framework rows keep their written points and publish no
+    # target / actual (not an empty value: op and kind stay null); the garbled 'M.8万元'
+    # publishes nothing, the actual 14.8万元 beside it is read
+    from pipeline.process import process_file
+    text = corpus_text("r003")
+    recs = process_file(text.encode("utf-8"), "r003.txt")
+    ind = {r["name"]: r for r in recs["indicators"]}
+    row = ind["完整性"]
+    assert (row["level1"], row["level2"], row["weight"], row["score"]) == ("项目决策", "项目目标", 4, 4)
+    assert row["target_raw"] is row["actual_raw"] is row["target_op"] is row["actual_op"] is None
+    assert ind["预算执行率"]["actual_value"] == 100 and ind["预算执行率"]["score"] == 9
+    green = ind["绿化、水电费等成本"]
+    assert green["target_raw"] is None and green["target_value"] is None
+    assert green["actual_value"] == 148000 and green["weight"] == 3
+    # IO is no number: the row is published, its score is not
+    assert ind["保障人数"]["weight"] == 10 and ind["保障人数"]["score"] is None
+    funds = {(f["item"], f["measure"]): f["amount_yuan"] for f in recs["funds"]}
+    assert funds[("年度资金总额", "budget_initial")] == funds[("年度资金总额", "executed")] == 648000
