@@ -74,6 +74,7 @@ class _Partition:
         self.folder, self.schema = folder, schema
         self.rg_rows, self.rg_bytes, self.file_rows, self.file_bytes = limits
         self.buf: list[pa.Table] = []
+        self.n_done = 0            # leading tables of buf that are compacted copies
         self.buf_rows = self.buf_bytes = 0
         self.writer: pq.ParquetWriter | None = None
         self.n_file = 0
@@ -86,15 +87,24 @@ class _Partition:
         self.buf_bytes += t.nbytes
         if self.buf_rows >= self.rg_rows or self.buf_bytes >= self.rg_bytes:
             self.flush(final=False)
-        elif len(self.buf) >= COMPACT_TABLES:
+        elif self.loose() >= COMPACT_TABLES:
             self.compact()
+
+    def loose(self) -> int:
+        """The per-document tables buffered since the last compaction."""
+        return len(self.buf) - self.n_done
 
     def compact(self) -> None:
         """Many small per-document tables cost far more than their rows (each array's C++
-        objects, the pickled buffers a worker's result arrived in): copy them into one, so
-        memory is the rows' bytes, not the documents'."""
-        t = pa.concat_tables(self.buf).combine_chunks()
-        self.buf, self.buf_bytes = [t], t.nbytes
+        objects, the whole packet a worker's result arrived in): copy them into one, so
+        memory is the rows' bytes, not the documents'.  Earlier copies are kept as they
+        are and merged only with one at least as large (a binary counter: a row is copied
+        O(log n) times, not once per compaction; a few copies at most)."""
+        done = self.buf[:self.n_done] + [pa.concat_tables(self.buf[self.n_done:]).combine_chunks()]
+        while len(done) > 1 and done[-2].num_rows <= done[-1].num_rows:
+            done[-2:] = [pa.concat_tables(done[-2:]).combine_chunks()]
+        self.buf, self.n_done = done, len(done)
+        self.buf_bytes = sum(t.nbytes for t in done)
 
     def flush(self, final: bool = True) -> None:
         """Write full row groups of ``rg_rows`` rows (all that is buffered when ``final``
@@ -105,6 +115,7 @@ class _Partition:
         n = t.num_rows
         keep = 0 if final or self.buf_bytes >= self.rg_bytes else n % self.rg_rows
         self.buf = [t.slice(n - keep)] if keep else []
+        self.n_done = 0  # the rest may still hold per-document tables' buffers
         self.buf_rows = keep
         self.buf_bytes = self.buf[0].nbytes if keep else 0
         t = t.slice(0, n - keep)
@@ -192,10 +203,10 @@ class DatasetWriter:
             p = max(parts, key=lambda p: p.buf_bytes)
             total -= p.buf_bytes
             p.flush()
-        tables = sum(len(p.buf) for p in parts)
+        tables = sum(p.loose() for p in parts)
         while tables > BUFFER_TABLES:
-            p = max(parts, key=lambda p: len(p.buf))
-            tables -= len(p.buf) - 1
+            p = max(parts, key=lambda p: p.loose())
+            tables -= p.loose()
             p.compact()
 
     def close(self) -> dict[str, list[str]]:
