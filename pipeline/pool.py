@@ -188,6 +188,9 @@ class Pool:
                     break
                 queue.append((next_seq, args))
                 next_seq += 1
+            # idle workers get their next task before the caller consumes a result (the
+            # parent's merging and writing then overlaps the workers' processing)
+            self._dispatch(queue)
             if next_out in done:
                 while next_out in done:
                     yield done.pop(next_out)
@@ -195,15 +198,17 @@ class Pool:
                 continue  # the window has room again: take more tasks first
             if exhausted and next_out == next_seq:
                 return
-            for w in self.workers:
-                if w.ready and w.task is None and queue:
-                    w.task = queue.popleft()
-                    w.started = time.monotonic()
-                    try:
-                        w.conn.send(w.task)
-                    except (OSError, ValueError):
-                        pass  # the sentinel tells us below
             self._wait(done)
+
+    def _dispatch(self, queue: deque) -> None:
+        for w in self.workers:
+            if w.ready and w.task is None and queue:
+                w.task = queue.popleft()
+                w.started = time.monotonic()
+                try:
+                    w.conn.send(w.task)
+                except (OSError, ValueError):
+                    pass  # the sentinel tells us in _wait
 
     def _wait(self, done: dict[int, Any]) -> None:
         now = time.monotonic()

@@ -113,3 +113,17 @@ def test_a_worker_retires_after_its_share_of_tasks_and_nothing_is_lost():
     assert [o[2] for o in out] == list(range(10))
     pids = [o[1] for o in out]
     assert [len(set(pids[i:i + 3])) for i in (0, 3, 6)] == [1, 1, 1] and len(set(pids)) == 4
+
+
+def test_an_idle_worker_gets_its_next_task_before_the_caller_consumes_a_result():
+    """The parent merges and writes a result while the worker already processes the next
+    document: when result k reaches the caller, task k + 1 is with the worker."""
+    with Pool(square, workers=1, timeout=30) as pool:
+        it = pool.imap([(i,) for i in range(4)])
+        for k in range(3):
+            assert next(it) == k * k
+            (w,) = pool.workers
+            assert w.task is not None and w.task[0] == k + 1
+        assert next(it) == 9
+        assert pool.workers[0].task is None  # nothing left to give
+        assert list(it) == []
