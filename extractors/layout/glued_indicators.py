@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import regex as re
 
+from . import glued_categories as cats
 from . import grammar as gr
 from . import grammar_indicators as gri
 from . import shape_values as sv
@@ -49,9 +50,9 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
     labs = sh.find_labels(text, body_start, bd.end, BODY)
     end_lab = next((x for x in labs if x.kind in (sh.END, sh.META)), None)
     body_end = end_lab.start if end_lab else bd.end
-    holes = _holes(bd, body_start, body_end)
-    labs = _categories(_across_markers(bd, [x for x in labs if x.start < body_end], body_start, body_end),
-                       text, body_start)
+    holes = cats.holes(bd, body_start, body_end)
+    labs = cats.categories(cats.across_markers(bd, [x for x in labs if x.start < body_end], body_start, body_end),
+                           text, body_start)
     # segments: (kind, l1 label, l2 label, run start, run end)
     segs: list[tuple] = []
     l1 = l2 = None
@@ -72,7 +73,7 @@ def read_indicators(bd: Builder, header: list[sh.Label]) -> int:
         kind = lab.kind
         nxt = bounds[i + 1]
         if kind == sh.LEVEL1 and lab.role in sh.vocab()["level2"].values() and l1 is not None \
-                and ("分" not in lab.text or _sub_weight(l1, l2, lab)) and l1.role != lab.role and not (
+                and ("分" not in lab.text or cats.sub_weight(l1, l2, lab)) and l1.role != lab.role and not (
                     nxt is not None and nxt.kind == sh.LEVEL2 and not text[lab.end:nxt.start].strip()):
             kind = sh.LEVEL2  # 成本指标 under 产出指标; a level 1 when a level 2 follows it
         if kind == sh.LEVEL1:
@@ -208,13 +209,6 @@ def _skeleton(bd: Builder, skel, s, e, holes, width, col_of, name_col, cats) -> 
 _FIGURES = re.compile(r"[\d.\s分]*")
 
 
-def _sub_weight(l1, l2, lab) -> bool:
-    """True if ``lab`` (成本指标(10分)) is a level 2 of ``l1`` (项目产出(30分)): a level 2
-    with its points came before it under the same level 1, and its points are fewer."""
-    w1, w2, w = l1_weight(l1), l1_weight(l2), l1_weight(lab)
-    return None not in (w1, w2, w) and w < w1
-
-
 def _blank(text: str, a: int, b: int, holes) -> bool:
     """True if ``text[a:b]`` holds nothing but whitespace and holes (placeholder rows,
     page markers)."""
@@ -226,66 +220,6 @@ def _blank(text: str, a: int, b: int, holes) -> bool:
             return False
         pos = max(pos, y)
     return not text[pos:b].strip()
-
-
-def _across_markers(bd: Builder, labs: list[sh.Label], a: int, b: int) -> list[sh.Label]:
-    """Category labels that a page marker of a document-sharing site cut in two
-    (社会效益\n3、指标): the label spans the marker."""
-    text = bd.text
-    out = list(labs)
-    for m in re.finditer(sh.vocab()["page_marker"], text[:b], pos=a):
-        left_at = max(a, m.start() - 12)
-        left, right = text[left_at:m.start()], text[m.end():min(b, m.end() + 12)]
-        joined = left + right
-        for lab in sh.find_labels(joined, 0, len(joined), (sh.LEVEL1, sh.LEVEL2)):
-            if lab.start < len(left) < lab.end:
-                s0, e0 = left_at + lab.start, m.end() + lab.end - len(left)
-                out = [x for x in out if x.end <= s0 or x.start >= e0]
-                out.append(sh.Label(s0, e0, lab.kind, lab.role, text[s0:e0]))
-    return sorted(out, key=lambda x: x.start)
-
-
-def _categories(labs: list[sh.Label], text: str, body_start: int) -> list[sh.Label]:
-    """The body's category labels as the table uses them: a framework level 2 (项目目标,
-    财务管理) is one only under a framework level 1 (项目决策(10分)), elsewhere it is words
-    of a name; a label written right after the same label (财务管理财务管理制度有效性)
-    begins the name; a short run of Chinese characters before a level 2 label that has
-    the characters of a level-1 label out of order (出标产指: vertical text read out of
-    order) is that level 1."""
-    frame1 = set(sh.vocab()["frame1"]) - set(sh.vocab()["level1"].values())
-    out: list[sh.Label] = []
-    l1 = None
-    prev_end = body_start
-    for lab in labs:
-        if lab.kind == sh.LEVEL2 and l1 is None:
-            scr = scrambled_level1(text, prev_end, lab.start)
-            if scr is not None:
-                out.append(scr)
-                l1 = scr
-        if lab.kind == sh.LEVEL1:
-            l1 = lab
-        elif lab.kind == sh.TOTAL:
-            l1 = None
-        if lab.kind == sh.FRAME2:
-            if l1 is None or l1.role not in frame1:
-                continue
-            lab = sh.Label(lab.start, lab.end, sh.LEVEL2, lab.role, lab.text)
-        if out and out[-1].end == lab.start and out[-1].role == lab.role and lab.kind in (sh.LEVEL1, sh.LEVEL2):
-            continue
-        out.append(lab)
-        prev_end = lab.end
-    return out
-
-
-def scrambled_level1(text: str, a: int, b: int) -> sh.Label | None:
-    s = text[a:b].strip()
-    if not 2 <= len(s) <= 8 or not sv.has_han(s) or any(not ("\u4e00" <= c <= "\u9fff") for c in s):
-        return None
-    a = text.index(s, a)
-    hits = {canon for lab, canon in sh.vocab()["level1"].items() if sorted(lab) == sorted(s)}
-    if len(hits) != 1:
-        return None
-    return sh.Label(a, a + len(s), sh.LEVEL1, hits.pop(), s)
 
 
 def _total(bd: Builder, lab, s, e, roles_all, col_of, spaced) -> None:
@@ -307,17 +241,3 @@ def _total(bd: Builder, lab, s, e, roles_all, col_of, spaced) -> None:
         bd.refuse(s, tail, f"total: {len(rds) if rds is not None else 'many'} readings")
     if tail < e:
         bd.para(tail, e)
-
-
-def _holes(bd: Builder, a: int, b: int) -> list[tuple[int, int]]:
-    v = sh.vocab()
-    out = [(m.start(), m.end()) for m in re.finditer(v["page_marker"], bd.text[:b], pos=a)]
-    out += [(m.start(), m.end()) for m in re.finditer(v["placeholder_row"], bd.text[:b], pos=a)
-            if not any(x < m.end() and m.start() < y for x, y in out)]
-    for f in sorted(v["filler"], key=len, reverse=True):
-        i = bd.text.find(f, a, b)
-        while i >= 0:
-            if not any(x <= i < y for x, y in out):
-                out.append((i, i + len(f)))
-            i = bd.text.find(f, i + len(f), b)
-    return sorted(out)
