@@ -171,3 +171,22 @@ def test_r064_one_cell_per_paragraph_rows_rebuilt(corpus):
                       WHERE d.source_path = 'r064.txt'""")
     assert len(goals) == 1 and goals[0][0] == "goal" and goals[0][2] is None
     assert goals[0][1].startswith("搞好政府各职能部门完成的工作任务监督")
+
+
+def test_r009_undated_total_its_parts_and_the_filing_unit(corpus):
+    # '资金总额及构成总额10606.7522万元财政拨款:6923.3552万元(其中:上级财政资金:6923.3552万元;
+    # 本级财政:0万元)二、自有资金:0万元三、其他:3683.3970万元' — a total with no year keeps its
+    # name (年度资金总额 only under a column of this year), 财政拨款 stays 财政拨款, a 其中 line's
+    # sibling (本级财政) has the 其中 line's parent, a numbered line (二、自有资金) is no part of
+    # the line above it (its parent is not written: null, not guessed)
+    f = funds(corpus, "r009")
+    assert f == [("资金总额", None, "budget", "10606.7522万元", D("106067522.00")),
+                 ("财政拨款", None, "budget", "6923.3552万元", D("69233552.00")),
+                 ("上级财政资金", "财政拨款", "budget", "6923.3552万元", D("69233552.00")),
+                 ("本级财政", "财政拨款", "budget", "0万元", D("0.00")),
+                 ("自有资金", None, "budget", "0万元", D("0.00")),
+                 ("其他资金", None, "budget", "3683.3970万元", D("36833970.00"))]
+    # '填报单位(盖章):宁乡市坝塘镇人民政府' is the unit; '项目单位 坝塘镇' the project's unit
+    sec = corpus("""SELECT unit_name, implementing_unit, competent_dept, province FROM {sections} s
+                    JOIN {documents} d USING (doc_id) WHERE d.source_path = 'r009.txt'""")
+    assert sec == [("宁乡市坝塘镇人民政府", "坝塘镇", "坝塘镇", "湖南省")]

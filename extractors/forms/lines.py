@@ -168,8 +168,8 @@ def parse_column_subline(ctx: Ctx, label: Block, value: Block, line: dict) -> bo
     if money is None:
         return False
     item = fund_item(read(label))
-    if not item or item == line["item"]:
-        return False
+    if not item or item == line["item"] or clean_label(read(label))[1]:
+        return False  # a numbered line (二、自有资金) is the column line's sibling, not its part
     _fund(ctx, item_block=label, item=item, item_raw=read(label), parent=line["item"],
           measure=line["measure"], measure_raw=line["measure_raw"], period_year=line["period_year"],
           value_block=value, amount_raw=read(value), money=money, line_no=None)

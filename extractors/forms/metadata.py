@@ -77,6 +77,9 @@ def _store(ctx: Ctx, key: str, value: str, block: Block | None, label: str = "")
     value = value.strip().strip(":：").strip()
     if key != "phone":  # '项目主管部门:昌宁县农业农村局。': the sentence's full stop is no part of the name
         value = value.rstrip("。；;，,").strip()
+    if key == "unit_name" and key in ctx.meta and ctx.evidence.get("unit_from_project_label") \
+            and not _project_unit_label(label):
+        return _restate_unit(ctx, value, block, label)
     if fold(value) in _PLACEHOLDER or value.startswith(("(", "（")) or key in ctx.meta:
         return False
     if fold(value) in _not_values():
@@ -91,6 +94,28 @@ def _store(ctx: Ctx, key: str, value: str, block: Block | None, label: str = "")
         value = _SUFFIX.sub("", value).strip() or value
     ctx.meta[key] = value
     ctx.meta[key + "_block"] = block
+    if key == "unit_name" and _project_unit_label(label):
+        ctx.evidence["unit_from_project_label"] = True
+    return True
+
+
+def _project_unit_label(label: str) -> bool:
+    from ..segment import form_specs
+    core = split_qualifiers(label)[0] if label else ""
+    return bool(core) and core in {fold(x) for x in form_specs().get("project_unit_labels", ())}
+
+
+def _restate_unit(ctx: Ctx, value: str, block: Block | None, label: str) -> bool:
+    """A filing unit stated after a 项目单位: the filing unit is unit_name, the project's
+    unit moves to implementing_unit (where that is not stated)."""
+    old, old_block = ctx.meta.pop("unit_name"), ctx.meta.pop("unit_name_block", None)
+    ctx.evidence.pop("unit_from_project_label", None)
+    if not _store(ctx, "unit_name", value, block, label):
+        ctx.meta["unit_name"], ctx.meta["unit_name_block"] = old, old_block
+        ctx.evidence["unit_from_project_label"] = True
+        return False
+    if "implementing_unit" not in ctx.meta:
+        ctx.meta["implementing_unit"], ctx.meta["implementing_unit_block"] = old, old_block
     return True
 
 

@@ -70,10 +70,20 @@ def fund_item(label: str) -> str:
     return cleaned
 
 
+def _annual(item: str | None, measure: str, measure_raw: str | None) -> str | None:
+    """资金总额 / 财政拨款 in a column of this year (年初预算, 全年执行数, 年度预算) are the year's lines."""
+    v = vocab()
+    if item in v["annual_items"] and (measure in v["annual_measures"] or any(
+            w in (measure_raw or "") for w in v["annual_measure_words"])):
+        return v["annual_items"][item]
+    return item
+
+
 def _fund(ctx: Ctx, *, item_block: Block, item: str, item_raw: str, parent: str | None,
           measure: str, measure_raw: str, period_year: int | None, value_block: Block,
           amount_raw: str, money: tuple[Decimal, str], line_no: int | None,
           qizhong: bool | None = None) -> None:
+    item, parent = _annual(item, measure, measure_raw), _annual(parent, measure, measure_raw)
     ctx.funds.append({
         "qizhong": qizhong,
         "item": item, "item_raw": item_raw, "parent_item": parent, "line_no": line_no,

@@ -209,7 +209,8 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
                         k += 1
                         continue
                     if k + 1 < len(row) and parse_amount_pair(ctx, c, row[k + 1], year):
-                        column_lines[c.col] = ctx.funds[-1]
+                        if not clean_label(c.content)[2]:  # a 其中 line's siblings follow it, not its parts
+                            column_lines[c.col] = ctx.funds[-1]
                         k += 2
                         continue
                     if k + 1 < len(row) and c.col in lines_before and parse_column_subline(

@@ -260,5 +260,6 @@ def line_label_header(text: str) -> bool:
 def is_top_line(text: str) -> bool:
     """A top-level line of a money table (三公经费, 公用经费, 年度资金总额)."""
     c = re.sub(r"^其中[:：]?", "", core(text))
-    labels = _columns()["expenditure_top_items"] + _columns()["fund_items"]["年度资金总额"]
+    labels = (_columns()["expenditure_top_items"] + _columns()["fund_items"]["年度资金总额"]
+              + _columns()["fund_items"]["资金总额"])
     return bool(c) and any(_similar(c, core(lab)) >= 0.9 for lab in labels)
