@@ -63,7 +63,8 @@ def extract(doc: Document, doc_id: str) -> dict[str, list[dict]]:
         # other forms of the document
         cut = ctx.evidence.get("starts_inside_table")
         year = meta.get("fiscal_year") or (None if cut else doc_year)
-        unit = meta.get("unit_name") or (None if cut else doc_unit)
+        # nor does a section of no known form (an allocation list, a cover): whose it is, is not stated
+        unit = meta.get("unit_name") or (None if cut or sec.form_type == UNKNOWN else doc_unit)
         status, message = _status(sec, ctx, ref)
         place = _region({**meta, "unit_name": unit, "title": sec.title})
         out["sections"].append({

@@ -47,7 +47,7 @@ DATASETS: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("classified_by", STR, "Which evidence decided form_type: tables (what the recognisers found: an indicator table with or without an actual column, a 部门整体/staff/budget block, 基础数据) | title (a form title; also when it broke a tie) | anchors (header labels matched) | null (unknown)."),
         ("title", STR, "Title line of the form or report as written."),
         ("fiscal_year", I32, "Fiscal year the form speaks of (from its title, else the document)."),
-        ("unit_name", STR, "预算单位/单位名称/部门/项目单位 stated in the section (code prefix and a trailing 本级 removed), else its 主管部门, else its 实施单位/资金使用单位; for sections that state none, the unit stated elsewhere in the same document."),
+        ("unit_name", STR, "预算单位/单位名称/部门/项目单位 stated in the section (code prefix and a trailing 本级 removed), else its 主管部门, else its 实施单位/资金使用单位; for sections that state none, the unit stated elsewhere in the same document — not for a section of no known form (form_type unknown) or one cut from its header."),
         ("unit_code", STR, "Code written in front of the unit name (219001 of 219001-池州市…), null if none."),
         ("project_name", STR, "项目名称 / 项目支出名称 / 转移支付(项目)名称, code prefix removed."),
         ("project_code", STR, "Code written in front of the project name (51000021R000000019951-工资性支出), null if none."),

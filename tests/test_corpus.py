@@ -190,3 +190,11 @@ def test_r009_undated_total_its_parts_and_the_filing_unit(corpus):
     sec = corpus("""SELECT unit_name, implementing_unit, competent_dept, province FROM {sections} s
                     JOIN {documents} d USING (doc_id) WHERE d.source_path = 'r009.txt'""")
     assert sec == [("宁乡市坝塘镇人民政府", "坝塘镇", "坝塘镇", "湖南省")]
+
+
+def test_r040_a_section_of_no_known_form_takes_no_unit(corpus):
+    # 附件1 '2025年安溪县中央财政动物强制免疫补助资金分配表' (an allocation list, form unknown)
+    # states no unit; the 省农业农村厅 of 附件2's 绩效目标表 is not its unit
+    rows = corpus("""SELECT form_type, unit_name FROM {sections} s JOIN {documents} d USING (doc_id)
+                     WHERE d.source_path = 'r040.txt' ORDER BY ordinal""")
+    assert rows == [("unknown", None), ("project_target", "省农业农村厅")]
