@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import regex as re
 
+from normalizers.labels import OCR_DIGITS
+
 from . import shape_values as sv
 from .grammar import CAP, MAX_RUN, Row, Span, Text, consistent_readings
 
@@ -51,6 +53,16 @@ def _name_ok(s: str, at_start: bool) -> bool:
 
 
 AMBIGUOUS = "ambiguous"
+
+# Cheap bounds that end the walk over a cell's possible ends early, without changing what
+# it finds: (longest length, a test every character of the cell passes).  A points cell is
+# digits, '.', 分 or a digit-like OCR letter; a unit or comparator cell is short.
+_POINT_CHAR = frozenset(".分") | frozenset(OCR_DIGITS)
+_CELL_CAP = {
+    **{r: (40, lambda c: c.isdigit() or c in _POINT_CHAR) for r in POINT_ROLES},
+    "unit": (6, lambda c: True), "op": (4, lambda c: True),
+}
+_NOT_IN_NAME = frozenset(sv.OPS + "%％")
 
 
 _WS = re.compile(r"\s+")
@@ -122,7 +134,10 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
         k = run.skip(i)
         if k > run.start and sv.unit_follows(text, k):
             return ()  # a cell does not begin with the unit word of the figure before it
+        cap = _CELL_CAP.get(role)
         for j in run.ends(k, 40):
+            if cap is not None and (j - k > cap[0] or not cap[1](text[j - 1])):
+                break  # every longer cell holds this character too, or is longer still: none fits
             if role in VALUE_ROLES and sv.unit_follows(text, j) or run.splits_figure(j):
                 continue  # a value keeps the unit word written after its number
             if not _cell_ok(role, text[k:j], glued):
@@ -144,6 +159,8 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
             return ()  # nor a name (2021年|12月完成)
         at_start = run.after_hole(k)
         for j in run.ends(k, 80):
+            if text[j - 1] in _NOT_IN_NAME:
+                break  # no name holds a comparator or a percent sign, nor does any longer one
             name = text[k:j]
             if not _name_ok(name, at_start) or sv.unit_follows(text, j) or run.splits_figure(j):
                 continue
