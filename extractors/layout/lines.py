@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import regex as re
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
+_EOL = re.compile(r"\r\n|\n|\r")
 
 
 class Line(NamedTuple):
@@ -15,12 +15,12 @@ class Line(NamedTuple):
 
 def lines(text: str) -> list[Line]:
     """(start, end) of each line's content, line terminators excluded."""
-    out = []
-    for m in _LINE.finditer(text):
-        if m.start() == m.end():
-            break
-        s = m.group(0)
-        out.append(Line(m.start(), m.end() - (len(s) - len(s.rstrip("\r\n")))))
+    out, pos = [], 0
+    for m in _EOL.finditer(text):
+        out.append(Line(pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append(Line(pos, len(text)))
     return out
 
 

@@ -108,7 +108,7 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
     body = range(end, min(len(rows), end + body_rows))
     columns: list[Column] = []
     cands: list[tuple[float, int, int, str, str]] = []
-    role_labels = [(role, tuple(labels)) for role, labels in vocabulary.items()]
+    role_labels = tuple((role, tuple(labels)) for role, labels in vocabulary.items())
     for k, (col, span, chain) in enumerate(_paths(rows, start, end, width)):
         quals: dict = {}
         texts = []
@@ -122,11 +122,12 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
         if not chain:
             continue
         data = _data_count(rows, body, col, span)
-        path = [(core, 1.0 if depth == 0 else ANCESTOR_DISCOUNT) for depth, core in enumerate(reversed(texts))]
-        for role, labels in role_labels:
+        path = [(core, 1.0 if depth == 0 else ANCESTOR_DISCOUNT, _role_similarities(core, role_labels))
+                for depth, core in enumerate(reversed(texts))]
+        for r, (role, labels) in enumerate(role_labels):
             best, best_lab = 0.0, None
-            for core, disc in path:
-                s = _top_similarity(core, labels) * disc
+            for core, disc, sims in path:
+                s = sims[r] * disc
                 if s > best:
                     best, best_lab = s, core
             if best < threshold:
@@ -153,6 +154,13 @@ def _top_similarity(core: str, labels: tuple[str, ...]) -> float:
     """The best ``similarity`` of a header text to any of a role's labels (0 for none):
     the same header texts meet the same roles in every table."""
     return max((similarity(core, label_core(lab)) for lab in labels), default=0.0)
+
+
+@lru_cache(maxsize=1 << 14)
+def _role_similarities(core: str, role_labels: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[float, ...]:
+    """``_top_similarity`` of a header text to each role of a vocabulary, in its order:
+    one look-up per header text instead of one per text and role."""
+    return tuple(_top_similarity(core, labels) for _, labels in role_labels)
 
 
 def _body_blocks(rows, body, column: Column) -> list[Block]:
