@@ -17,6 +17,9 @@ from .lines import (breakdown_head, breakdown_header_lines, breakdown_headers,  
                     parse_total_cell)
 from .money import _fund, fund_item, header_unit, money_cell  # noqa: F401
 
+_FIGURE = re.compile(r"^[-\d.,，%/—]+(?:万元|万|元|%|分)?$")
+
+
 def _fund_roles() -> dict[str, list[str]]:
     v = vocab()
     return {**v["fund_columns"], **v["fund_fact_columns"]}
@@ -27,7 +30,7 @@ def _money_fits(role: str, body: list[Block]) -> bool:
     texts = [fold(b.text) for b in body if fold(b.text)]
     if not texts:
         return True
-    figures = sum(1 for t in texts if re.match(r"^[-\d.,，%/—]+(?:万元|万|元|%|分)?$", t))
+    figures = sum(1 for t in texts if _FIGURE.match(t))
     return figures * 2 >= len(texts)
 
 

@@ -20,6 +20,10 @@ from normalizers.labels import best_label, split_qualifiers
 from ..model import Block
 from .common import Ctx, fold, read
 
+_COLON = re.compile(r"\s*[:：]\s*")
+_SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s+")
+
 LABEL_THRESHOLD = 0.85
 MAX_LABEL = 14
 CODED = ("unit_name", "competent_dept", "implementing_unit", "project_name", "central_competent_dept")
@@ -123,7 +127,7 @@ def _label_values(text: str):
     """(label, value) pairs of a ``label:value  label:value`` line; where no space
     separates a value from the next label (``填表人:李静云联系电话:8866813``) the label is
     the longest tail the vocabulary knows."""
-    parts = re.split(r"\s*[:：]\s*", fold_line(text).strip())
+    parts = _COLON.split(fold_line(text).strip())
     if len(parts) < 2:
         return
     label = _tail_label(parts[0])
@@ -144,8 +148,8 @@ def _tail_label(seg: str) -> str | None:
     word, known or not (``黄石市图书馆 主要领导签字``), else its longest tail the
     vocabulary knows."""
     seg = seg.rstrip()
-    if re.search(r"\s", seg):
-        return re.split(r"\s+", seg)[-1]
+    if _SPACE.search(seg):
+        return _SPACES.split(seg)[-1]
     for n in range(min(MAX_LABEL, len(seg)), 1, -1):
         if meta_key(seg[-n:], 0.99):
             return seg[-n:]

@@ -11,6 +11,8 @@ from ..model import CELL, PARAGRAPH, Block
 from . import shapes as sh
 from .lines import strip_span
 
+_L1_POINTS = re.compile(r"(\d+(?:\.\d+)?)\s*分")
+
 GRID = "shape_grammar"
 TOP = (sh.META, sh.FUND_CORNER, sh.ROW_LABEL, sh.HEADER, sh.GOAL, sh.END)
 BODY = (sh.LEVEL1, sh.LEVEL2, sh.TOTAL, sh.ROW_LABEL, sh.END, sh.META, sh.FRAME2)
@@ -113,5 +115,5 @@ def spaced_labels(text: str, labels: list[sh.Label]) -> bool:
 def l1_weight(lab: sh.Label | None) -> Decimal | None:
     if lab is None:
         return None
-    m = re.search(r"(\d+(?:\.\d+)?)\s*分", lab.text)
+    m = _L1_POINTS.search(lab.text)
     return Decimal(m.group(1)) if m else None

@@ -67,13 +67,14 @@ def is_positional(row: list[Block], dense: dict[int, Block], width: int, table_h
 
 _OP = re.compile(r"^(?:[≥≤><=≠]|大于等于|小于等于|大于|小于|等于|不低于|不高于|不超过|定性|定量|正向|反向)$")
 _POINTS = re.compile(r"^\d{1,3}(?:\.\d{1,2})?分?$")
+_SPACES = re.compile(r"\s+")
 
 
 def cell_shape(text: str) -> str:
     """Shape of a cell for aligning rows that lost their grid: empty | category
     (a 一级/二级 label of the vocabulary) | op (≥, 定性) | points (``10``, ``3.5分``) |
     percent | quantity (a number with a unit or comparator) | text."""
-    t = re.sub(r"\s+", "", to_halfwidth(text or ""))
+    t = _SPACES.sub("", to_halfwidth(text or ""))
     if not t or t in ("/", "-", "—", "——"):
         return "empty"
     if _OP.match(t):
