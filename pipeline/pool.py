@@ -11,7 +11,10 @@ passes the memory limit, or that dies, is killed and replaced; its task gets a
 
 A worker retires after ``max_tasks_per_worker`` tasks (default 1000) and a fresh one
 takes its place, so memory that a library keeps per document (unbounded caches) cannot
-grow with the batch.
+grow with the batch.  Workers are forked by a zygote (``pipeline.zygote``), a process
+forked once from the parent when the pool starts that runs the initializer and freezes
+its heap, so a replacement started late in a long run is as small as the first workers
+(forked from the parent, it would carry a copy of the parent's grown heap).
 
 Results come back in the order the tasks were given (``imap``), whatever the worker
 count, with at most ``window`` tasks in flight or waiting to be yielded, so memory stays
@@ -27,6 +30,8 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator
+
+from . import zygote
 
 MEMORY_CHECK_SECONDS = 0.25
 
@@ -98,12 +103,18 @@ def _worker_main(conn, task_fn, init_fn, memory_limit: int, max_tasks: int = 0) 
 
 
 class _Worker:
-    def __init__(self, ctx, task_fn, init_fn, memory_limit, max_tasks=0):
+    def __init__(self, ctx, task_fn, init_fn, memory_limit, max_tasks=0, zygote=None):
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, task_fn, init_fn, memory_limit, max_tasks),
-                                daemon=True)
-        self.proc.start()
-        child.close()
+        if zygote is not None:  # forked by the warm zygote: init_fn ran there
+            try:
+                self.proc = zygote.fork(child.fileno())
+            finally:
+                child.close()
+        else:
+            self.proc = ctx.Process(target=_worker_main, args=(child, task_fn, init_fn, memory_limit, max_tasks),
+                                    daemon=True)
+            self.proc.start()
+            child.close()
         self.ready = False
         self.task: tuple[int, Any] | None = None  # (seq, args)
         self.started = 0.0
@@ -139,32 +150,50 @@ class Pool:
     """``Pool(task_fn, workers, timeout=300, memory_limit=1.5 GiB, init_fn=warm_up)``.
 
     ``task_fn`` and ``init_fn`` must be module-level functions (they are inherited by
-    fork).  ``timeout`` and ``memory_limit`` of 0 mean no limit."""
+    fork).  ``timeout`` and ``memory_limit`` of 0 mean no limit.
+
+    With ``start_method="zygote"`` (the default where the platform has pidfds) one
+    process is forked from this one when the pool starts, runs ``init_fn`` and forks
+    every worker, the first ones and every replacement (``pipeline.zygote``): a worker
+    started late in a long run then carries the warm-up heap, not this process's grown
+    one.  ``"fork"`` forks each worker from this process and runs ``init_fn`` in it."""
 
     def __init__(self, task_fn: Callable, workers: int = 1, timeout: float = 300,
                  memory_limit: int = 0, init_fn: Callable | None = None, window: int | None = None,
-                 start_method: str = "fork", max_tasks_per_worker: int = 1000):
+                 start_method: str = "zygote", max_tasks_per_worker: int = 1000):
         self.task_fn, self.init_fn = task_fn, init_fn
         self.n = max(1, int(workers))
         self.timeout, self.memory_limit = timeout, int(memory_limit or 0)
         self.window = window or max(8, 4 * self.n)
-        self.ctx = mp.get_context(start_method)
+        self.use_zygote = start_method == "zygote" and zygote.available()
+        self.ctx = mp.get_context("fork" if start_method == "zygote" else start_method)
+        self.zygote: zygote.Zygote | None = None
         self.max_tasks = max_tasks_per_worker
         self.workers: list[_Worker] = []
         self.replaced = 0
         self.start_failures = 0
 
     def __enter__(self):
-        self.workers = [self._spawn() for _ in range(self.n)]
+        if self.use_zygote:
+            self.zygote = zygote.Zygote(self.ctx, self.init_fn, _worker_main,
+                                        (self.task_fn, None, self.memory_limit, self.max_tasks))
+        try:
+            self.workers = [self._spawn() for _ in range(self.n)]
+        except BaseException:
+            self.__exit__(RuntimeError, None, None)
+            raise
         return self
 
     def __exit__(self, *exc):
         for w in self.workers:
             w.stop() if exc[0] is None else w.kill()
         self.workers = []
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
 
     def _spawn(self) -> _Worker:
-        return _Worker(self.ctx, self.task_fn, self.init_fn, self.memory_limit, self.max_tasks)
+        return _Worker(self.ctx, self.task_fn, self.init_fn, self.memory_limit, self.max_tasks, self.zygote)
 
     def _replace(self, w: _Worker) -> None:
         w.kill()

@@ -127,3 +127,32 @@ def test_an_idle_worker_gets_its_next_task_before_the_caller_consumes_a_result()
         assert next(it) == 9
         assert pool.workers[0].task is None  # nothing left to give
         assert list(it) == []
+
+
+PARENT_STATE: dict = {}
+
+
+def parent_state(x):
+    return os.getpid(), PARENT_STATE.get("grown"), x
+
+
+def test_a_replacement_worker_starts_from_the_warm_up_heap_not_the_parents_grown_one():
+    """Workers are forked by the zygote, forked once when the pool starts: what the parent
+    builds up afterwards (here a flag; in a run, merged records) is in no worker, not even
+    one that replaces a retired worker late in the run.  Forked from the parent, the
+    replacement would see it."""
+    with Pool(parent_state, workers=1, timeout=30, max_tasks_per_worker=2) as pool:
+        PARENT_STATE["grown"] = True
+        try:
+            out = list(pool.imap([(i,) for i in range(6)]))
+        finally:
+            PARENT_STATE.clear()
+    assert len({o[0] for o in out}) == 3            # two retirements: three workers
+    assert [o[1] for o in out] == [None] * 6 and [o[2] for o in out] == list(range(6))
+    with Pool(parent_state, workers=1, timeout=30, max_tasks_per_worker=2, start_method="fork") as pool:
+        PARENT_STATE["grown"] = True
+        try:
+            out = list(pool.imap([(i,) for i in range(4)]))
+        finally:
+            PARENT_STATE.clear()
+    assert [o[1] for o in out] == [None, None, True, True]  # the old way: the replacement inherits it
