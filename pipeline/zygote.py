@@ -39,10 +39,12 @@ def _exitcode(status: int) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
-def _zygote_main(ctl: socket.socket, init_fn: Callable | None, worker_main: Callable, worker_args: tuple) -> None:
+def _zygote_main(ctl: socket.socket, parent_end: socket.socket, init_fn: Callable | None,
+                 worker_main: Callable, worker_args: tuple) -> None:
     """Warm up, then serve ``F`` (fork a worker on the passed fd; reply its pid) and
     ``W`` + pid (reap that worker; reply its exit code) until the parent hangs up."""
     from multiprocessing.connection import Connection
+    parent_end.close()  # inherited by the fork: the parent's close must reach us as EOF
     try:
         if init_fn is not None:
             init_fn()
@@ -94,7 +96,7 @@ class Zygote:
 
     def __init__(self, ctx, init_fn, worker_main, worker_args: tuple):
         self.ctl, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.proc = ctx.Process(target=_zygote_main, args=(child, init_fn, worker_main, worker_args),
+        self.proc = ctx.Process(target=_zygote_main, args=(child, self.ctl, init_fn, worker_main, worker_args),
                                 daemon=True)
         self.proc.start()
         child.close()

@@ -142,11 +142,13 @@ def test_a_replacement_worker_starts_from_the_warm_up_heap_not_the_parents_grown
     one that replaces a retired worker late in the run.  Forked from the parent, the
     replacement would see it."""
     with Pool(parent_state, workers=1, timeout=30, max_tasks_per_worker=2) as pool:
+        zyg = pool.zygote
         PARENT_STATE["grown"] = True
         try:
             out = list(pool.imap([(i,) for i in range(6)]))
         finally:
             PARENT_STATE.clear()
+    assert zyg.proc.exitcode == 0                   # it saw the pool's end and exited, not killed
     assert len({o[0] for o in out}) == 3            # two retirements: three workers
     assert [o[1] for o in out] == [None] * 6 and [o[2] for o in out] == list(range(6))
     with Pool(parent_state, workers=1, timeout=30, max_tasks_per_worker=2, start_method="fork") as pool:
