@@ -175,8 +175,7 @@ class Pool:
 
     def __enter__(self):
         if self.use_zygote:
-            self.zygote = zygote.Zygote(self.ctx, self.init_fn, _worker_main,
-                                        (self.task_fn, None, self.memory_limit, self.max_tasks))
+            self.zygote = self._new_zygote()
         try:
             self.workers = [self._spawn() for _ in range(self.n)]
         except BaseException:
@@ -193,7 +192,21 @@ class Pool:
             self.zygote = None
 
     def _spawn(self) -> _Worker:
-        return _Worker(self.ctx, self.task_fn, self.init_fn, self.memory_limit, self.max_tasks, self.zygote)
+        while True:
+            try:
+                return _Worker(self.ctx, self.task_fn, self.init_fn, self.memory_limit, self.max_tasks,
+                               self.zygote)
+            except zygote.ZygoteDied:  # killed from outside after warming up: start another
+                self.start_failures += 1
+                if self.start_failures > 2 * self.n + 2:
+                    raise RuntimeError("the worker zygote keeps dying; run with --workers 1 --timeout 0 "
+                                       "to see the error") from None
+                self.zygote.close()
+                self.zygote = self._new_zygote()
+
+    def _new_zygote(self) -> zygote.Zygote:
+        return zygote.Zygote(self.ctx, self.init_fn, _worker_main,
+                             (self.task_fn, None, self.memory_limit, self.max_tasks))
 
     def _replace(self, w: _Worker) -> None:
         w.kill()

@@ -91,6 +91,10 @@ def _zygote_main(ctl: socket.socket, parent_end: socket.socket, init_fn: Callabl
         os._exit(0)
 
 
+class ZygoteDied(RuntimeError):
+    """The zygote is gone (killed from outside): the pool starts another."""
+
+
 class Zygote:
     """``Zygote(ctx, init_fn, worker_main, worker_args)``; ``fork(fd) -> ZygoteChild``."""
 
@@ -107,8 +111,7 @@ class Zygote:
         while len(data) < _REPLY.size:
             chunk = self.ctl.recv(_REPLY.size - len(data))
             if not chunk:
-                raise RuntimeError(f"the worker zygote died (exit code {self._zygote_exit()}); run with "
-                                   f"--workers 1 --timeout 0 to see the error")
+                raise ZygoteDied(f"the worker zygote died (exit code {self._zygote_exit()})")
             data += chunk
         return _REPLY.unpack(data)[0]
 
@@ -118,7 +121,10 @@ class Zygote:
 
     def _ensure_warm(self) -> None:
         if self.warm is None:
-            self.warm = self._reply() == 0
+            try:
+                self.warm = self._reply() == 0
+            except ZygoteDied:
+                self.warm = False
         if not self.warm:
             raise RuntimeError(f"workers die while starting (exit code {self._zygote_exit()}); run with "
                                f"--workers 1 --timeout 0 to see the error")
@@ -126,7 +132,10 @@ class Zygote:
     def fork(self, fd: int) -> "ZygoteChild":
         """A worker forked from the warm zygote, on ``fd`` (its end of the parent's pipe)."""
         self._ensure_warm()
-        socket.send_fds(self.ctl, [b"F" + bytes(8)], [fd])
+        try:
+            socket.send_fds(self.ctl, [b"F" + bytes(8)], [fd])
+        except OSError as e:
+            raise ZygoteDied(f"the worker zygote died ({e})") from e
         return ZygoteChild(self, self._reply())
 
     def reap(self, pid: int) -> int | None:

@@ -158,3 +158,25 @@ def test_a_replacement_worker_starts_from_the_warm_up_heap_not_the_parents_grown
         finally:
             PARENT_STATE.clear()
     assert [o[1] for o in out] == [None, None, True, True]  # the old way: the replacement inherits it
+
+
+def test_a_killed_zygote_is_replaced_and_no_task_is_lost():
+    with Pool(misbehave, workers=1, timeout=30, max_tasks_per_worker=2) as pool:
+        it = pool.imap([("ok", i) for i in range(6)])
+        first = next(it)
+        old = pool.zygote
+        old.proc.kill()
+        old.proc.join(timeout=5)
+        rest = list(it)                              # the retiring worker's replacement needs a zygote
+        assert pool.zygote is not old and pool.replaced == 0
+    assert [o[2] for o in [first] + rest] == list(range(6))
+
+
+def broken_init():
+    raise ValueError("no vocabulary")
+
+
+def test_a_warm_up_that_fails_stops_the_pool_with_a_message():
+    with pytest.raises(RuntimeError, match="workers die while starting"):
+        with Pool(square, workers=1, timeout=30, init_fn=broken_init) as pool:
+            list(pool.imap([(1,)]))
