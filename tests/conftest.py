@@ -43,6 +43,19 @@ def seed004_records(seed004_bytes):
     return process_file(seed004_bytes, SEED004.name)
 
 
+def cell_rows(blocks, text: str | None = None) -> list[list]:
+    """The cell blocks of a layout result, one list per (table, row), each in column order;
+    with ``text``, every block's span is checked against it first."""
+    if text is not None:
+        for b in blocks:
+            assert text[b.char_start:b.char_end] == b.text
+    rows: dict[tuple[int, int], list] = {}
+    for b in blocks:
+        if b.kind == "cell":
+            rows.setdefault((b.table_no, b.row), []).append(b)
+    return [sorted(r, key=lambda b: b.col) for _, r in sorted(rows.items())]
+
+
 def corpus_text(rid: str) -> str:
     """The text of dev excerpt ``rid`` (e.g. 'r060'); the test is skipped without ../shared."""
     p = CORPUS / f"{rid}.txt"

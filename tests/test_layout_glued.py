@@ -19,6 +19,8 @@ from extractors.layout import grammar_indicators as gri
 from extractors.layout.glued import glued_grid
 from extractors.model import CELL, PARAGRAPH
 
+from .conftest import cell_rows
+
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 
 
@@ -32,17 +34,12 @@ def _text(rid: str) -> str:
 def _grid(text: str):
     res = glued_grid(text, 0, len(text), 1)
     assert res is not None
-    for b in res.blocks:
-        assert text[b.char_start:b.char_end] == b.text
+    cell_rows(res.blocks, text)  # the span invariant
     return res
 
 
 def _rows(res) -> list[list[str]]:
-    rows: dict[tuple[int, int], list] = {}
-    for b in res.blocks:
-        if b.kind == CELL:
-            rows.setdefault((b.table_no, b.row), []).append(b)
-    return [[c.text for c in sorted(r, key=lambda c: c.col)] for _, r in sorted(rows.items())]
+    return [[c.text for c in r] for r in cell_rows(res.blocks)]
 
 
 def _row_starting(res, first: str) -> list[str]:

@@ -11,26 +11,21 @@ from extractors.layout import grammar_indicators as gri
 from extractors.layout import shape_values as sv
 from extractors.layout import shapes as sh
 from extractors.layout.glued import glued_grid
-from extractors.model import CELL, PARAGRAPH
+from extractors.model import PARAGRAPH
 from normalizers.labels import fold_label, normalize_level1, normalize_level2, similarity
 
-from .conftest import corpus_text
+from .conftest import cell_rows, corpus_text
 
 
 def _grid(text: str):
     res = glued_grid(text, 0, len(text), 1)
     assert res is not None
-    for b in res.blocks:
-        assert text[b.char_start:b.char_end] == b.text
+    cell_rows(res.blocks, text)  # the span invariant
     return res
 
 
 def _rows(res) -> list[list[str]]:
-    rows: dict[tuple[int, int], list] = {}
-    for b in res.blocks:
-        if b.kind == CELL:
-            rows.setdefault((b.table_no, b.row), []).append(b)
-    return [[c.text for c in sorted(r, key=lambda c: c.col)] for _, r in sorted(rows.items())]
+    return [[c.text for c in r] for r in cell_rows(res.blocks)]
 
 
 def _row_holding(res, cell: str) -> list[str]:

@@ -13,7 +13,7 @@ from extractors.layout.lines import Line, lines
 from extractors.layout.spaces import find_tables, header_width, tokens
 from extractors.layout.streams import Grid, regroup
 
-from .conftest import CORPUS, corpus_text
+from .conftest import CORPUS, cell_rows, corpus_text
 
 
 _doc = corpus_text
@@ -21,12 +21,7 @@ _doc = corpus_text
 
 def _rows(text: str):
     res = infer(text)
-    assert all(text[b.char_start:b.char_end] == b.text for b in res.blocks)
-    rows: dict[tuple[int, int], list] = {}
-    for b in res.blocks:
-        if b.kind == "cell":
-            rows.setdefault((b.table_no, b.row), []).append(b)
-    return res, [[(b.col, b.text) for b in sorted(r, key=lambda b: b.col)] for _, r in sorted(rows.items())]
+    return res, [[(b.col, b.text) for b in r] for r in cell_rows(res.blocks, text)]
 
 
 def test_funds_and_indicator_rows_of_r063():

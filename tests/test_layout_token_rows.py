@@ -9,18 +9,14 @@ from extractors.layout import split_numbers as sn
 from extractors.layout.token_rows import TOKEN_ROWS, read_tables
 from normalizers.text import fold_ws
 
-from .conftest import corpus_text
+from .conftest import cell_rows, corpus_text
 
 
 def _rows(text: str):
     res = infer(text)
-    assert all(text[b.char_start:b.char_end] == b.text for b in res.blocks)
-    rows: dict[tuple[int, int], list] = {}
-    for b in res.blocks:
-        if b.kind == "cell":
-            assert b.grid == TOKEN_ROWS
-            rows.setdefault((b.table_no, b.row), []).append(b)
-    return res, [[(b.col, b.text) for b in sorted(r, key=lambda b: b.col)] for _, r in sorted(rows.items())]
+    rows = cell_rows(res.blocks, text)
+    assert all(b.grid == TOKEN_ROWS for r in rows for b in r)
+    return res, [[(b.col, b.text) for b in r] for r in rows]
 
 
 def test_split_readings_of_real_runs():
