@@ -10,22 +10,11 @@ from extractors.layout import grammar as gr
 from extractors.layout import grammar_indicators as gri
 from extractors.layout import shape_values as sv
 from extractors.layout import shapes as sh
-from extractors.layout.glued import glued_grid
 from extractors.model import PARAGRAPH
 from normalizers.labels import fold_label, normalize_level1, normalize_level2, similarity
 
-from .conftest import cell_rows, corpus_text
-
-
-def _grid(text: str):
-    res = glued_grid(text, 0, len(text), 1)
-    assert res is not None
-    cell_rows(res.blocks, text)  # the span invariant
-    return res
-
-
-def _rows(res) -> list[list[str]]:
-    return [[c.text for c in r] for r in cell_rows(res.blocks)]
+from .conftest import corpus_text
+from .test_layout_glued import _grid, _rows  # the glued grid with its spans checked, and its rows
 
 
 def _row_holding(res, cell: str) -> list[str]:
