@@ -69,9 +69,19 @@ def _metadata(name: str) -> dict[bytes, bytes]:
     return {k.encode(): v.encode() for k, v in meta.items()}
 
 
+class _Totals:
+    """What all partitions of a writer buffer together, kept up to date by each partition
+    (summing over every partition after each document's table cost O(partitions))."""
+    __slots__ = ("bytes", "loose")
+
+    def __init__(self):
+        self.bytes = self.loose = 0
+
+
 class _Partition:
-    def __init__(self, folder: Path, schema: pa.Schema, limits):
+    def __init__(self, folder: Path, schema: pa.Schema, limits, totals: _Totals | None = None):
         self.folder, self.schema = folder, schema
+        self.totals = totals if totals is not None else _Totals()
         self.rg_rows, self.rg_bytes, self.file_rows, self.file_bytes = limits
         self.buf: list[pa.Table] = []
         self.n_done = 0            # leading tables of buf that are compacted copies
@@ -84,7 +94,10 @@ class _Partition:
     def add(self, t: pa.Table) -> None:
         self.buf.append(t)
         self.buf_rows += t.num_rows
-        self.buf_bytes += t.nbytes
+        nb = t.nbytes
+        self.buf_bytes += nb
+        self.totals.bytes += nb
+        self.totals.loose += 1
         if self.buf_rows >= self.rg_rows or self.buf_bytes >= self.rg_bytes:
             self.flush(final=False)
         elif self.loose() >= COMPACT_TABLES:
@@ -100,17 +113,24 @@ class _Partition:
         memory is the rows' bytes, not the documents'.  Earlier copies are kept as they
         are and merged only with one at least as large (a binary counter: a row is copied
         O(log n) times, not once per compaction; a few copies at most)."""
+        before = (self.buf_bytes, self.loose())
         done = self.buf[:self.n_done] + [pa.concat_tables(self.buf[self.n_done:]).combine_chunks()]
         while len(done) > 1 and done[-2].num_rows <= done[-1].num_rows:
             done[-2:] = [pa.concat_tables(done[-2:]).combine_chunks()]
         self.buf, self.n_done = done, len(done)
         self.buf_bytes = sum(t.nbytes for t in done)
+        self._moved(before)
+
+    def _moved(self, before: tuple[int, int]) -> None:
+        self.totals.bytes += self.buf_bytes - before[0]
+        self.totals.loose += self.loose() - before[1]
 
     def flush(self, final: bool = True) -> None:
         """Write full row groups of ``rg_rows`` rows (all that is buffered when ``final``
         or when the bytes limit was reached first); keep the rest buffered."""
         if not self.buf:
             return
+        before = (self.buf_bytes, self.loose())
         t = pa.concat_tables(self.buf)
         n = t.num_rows
         keep = 0 if final or self.buf_bytes >= self.rg_bytes else n % self.rg_rows
@@ -118,6 +138,7 @@ class _Partition:
         self.n_done = 0  # the rest may still hold per-document tables' buffers
         self.buf_rows = keep
         self.buf_bytes = self.buf[0].nbytes if keep else 0
+        self._moved(before)
         t = t.slice(0, n - keep)
         for start in range(0, t.num_rows, self.rg_rows):
             self._write_group(t.slice(start, self.rg_rows))
@@ -161,6 +182,7 @@ class DatasetWriter:
         self.buffer_bytes = buffer_bytes
         self.schemas = {name: arrow_schema(name).with_metadata(_metadata(name)) for name in DATASETS}
         self.parts: dict[tuple[str, str], _Partition] = {}
+        self.totals = _Totals()
         self.rows = {name: 0 for name in DATASETS}
 
     def _part(self, name: str, sub: str) -> _Partition:
@@ -168,7 +190,7 @@ class DatasetWriter:
         p = self.parts.get(key)
         if p is None:
             folder = self.out / name / sub if sub else self.out / name
-            p = self.parts[key] = _Partition(folder, self.schemas[name], self.limits)
+            p = self.parts[key] = _Partition(folder, self.schemas[name], self.limits, self.totals)
         return p
 
     def add(self, name: str, table: pa.Table) -> None:
@@ -197,17 +219,11 @@ class DatasetWriter:
         tables until all together hold at most ``BUFFER_TABLES`` (a partition that gets a
         table every few hundred documents would otherwise keep up to ``COMPACT_TABLES``
         of them, per partition).  The first created wins a tie: depends only on the rows."""
-        parts = self.parts.values()
-        total = sum(p.buf_bytes for p in parts)
-        while total > self.buffer_bytes:
-            p = max(parts, key=lambda p: p.buf_bytes)
-            total -= p.buf_bytes
-            p.flush()
-        tables = sum(p.loose() for p in parts)
-        while tables > BUFFER_TABLES:
-            p = max(parts, key=lambda p: p.loose())
-            tables -= p.loose()
-            p.compact()
+        parts, totals = self.parts.values(), self.totals
+        while totals.bytes > self.buffer_bytes:
+            max(parts, key=lambda p: p.buf_bytes).flush()
+        while totals.loose > BUFFER_TABLES:
+            max(parts, key=lambda p: p.loose()).compact()
 
     def close(self) -> dict[str, list[str]]:
         """Write what is buffered, an empty file for an empty dataset, and
