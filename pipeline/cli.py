@@ -79,13 +79,15 @@ def _cmd_trace(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from .report import write_reports
+    from .report import update_reports
     try:
-        n = write_reports(Path(args.parquet_dir), Path(args.out))
+        r = update_reports(Path(args.parquet_dir), Path(args.out))
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    print(f"wrote {n} report(s) to {args.out}; open {Path(args.out) / 'index.html'} in a browser")
+    removed = f", {len(r.removed)} removed" if r.removed else ""
+    print(f"{r.documents} report(s) in {args.out} ({len(r.rendered)} rendered{removed}, the others "
+          f"unchanged); open {Path(args.out) / 'index.html'} in a browser")
     return 0
 
 

@@ -11,149 +11,182 @@ Each ``{doc_id}.html`` holds, with no external resources and no script:
 ``index.html`` lists the documents.  Output is deterministic (no timestamps; documents in
 source-path order, rows in id order), so DVC can cache it.
 
-Incremental: each page carries ``<meta name="report-digest">``, a digest of everything it
-is made from (the document's row, its rows of every dataset, the source of the report
-code); a page whose digest is unchanged is not rendered again, so after adding one
-document to a batch only that page (and the index) is written.
+Incremental, reading and rendering only what changed (``report_state``): the reports
+folder keeps ``.state.json`` with, per Parquet file, its signature (size, mtime_ns, inode),
+a digest of its bytes and a digest of each document's rows in it.  A file whose
+signature is unchanged is not opened; one whose bytes changed is read (the columns a page
+shows) and digested per document in Arrow; a page is rendered again only when the digest
+of its rows in every file and of the rendering code changed (it carries that digest in
+``<meta name="report-digest">``), or when the page itself was edited or removed; pages of
+documents no longer present are removed; the index is made from the state.  With no
+usable state (missing, corrupt, another version or other code) everything is read and
+rendered.  The result is byte-identical to a report rendered from scratch.
 """
 from __future__ import annotations
 
-import hashlib
+import os
+import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from . import report_state as st
 from .report_html import CJK_MONO, CJK_SANS, CSS, esc  # noqa: F401
-from .report_page import render_document
-from .schema import PRIMARY_KEYS
+from .report_index import index_rows, render_index
 
-DATASETS = ("documents", "sections", "blocks", "indicators", "funds", "goals", "facts",
-            "mentions", "checks")
-SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-def _read(parquet_dir: Path, name: str) -> list[dict]:
-    d = parquet_dir / name
-    files = sorted(d.rglob("*.parquet")) if d.is_dir() else []
-    rows: list[dict] = []
-    for f in files:
-        rows.extend(pq.ParquetFile(f).read().to_pylist())  # (read_table would import pyarrow.dataset: slow)
-    return rows
-
-
-def _load(parquet_dir: Path) -> dict[str, dict[str, list[dict]]]:
-    """dataset -> doc_id -> rows."""
-    out: dict[str, dict[str, list[dict]]] = {}
-    for name in DATASETS:
-        by_doc: dict[str, list[dict]] = defaultdict(list)
-        for r in _read(parquet_dir, name):
-            by_doc[r.get("doc_id")].append(r)
-        out[name] = by_doc
-    return out
-
-
-def render_index(docs: list[dict], data: dict[str, dict[str, list[dict]]]) -> str:
-    p = [f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-         f'<title>Budget-performance documents — audit reports</title>\n<style>{CSS}</style>\n</head>\n<body>\n'
-         f'<header><h1>Audit reports</h1><div class="meta">{len(docs)} document(s)</div></header>\n'
-         f'<section class="block"><table><tr><th>document</th><th>doc_id</th><th>format</th><th>layout</th>'
-         f'<th>status</th><th>sections</th><th>indicators</th><th>funds</th><th>goals</th><th>facts</th>'
-         f'<th>mentions</th><th>findings</th><th>problem</th></tr>']
-    for d in docs:
-        did = d["doc_id"]
-        checks = data["checks"].get(did, [])
-        sev = defaultdict(int)
-        for c in checks:
-            sev[c["severity"]] += 1
-        sev_s = ", ".join(f"{sev[s]} {s}" for s in sorted(sev, key=lambda s: SEV_ORDER.get(s, 9)))
-        p.append(f'<tr><td><a href="{esc(did)}.html">{esc(d.get("source_path"))}</a></td>'
-                 f'<td class="mono">{esc(did)}</td><td>{esc(d.get("format"))}</td><td>{esc(d.get("layout"))}</td>'
-                 f'<td class="status-{esc(d.get("status"))}">{esc(d.get("status"))}</td>'
-                 + "".join(f'<td class="num">{len(data[n].get(did, []))}</td>'
-                           for n in ("sections", "indicators", "funds", "goals", "facts", "mentions"))
-                 + f'<td>{len(checks)}{" (" + esc(sev_s) + ")" if sev_s else ""}</td>'
-                 f'<td class="status-{esc(d.get("status"))}">{esc(d.get("error"))}</td></tr>')
-    p.append("</table></section>\n</body>\n</html>\n")
-    return "".join(p)
-
-
+DATASETS = st.DATASETS
 HEAD = '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
 DIGEST_META = '<meta name="report-digest" content="{}">\n'
-# what a page is made from besides its rows: the code that renders it
-_RENDER_FILES = ("report.py", "report_html.py", "report_page.py", "report_spans.py", "report_tables.py",
-                 "_source.py", "schema.py")
+RENDER_CHUNK = 500   # documents whose rows are turned into dicts at once (memory bound)
 
 
-def _code_digest() -> bytes:
-    h = hashlib.blake2b(digest_size=16)
-    for name in _RENDER_FILES:
-        h.update(name.encode() + b"\0" + (Path(__file__).parent / name).read_bytes() + b"\0")
-    return h.digest()
+def render_document(doc: dict, rows: dict[str, list[dict]]) -> str:
+    """The page of one document (``report_page``, imported only when a page is rendered)."""
+    from .report_page import render_document as render
+    return render(doc, rows)
 
 
-def page_digest(code: bytes, doc: dict, rows: dict[str, list[dict]]) -> str:
-    """A digest of everything ``render_document(doc, rows)`` reads (reprs of the values:
-    Decimal, dates and lists included) and of the rendering code."""
-    h = hashlib.blake2b(code, digest_size=16)
-    h.update(repr(sorted(doc.items())).encode("utf-8", "surrogateescape"))
-    for name in sorted(rows):
-        h.update(name.encode() + b"\0" + repr(rows[name]).encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
-
-
-def _stored_digest(path: Path) -> str | None:
-    """The digest an earlier run wrote into the page, or None (no page, or not ours)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(len(HEAD) + 128).decode("utf-8", "replace")
-    except OSError:
-        return None
-    pre = HEAD + DIGEST_META.split("{}")[0]
-    if not head.startswith(pre):
-        return None
-    end = head.find('"', len(pre))
-    return head[len(pre):end] if end > 0 else None
+@dataclass
+class ReportRun:
+    documents: int          # documents rows (pages listed in the index)
+    rendered: list[str]     # doc_ids whose page was rendered in this run
+    removed: list[str]      # doc_ids of pages deleted (documents no longer in the data)
+    files_read: int         # Parquet files opened
 
 
 def write_reports(parquet_dir: Path, out_dir: Path) -> int:
     """Write ``{out_dir}/{doc_id}.html`` per document and ``index.html``; return the
     number of document reports."""
+    return update_reports(parquet_dir, out_dir).documents
+
+
+def update_reports(parquet_dir: Path, out_dir: Path) -> ReportRun:
     parquet_dir, out_dir = Path(parquet_dir), Path(out_dir)
     if not (parquet_dir / "documents").is_dir():
         raise FileNotFoundError(f"no documents dataset under {parquet_dir}; run "
                                 f"`uv run python -m pipeline run data/raw --out {parquet_dir}` first")
-    data = _load(parquet_dir)
-    docs = sorted((r for rs in data["documents"].values() for r in rs),
-                  key=lambda d: (d.get("source_path") or "", d["doc_id"]))
+    found = st.scan(parquet_dir)
+    code = st.code_digest()
+    old = st.load(out_dir, code)
+    prev = old["files"] if old else {}
+    old_pages = old["pages"] if old else {}
+    files: dict[str, dict] = {}
+    changed = []
+    for rel, (ds, sig) in found.items():
+        e = prev.get(rel)
+        if e is not None and e["dataset"] == ds and e["sig"] == sig:
+            files[rel] = e
+            continue
+        content = st.file_digest(parquet_dir / rel)
+        if e is not None and e["dataset"] == ds and e["content"] == content:
+            files[rel] = dict(e, sig=sig)   # rewritten with the same bytes
+        else:
+            changed.append((rel, ds, content))
+    if old and not changed and found.keys() == prev.keys() and _pages_intact(out_dir, old):
+        n = sum(sum(e["rows"]) for e in files.values() if e["dataset"] == "documents")
+        return ReportRun(n, [], [], 0)
+
+    tables = {}
+    touched: set[str] = set()
+    if changed:
+        from . import report_digest as rd
+    for rel, ds, content in changed:
+        tables[rel] = rd.read_file(parquet_dir / rel, ds)
+        e = rd.digest_file(tables[rel], ds)
+        e.update(dataset=ds, sig=found[rel][1], content=content)
+        touched |= st.changed_docs(prev.get(rel), e)
+        files[rel] = e
+    for rel in prev.keys() - found.keys():
+        touched.update(prev[rel]["docs"])
+
+    docs = index_rows(files)
+    ids = list(dict.fromkeys(d["doc_id"] for d in docs))
+    again = set(ids) if old is None else touched | {d for d in ids if d not in old_pages}
+    digests = st.page_digests(code, files, again)
+    pages: dict[str, list] = {}
+    render = []
+    for d in ids:
+        digest = digests[d] if d in again else old_pages[d][0]
+        p = old_pages.get(d)
+        if p and p[0] == digest and _sig(out_dir / f"{d}.html") == p[1:]:
+            pages[d] = p
+        else:
+            render.append((d, digest))
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = set()
-    code = _code_digest()
-    for d in docs:
-        rows = {n: sorted(data[n].get(d["doc_id"], []), key=_row_key(n)) for n in DATASETS if n != "documents"}
-        path = out_dir / f"{d['doc_id']}.html"
-        written.add(path.name)
-        key = page_digest(code, d, rows)
-        if _stored_digest(path) == key:
-            continue  # made from the same rows by the same code: unchanged
-        page = render_document(d, rows)
+    read = len(changed)
+    for i in range(0, len(render), RENDER_CHUNK):
+        chunk = render[i:i + RENDER_CHUNK]
+        read += _render(parquet_dir, out_dir, chunk, files, tables, pages)
+    removed = []
+    for name in sorted(os.listdir(out_dir)):   # reports of documents no longer in the data
+        if name.endswith(".html") and name != "index.html" and len(name) == 21 and name[:-5] not in pages:
+            (out_dir / name).unlink()
+            removed.append(name[:-5])
+    (out_dir / "index.html").write_text(render_index(docs), "utf-8")
+    st.save(out_dir, {"version": st.VERSION, "code": code, "files": files, "pages": pages,
+                      "index": st.signature(out_dir / "index.html")})
+    return ReportRun(len(docs), [d for d, _ in render], removed, read)
+
+
+def _render(parquet_dir: Path, out_dir: Path, chunk: list[tuple[str, str]], files: dict[str, dict],
+            tables: dict, pages: dict[str, list]) -> int:
+    """Render the pages of ``chunk`` ((doc_id, digest) pairs) from the rows of the files
+    holding them; return how many files had to be opened for it."""
+    from . import report_digest as rd
+    want = {d for d, _ in chunk}
+    rows: dict[str, dict[str, list[dict]]] = {n: defaultdict(list) for n in DATASETS}
+    opened = 0
+    for rel in sorted(files):
+        e = files[rel]
+        mine = want.intersection(e["docs"])
+        if not mine:
+            continue
+        if rel not in tables:
+            tables[rel] = rd.read_file(parquet_dir / rel, e["dataset"])
+            opened += 1
+        for d, rs in rd.rows_of(tables[rel], mine).items():
+            rows[e["dataset"]][d].extend(rs)
+    for d, digest in chunk:
+        doc = sorted(rows["documents"][d], key=lambda r: (r.get("source_path") or "", r["doc_id"]))[-1]
+        page = render_document(doc, {n: sorted(rows[n].get(d, []), key=_row_key(n))
+                                     for n in DATASETS if n != "documents"})
         if page.startswith(HEAD):
-            page = HEAD + DIGEST_META.format(key) + page[len(HEAD):]
+            page = HEAD + DIGEST_META.format(digest) + page[len(HEAD):]
+        path = out_dir / f"{d}.html"
         path.write_text(page, "utf-8")
-    (out_dir / "index.html").write_text(render_index(docs, data), "utf-8")
-    # reports of documents no longer in the data would be stale: remove them
-    for old in out_dir.glob("*.html"):
-        if old.name != "index.html" and old.name not in written and len(old.stem) == 16:
-            old.unlink()
-    return len(docs)
+        pages[d] = [digest, *st.signature(path)]
+    return opened
+
+
+def _pages_intact(out_dir: Path, state: dict) -> bool:
+    """Every page and the index as the last run wrote them, and no page of another document."""
+    if _sig(out_dir / "index.html") != state["index"]:
+        return False
+    pages = state["pages"]
+    for d, p in pages.items():
+        if _sig(out_dir / f"{d}.html") != p[1:]:
+            return False
+    return not any(n.endswith(".html") and n != "index.html" and len(n) == 21 and n[:-5] not in pages
+                   for n in os.listdir(out_dir))
+
+
+def _sig(path: Path) -> list[int] | None:
+    try:
+        return st.signature(path)
+    except OSError:
+        return None
+
+
+_NUMBER = re.compile(r"(\d+)")
 
 
 def _row_key(name: str):
-    import re
+    from .schema import PRIMARY_KEYS
     pk = PRIMARY_KEYS[name]
 
     def key(r):
         # natural order of the id's numbers: :i2 before :i10, goals before duties
-        return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", r.get(pk) or "")]
+        parts = _NUMBER.split(r.get(pk) or "")
+        parts[1::2] = map(int, parts[1::2])
+        return parts
     return key

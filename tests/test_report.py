@@ -35,14 +35,16 @@ def parse(path: Path):
 
 
 def test_one_report_per_document_and_an_index(reports):
-    assert sorted(p.name for p in reports.iterdir()) == sorted([f"{D000}.html", f"{D004}.html", "index.html"])
+    # and the state of the incremental report (pipeline/report_state.py)
+    assert sorted(p.name for p in reports.iterdir()) == sorted([f"{D000}.html", f"{D004}.html", "index.html",
+                                                                ".state.json"])
     index = parse(reports / "index.html")
     assert sorted(index.xpath("//a/@href")) == sorted([f"{D000}.html", f"{D004}.html"])
 
 
 def test_deterministic(parquet_dir, reports, tmp_path):
     write_reports(parquet_dir, tmp_path)
-    for p in reports.iterdir():
+    for p in reports.glob("*.html"):
         assert (tmp_path / p.name).read_bytes() == p.read_bytes(), p.name
 
 
@@ -256,7 +258,7 @@ def test_a_rerun_renders_only_the_pages_whose_rows_changed(tmp_path, monkeypatch
     assert (out / f"{D004}.html").read_bytes() == first
     fresh = tmp_path / "fresh"
     write_reports(pq_dir, fresh)                     # the same bytes as a run from nothing
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == {p.name: p.read_bytes() for p in fresh.iterdir()}
+    assert {p.name: p.read_bytes() for p in out.glob("*.html")} == {p.name: p.read_bytes() for p in fresh.glob("*.html")}
     # refused: a page that does not carry the digest is not trusted
     (out / f"{D004}.html").write_text("<p>edited</p>", "utf-8")
     rendered.clear()

@@ -1,0 +1,136 @@
+"""What the last ``report`` run was made from, kept in ``{out}/.state.json``: plain Python
+(no pyarrow), so that a run on an unchanged folder only lists and stats files.
+
+Per Parquet file: its signature (size, mtime_ns, inode), a digest of its bytes, and per
+``doc_id`` it holds a digest of that document's rows in it, the row count and what the
+index page needs (``report_digest``).  Per page: the digest it was rendered for and its
+own signature after writing (a page edited or deleted by hand is rendered again).
+
+A state that is missing, unreadable, of another version or of other rendering code is
+``None``: the caller then reads and renders everything, never trusts an old page.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+STATE_NAME = ".state.json"
+VERSION = 1
+DATASETS = ("documents", "sections", "blocks", "indicators", "funds", "goals", "facts",
+            "mentions", "checks")
+# what a page is made from besides its rows: the code that renders it (and reads the rows)
+RENDER_FILES = ("report.py", "report_html.py", "report_page.py", "report_spans.py", "report_tables.py",
+                "report_index.py", "report_digest.py", "report_state.py", "_source.py", "schema.py")
+
+
+def signature(path: str | Path) -> list[int]:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def scan(parquet_dir: Path) -> dict[str, tuple[str, list[int]]]:
+    """relative path -> (dataset, signature) of every ``*.parquet`` under a dataset folder."""
+    out: dict[str, tuple[str, list[int]]] = {}
+    for name in DATASETS:
+        top = parquet_dir / name
+        for root, dirs, files in os.walk(top):
+            dirs.sort()
+            for f in sorted(files):
+                if f.endswith(".parquet"):
+                    p = os.path.join(root, f)
+                    out[Path(os.path.relpath(p, parquet_dir)).as_posix()] = (name, signature(p))
+    return out
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _pyarrow_version() -> bytes:
+    """The installed pyarrow's version file, found without importing pyarrow (~0.25 s)."""
+    import importlib.util
+    spec = importlib.util.find_spec("pyarrow")
+    for loc in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            return (Path(loc) / "_generated_version.py").read_bytes()
+        except OSError:
+            pass
+    import pyarrow
+    return pyarrow.__version__.encode()
+
+
+def code_digest() -> str:
+    h = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).parent
+    for name in RENDER_FILES:
+        h.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    h.update(_pyarrow_version())
+    return h.hexdigest()
+
+
+def load(out_dir: Path, code: str) -> dict | None:
+    try:
+        state = json.loads((out_dir / STATE_NAME).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return state if _valid(state, code) else None
+
+
+def _valid(s, code: str) -> bool:
+    if not (isinstance(s, dict) and s.get("version") == VERSION and s.get("code") == code):
+        return False
+    files, pages = s.get("files"), s.get("pages")
+    if not isinstance(files, dict) or not isinstance(pages, dict) or not _sig(s.get("index")):
+        return False
+    for e in files.values():
+        if not (isinstance(e, dict) and e.get("dataset") in DATASETS and _sig(e.get("sig"))
+                and isinstance(e.get("content"), str)):
+            return False
+        docs, dig, rows, extra = e.get("docs"), e.get("digests"), e.get("rows"), e.get("extra")
+        if not (isinstance(docs, list) and isinstance(dig, list) and isinstance(rows, list)
+                and isinstance(extra, list) and len(docs) == len(dig) == len(rows) == len(extra)):
+            return False
+        if not all(isinstance(d, str) for d in docs + dig) or not all(isinstance(n, int) for n in rows):
+            return False
+    return all(isinstance(v, list) and len(v) == 4 and isinstance(v[0], str) and _sig(v[1:])
+               for v in pages.values())
+
+
+def _sig(v) -> bool:
+    return isinstance(v, list) and len(v) == 3 and all(isinstance(x, int) for x in v)
+
+
+def save(out_dir: Path, state: dict) -> None:
+    tmp = out_dir / (STATE_NAME + ".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=True, separators=(",", ":"), sort_keys=True), "ascii")
+    os.replace(tmp, out_dir / STATE_NAME)
+
+
+def page_digests(code: str, files: dict[str, dict], docs: set[str] | None = None) -> dict[str, str]:
+    """doc_id -> digest of its rows in every file (in dataset and path order) and of the
+    code; for ``docs`` only when given."""
+    parts: dict[str, list[str]] = {}
+    for rel in sorted(files, key=lambda r: (DATASETS.index(files[r]["dataset"]), r)):
+        e = files[rel]
+        for d, dig in zip(e["docs"], e["digests"]):
+            if docs is None or d in docs:
+                parts.setdefault(d, []).append(f"{rel}\0{dig}")
+    out = {}
+    for d, ps in parts.items():
+        h = hashlib.blake2b(code.encode(), digest_size=16)
+        h.update("\n".join(ps).encode("utf-8", "surrogateescape"))
+        out[d] = h.hexdigest()
+    return out
+
+
+def changed_docs(old: dict | None, new: dict) -> set[str]:
+    """The documents whose rows in one file differ between two entries of it."""
+    a = dict(zip(old["docs"], old["digests"])) if old else {}
+    b = dict(zip(new["docs"], new["digests"]))
+    return {d for d in a.keys() | b.keys() if a.get(d) != b.get(d)}
