@@ -8,6 +8,7 @@
     uv run python benchmarks/bench_pipeline.py dask [--docs 1000] [--repeat 1]
     uv run python benchmarks/bench_pipeline.py cached [--docs 1000] [--repeat 3]
     uv run python benchmarks/bench_pipeline.py cpu [--docs 1000] [--workers 1 2] [--repeat 2]
+    uv run python benchmarks/bench_pipeline.py report [--docs 1000] [--repeat 3] [--baseline DIR]
 
 Every figure is a whole process (``python -m pipeline run RAW --out OUT --quiet``, start-up
 and Parquet writing included), runs of different settings interleaved, medians reported.
@@ -25,6 +26,12 @@ dvc     a throw-away DVC project (the extract stage of dvc.yaml over N txt docum
 cached  the execution layer alone (frozen code copy): N documents into the cache, the same
         run with every document cached, and with one document added
 startup ``run`` on a folder with one short document and on an empty folder (--allow-empty)
+report  ``python -m pipeline report`` on the datasets of N txt documents (built once with
+        ``pipeline run``): CPU seconds of a full report (empty reports folder), of one on
+        the unchanged folder, and after one document is added (the datasets replaced by
+        those of N + 1 documents, as the extract stage rewrites them); ``--baseline DIR``
+        also times the report code of another checkout (e.g. ``git worktree add DIR main``),
+        interleaved
 cpu     CPU time (user + sys), not wall clock: ``pipeline.run.run`` in a child process on
         N txt documents, the parent's own CPU and its workers' (reaped children) per
         document; meaningful on a loaded machine where wall-clock figures are not
@@ -398,18 +405,78 @@ def cmd_dask(a, tmp: Path) -> None:
     print(f"\nbyte-identical datasets (every file under --out): {', '.join('yes' if s else 'NO' for s in same)}")
 
 
+def _report(code: Path, pq_dir: Path, out: Path) -> tuple[float, float]:
+    """(wall s, CPU s user+sys) of ``python -m pipeline report PQ --out OUT`` with ``code``."""
+    env = dict(ENV, PYTHONPATH=str(code)) if code != ROOT else ENV
+    c0, t0 = os.times(), time.perf_counter()
+    r = subprocess.run([PY, "-m", "pipeline", "report", str(pq_dir), "--out", str(out)], cwd=code, env=env,
+                       capture_output=True, text=True)
+    dt, c1 = time.perf_counter() - t0, os.times()
+    if r.returncode:
+        raise SystemExit(r.stderr[-2000:])
+    return dt, (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+
+
+def cmd_report(a, tmp: Path) -> None:
+    raw = make_txt(tmp / "txt", a.docs)
+    base, added = tmp / "pq_base", tmp / "pq_added"
+    for out in (base, added):
+        if out == added:
+            (raw / "added.txt").write_bytes(corpus_texts()[0] + b"\nthe added document\n")
+        r = subprocess.run([PY, "-m", "pipeline", "run", str(raw), "--out", str(out), "--workers",
+                            str(a.workers[0]), "--quiet", "--cache", str(tmp / "interim")],
+                           cwd=ROOT, env=ENV, capture_output=True, text=True)
+        if " documents (" not in r.stdout:
+            raise SystemExit(r.stderr[-2000:])
+    codes = ([("baseline", Path(a.baseline).resolve())] if a.baseline else []) + [("this code", ROOT)]
+    steps = ("full", "unchanged", "one added")
+    res = {(c, s): [] for c, _ in codes for s in steps}
+    same = []
+    work, out = tmp / "pq", tmp / "reports"
+    for i in range(a.repeat):
+        for name, code in codes:
+            for d in (work, out):
+                shutil.rmtree(d, ignore_errors=True)
+            shutil.copytree(base, work)
+            res[name, "full"].append(_report(code, work, out))
+            res[name, "unchanged"].append(_report(code, work, out))
+            shutil.rmtree(work)
+            shutil.copytree(added, work)   # new files (new inodes), unchanged ones with the same bytes
+            res[name, "one added"].append(_report(code, work, out))
+            print(f"  run {i + 1} {name}: " + ", ".join(f"{s} {res[name, s][-1][1]:.2f} s CPU" for s in steps)
+                  + f" (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
+            if code == ROOT:
+                _report(code, work, tmp / "fresh")
+                names = sorted(p.name for p in out.iterdir() if p.name != ".state.json")
+                same.append(names == sorted(p.name for p in (tmp / "fresh").iterdir() if p.name != ".state.json")
+                            and all((out / n).read_bytes() == (tmp / "fresh" / n).read_bytes() for n in names))
+                shutil.rmtree(tmp / "fresh")
+    print(f"| code | step | {a.docs} documents: CPU s user+sys (median of {a.repeat}) | wall s (median) |\n"
+          "| --- | --- | --- | --- |")
+    for name, _ in codes:
+        for s in steps:
+            v = res[name, s]
+            print(f"| {name} | {s} | {statistics.median(c for _, c in v):.2f} | "
+                  f"{statistics.median(t for t, _ in v):.2f} |")
+    print(f"\nreport kept after adding a document equals a fresh one, file by file: "
+          f"{', '.join('yes' if s else 'NO' for s in same)}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=["throughput", "mix", "memory", "dvc", "startup", "dask", "cached", "cpu"])
+    ap.add_argument("what", choices=["throughput", "mix", "memory", "dvc", "startup", "dask", "cached", "cpu",
+                                       "report"])
     ap.add_argument("--docs", type=int, nargs="+", default=None)
     ap.add_argument("--workers", type=int, nargs="+", default=None)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--stages", choices=["extract", "all"], default="all",
                     help="dvc: the extract stage alone, or extract + report")
+    ap.add_argument("--baseline", default=None, metavar="DIR",
+                    help="report: also time the pipeline package of this checkout (e.g. a worktree of main)")
     a = ap.parse_args()
     defaults = {"throughput": ([1000], [1, 2]), "mix": ([100], [2]), "memory": ([1000, 10000], [2]),
                 "dvc": ([1000], [2]), "cached": ([1000], [2]), "startup": ([1], [1]), "dask": ([1000], [2]),
-                "cpu": ([1000], [1, 2])}[a.what]
+                "cpu": ([1000], [1, 2]), "report": ([1000], [2])}[a.what]
     a.docs_list = a.docs or defaults[0]
     a.docs = a.docs_list[0]
     a.workers = a.workers or defaults[1]
