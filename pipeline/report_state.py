@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 STATE_NAME = ".state.json"
@@ -53,12 +54,11 @@ def file_digest(path: Path) -> str:
 
 
 def _pyarrow_version() -> bytes:
-    """The installed pyarrow's version file, found without importing pyarrow (~0.25 s)."""
-    import importlib.util
-    spec = importlib.util.find_spec("pyarrow")
-    for loc in (spec.submodule_search_locations or []) if spec else []:
+    """The installed pyarrow's version file, found on sys.path without importing pyarrow
+    (0.2 s) or importlib.util (10 ms)."""
+    for loc in sys.path:
         try:
-            return (Path(loc) / "_generated_version.py").read_bytes()
+            return (Path(loc or ".") / "pyarrow" / "_generated_version.py").read_bytes()
         except OSError:
             pass
     import pyarrow
