@@ -63,13 +63,17 @@ PRELOAD_PER_WORKER = 2
 
 def preload_shared() -> None:
     """What most documents of a batch need but ``warm_up`` leaves to the first one:
-    the narrative pipeline (spaCy + jieba's dictionary: 1.5 s of CPU per process).
+    the narrative pipeline (spaCy + jieba's dictionary: 1.5 s of CPU per process) and
+    the patterns the extractors build from their vocabularies (``extractors.warm``:
+    0.5 s, the glued-text label lexers most of it).
     Loaded once in the parent before the workers are forked, it is shared by every
     worker and by every replacement, instead of loaded again in each; done only for a
     batch of more than ``PRELOAD_PER_WORKER`` documents per worker, so a short run of
     documents without a report does not pay it."""
     from extractors.narrative import get_nlp
+    from extractors.warm import warm_up as warm_extractors
     get_nlp()
+    warm_extractors()
 
 
 def sha256_file(path: str, chunk: int = 1 << 20) -> tuple[str, int]:
