@@ -25,6 +25,7 @@ class Text:
         self.text, self.start, self.end = text, start, end
         self.holes = sorted(h for h in holes if start <= h[0] < end)
         self._split_at: set[int] | None = None
+        self._reach_at: dict[int, int | None] = {}
 
     def skip(self, i: int) -> int:
         """The next position where a cell may start: whitespace and holes skipped."""
@@ -44,8 +45,11 @@ class Text:
 
     def _reach(self, i: int) -> int | None:
         """The start of the first hole a cell from ``i`` would meet: ``crosses(i, j)``
-        is exactly ``j > _reach(i)`` (None: no hole ends after ``i``)."""
-        return min((a for a, b in self.holes if i < b), default=None)
+        is exactly ``j > _reach(i)`` (None: no hole ends after ``i``).  Kept per ``i``:
+        the walk over a run asks it again for every cell that starts at ``i``."""
+        if i not in self._reach_at:
+            self._reach_at[i] = min((a for a, b in self.holes if i < b), default=None)
+        return self._reach_at[i]
 
     def splits_figure(self, j: int) -> bool:
         """True if a cell ending at ``j`` on a digit is followed, across a hole, by a digit

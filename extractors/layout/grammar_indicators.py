@@ -63,6 +63,9 @@ _CELL_CAP = {
     "unit": (6, lambda c: True), "op": (4, lambda c: True),
 }
 _NOT_IN_NAME = frozenset(sv.OPS + "%％")
+# rows of two different texts in the target and actual columns, dropped by the walk where
+# the row check would refuse them (``indicator_readings``); False: every row goes to the check
+_DROP_TWO_TEXTS = True
 
 
 _WS = re.compile(r"\s+")
@@ -81,38 +84,47 @@ def _anchored(roles: tuple[str, ...], cells: list[str]) -> bool:
                for r, c in zip(roles, cells))
 
 
-def _row_ok(roles: tuple[str, ...], cells: list[str], l1_weight: Decimal | None,
-            glued: bool = True) -> bool | str:
-    """True, False, or AMBIGUOUS: the row fits, but a boundary inside it is not written
-    (a reading that counts, and can never be published)."""
-    vals = dict(zip(roles, cells))
-    w, s = _pts(vals.get("weight") or ""), _pts(vals.get("score") or "")
-    if "weight" in vals and w is None:
-        return False
-    if w is not None and s is not None and s > w:
-        return False
-    if w is not None and l1_weight is not None and w > l1_weight:
-        return False
-    if not glued:
+@functools.lru_cache(maxsize=256)
+def _row_check(roles: tuple[str, ...], l1_weight: Decimal | None, glued: bool):
+    """A row's verdict for one header's roles, as a function of the row's cell texts:
+    True, False, or AMBIGUOUS (the row fits, but a boundary inside it is not written: a
+    reading that counts, and can never be published).  Where each role sits is worked
+    out once per header, not once per row tried (a glued run tries thousands)."""
+    last = {r: k for k, r in enumerate(roles)}  # a role written twice: its last column
+    kw, ks, kt, ka = (last.get(r) for r in ("weight", "score", "target", "actual"))
+    # two qualitative cells glued: only a restatement (显著提升显著提升) is separable
+    adjacent = kt is not None and ka is not None and roles.index("actual") == roles.index("target") + 1
+    # a text cell before the (unseen) note: where the glued text ends and the note begins
+    before_note = [k for k, role in enumerate(roles[:-1]) if roles[k + 1] == "note" and role in VALUE_ROLES]
+
+    def ok(cells: list[str]) -> bool | str:
+        w = _pts(cells[kw]) if kw is not None else None
+        if kw is not None and w is None:
+            return False
+        s = _pts(cells[ks]) if ks is not None else None
+        if w is not None and s is not None and s > w:
+            return False
+        if w is not None and l1_weight is not None and w > l1_weight:
+            return False
+        if not glued:
+            return True
+        t = cells[kt] if kt is not None else None
+        a = cells[ka] if ka is not None else None
+        vt, va = (sv.is_value(t) if t else None), (sv.is_value(a) if a else None)
+        if vt == "text" and a and sv.points(a) is not None:
+            return False  # a qualitative target is not met by a bare figure: that is a glued score
+        # a row with no figure has no written boundary at all: any Han run could be cut into
+        # such rows, so they are no reading; a row held by a figure whose text cells cannot
+        # be told apart is a reading that can never be published (AMBIGUOUS).  (Looked at
+        # only when a boundary is in doubt: most rows tried are refused before.)
+        if vt == va == "text" and adjacent and t.strip() != a.strip():
+            return AMBIGUOUS if _anchored(roles, cells) and not _restates(t, a) else False
+        for k in before_note:
+            c = cells[k]
+            if sv.is_value(c) == "text" and not (roles[k] == "actual" and (t or "").strip() == c.strip()):
+                return AMBIGUOUS if _anchored(roles, cells) else False
         return True
-    t, a = vals.get("target"), vals.get("actual")
-    kt, ka = (sv.is_value(t) if t else None), (sv.is_value(a) if a else None)
-    if kt == "text" and a and sv.points(a) is not None:
-        return False  # a qualitative target is not met by a bare figure: that is a glued score
-    verdict: bool | str = True
-    # a row with no figure has no written boundary at all: any Han run could be cut into
-    # such rows, so they are no reading; a row held by a figure whose text cells cannot be
-    # told apart is a reading that can never be published (AMBIGUOUS)
-    unsure = AMBIGUOUS if _anchored(roles, cells) else False
-    if kt == ka == "text" and roles.index("actual") == roles.index("target") + 1:
-        # two qualitative cells glued: only a restatement (显著提升显著提升) is separable
-        if t.strip() != a.strip():
-            return False if _restates(t, a) else unsure
-    for k, role in enumerate(roles[:-1]):
-        if roles[k + 1] == "note" and role in VALUE_ROLES and sv.is_value(cells[k]) == "text" and not (
-                role == "actual" and (t or "").strip() == cells[k].strip()):
-            verdict = unsure  # where a glued text ends and the (unseen) note begins
-    return verdict
+    return ok
 
 
 def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
@@ -120,6 +132,14 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
     """Every reading of ``run`` as indicator rows ``name, *roles``; None if more than CAP."""
     text = run.text
     over = [False]
+    row_ok = _row_check(roles, l1_weight, glued)
+    # where the row check refuses every row whose target and actual are two different
+    # texts (no other column of the header can hold a figure, so such a row has none),
+    # the walk drops those rows as soon as it has the two cells
+    rt = roles.index("target") if _DROP_TWO_TEXTS and glued and roles.count("target") == roles.count("actual") == 1 \
+        else None
+    two_texts_refused = rt is not None and roles[rt + 1:rt + 2] == ("actual",) and not any(
+        r in POINT_ROLES or r in VALUE_ROLES for k, r in enumerate(roles) if k not in (rt, rt + 1))
 
     @functools.lru_cache(maxsize=None)
     def cells_from(i: int, r: int) -> tuple[tuple[tuple[Span, ...], int], ...]:
@@ -145,7 +165,12 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
             if role in POINT_ROLES and j < run.end and text[j].isascii() and text[j].isalnum() \
                     and sv.ocr_points(text[k:j]) is not None:
                 continue  # letters read as digits only as a whole token
-            for rest, end in cells_from(j, r + 1):
+            nxt = cells_from(j, r + 1)
+            if r == rt and two_texts_refused and sv.is_value(text[k:j]) == "text":
+                t = text[k:j].strip()
+                nxt = [(rest, end) for rest, end in nxt if sv.is_value(text[rest[0][0]:rest[0][1]]) != "text"
+                       or text[rest[0][0]:rest[0][1]].strip() == t]
+            for rest, end in nxt:
                 out.append((((k, j),) + rest, end))
         return tuple(out)
 
@@ -169,7 +194,7 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
             seen: set = set()
             for cells, end in cells_from(j, 0):
                 strs = [text[a:b] for a, b in cells]
-                ok = _row_ok(roles, strs, l1_weight, glued)
+                ok = row_ok(strs)
                 if not ok:
                     continue
                 if glued and cells and cells[0][1] > cells[0][0] and sv.is_value(strs[0]) == "text" \
