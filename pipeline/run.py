@@ -145,7 +145,7 @@ def failed_tables(rel: str, data: bytes | None, message: str, sha: str | None = 
 @dataclass
 class Item:
     entry: Entry
-    kind: str                  # failed | copy | cached | pool
+    kind: str                  # failed | copy | known | cached | pool
     sha: str | None = None
     message: str | None = None
     n_bytes: int | None = None
@@ -158,6 +158,7 @@ class Options:
     memory_limit: int = DEFAULT_MEMORY_LIMIT_MB * 2**20
     max_file_bytes: int = DEFAULT_MAX_FILE_MB * 2**20
     cache: object = None
+    known: dict | None = None     # cache key -> manifest entry of the previous run
 
 
 def plan(entry: Entry, opts: Options, seen: set[str] | None) -> Item:
@@ -177,6 +178,8 @@ def plan(entry: Entry, opts: Options, seen: set[str] | None) -> Item:
     if sha in seen:
         return Item(entry, "copy", sha=sha, n_bytes=n)
     seen.add(sha)
+    if opts.known is not None and cache_key(sha, entry.rel) in opts.known:
+        return Item(entry, "known", sha=sha, n_bytes=n)   # nothing read: the manifest has it
     if opts.cache is not None and opts.cache.exists(cache_key(sha, entry.rel)):
         return Item(entry, "cached", sha=sha, n_bytes=n)
     return Item(entry, "pool", sha=sha, n_bytes=n)
@@ -247,14 +250,21 @@ def _ready(it: Item, opts: Options):
 _INTERNED = ("format", "layout", "encoding", "status")  # short categories, interned in firsts
 
 
+def _h(*parts) -> bytes:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=16).digest()
+
+
 @dataclass
 class Merger:
-    """Takes each entry's tables in input order; writes them; counts the summary."""
+    """Takes each entry's tables (or, for a document known from the previous run's manifest,
+    its digest) in input order; hands the rows to the writer; counts the summary."""
     writer: object
     spool_path: Path
+    previous: object = None                                   # manifest.Previous
+    cache: object = None
     firsts: dict[str, tuple] = field(default_factory=dict)    # sha -> first copy's COPIED values
     keys: dict[str, frozenset] = field(default_factory=dict)  # content keys (duplicates.py)
-    docs: list[dict] = field(default_factory=list)            # doc_id, status, source_path
+    docs: list[dict] = field(default_factory=list)            # doc_id, status, source_path, ...
     counts: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -262,12 +272,21 @@ class Merger:
         self.counts = {"by_status": {}, "by_form": {}, "findings": {},
                        **{n: 0 for n in DATASET_NAMES}}
         self.failed: list[str] = []
+        self.entries: list[tuple[str, dict]] = []   # the manifest's docs, in input order
+        self._loaded: dict = {}                     # a few documents' tables read back
 
     def add(self, it: Item, result) -> None:
+        from .chunks import weight
+        from .manifest import digest_of, entry
         from .packets import COPIED, Packet, digest
         from .pool import Failure
         e = it.entry
-        if it.kind == "failed":
+        ck = cache_key(it.sha, e.rel) if it.sha else None
+        token = None
+        if it.kind == "known":
+            dg, parts = digest_of(self.previous.docs[ck])
+            tables, token = None, (ck, e.path, e.rel, e.rel_bytes)
+        elif it.kind == "failed":
             tables = failed_tables(e.rel, None, it.message, sha=it.sha, n_bytes=it.n_bytes,
                                    rel_bytes=e.rel_bytes)
         elif it.kind == "copy":
@@ -278,21 +297,28 @@ class Merger:
             tables, dg = result.tables(), result.digest
         else:
             tables = result
-        if not isinstance(result, Packet) or it.kind in ("failed", "copy"):
+        if tables is not None and (not isinstance(result, Packet) or it.kind in ("failed", "copy")):
             dg = digest(tables)
-        dt = tables["documents"]
-        dt = dt.set_column(dt.schema.get_field_index("source_path"), dt.schema.field("source_path"),
-                           pa.array([e.rel], pa.string()))
-        dt = dt.set_column(dt.schema.get_field_index("source_path_bytes"),
-                           dt.schema.field("source_path_bytes"), pa.array([e.rel_bytes], pa.binary()))
         doc = dg.doc
+        # the records come from the file's content (cache key) unless the row was made here
+        from_content = it.kind in ("known", "cached", "pool") and not isinstance(result, Failure) \
+            and doc["sha256"] == it.sha
+        if tables is not None:
+            dt = tables["documents"]
+            dt = dt.set_column(dt.schema.get_field_index("source_path"), dt.schema.field("source_path"),
+                               pa.array([e.rel], pa.string()))
+            dt = dt.set_column(dt.schema.get_field_index("source_path_bytes"),
+                               dt.schema.field("source_path_bytes"), pa.array([e.rel_bytes], pa.binary()))
+            self._spool(dt)
+            parts = [("documents", "", 1, weight("documents", dt))]
+        dkey = _h("doc", ck, e.rel, e.rel_bytes) if from_content else _h("row", dt.to_pylist())
         if it.kind != "copy" and it.sha:  # kept for the whole run: only what a copy's row needs
             # (a tuple, the short category strings interned: ~0.3 KiB a document, not 1.2)
             row = dict(doc, source_path=e.rel)
             self.firsts[it.sha] = tuple(sys.intern(row[k]) if k in _INTERNED and row[k] else row[k]
                                         for k in COPIED)
-        self._spool(dt)
-        self.docs.append({"doc_id": doc["doc_id"], "status": doc["status"], "source_path": e.rel})
+        self.docs.append({"doc_id": doc["doc_id"], "status": doc["status"], "source_path": e.rel,
+                          "dkey": dkey, "token": token, "w": parts[0][3]})
         c = self.counts
         c["by_status"][doc["status"]] = c["by_status"].get(doc["status"], 0) + 1
         if doc["status"] == "failed":
@@ -300,18 +326,26 @@ class Merger:
         c["documents"] += 1
         if it.kind == "copy":
             return
-        for name in DATASET_NAMES[1:]:
-            t = tables.get(name)
-            if t is None or t.num_rows == 0:
-                continue
-            c[name] += t.num_rows
-            self.writer.add(name, t)
+        key = ck.encode() if from_content else dkey
+        if tables is None:
+            for name, sub, rows, w in parts[1:]:
+                c[name] += rows
+                self.writer.add_known(name, sub, doc["doc_id"], key, rows, w, token)
+        else:
+            for name in DATASET_NAMES[1:]:
+                t = tables.get(name)
+                if t is None or t.num_rows == 0:
+                    continue
+                c[name] += t.num_rows
+                parts += [(name, sub, n, w) for sub, n, w in self.writer.add(name, t, doc["doc_id"], key)]
         for ft in dg.forms:
             c["by_form"][ft] = c["by_form"].get(ft, 0) + 1
         for rule, sev in dg.findings:
             k = f"{rule}:{sev}"
             c["findings"][k] = c["findings"].get(k, 0) + 1
         self.keys.update(dg.keys)
+        if from_content:
+            self.entries.append((ck, entry(dg, parts)))
 
     def _copy_row(self, it: Item) -> dict[str, pa.Table]:
         from .packets import COPIED
@@ -331,25 +365,62 @@ class Merger:
             self.spool = pa.ipc.new_stream(self.sink, t.schema)
         self.spool.write_table(t)
 
+    def _tables(self, token) -> dict[str, pa.Table]:
+        """A known document's tables, read back for a file that is written again: from the
+        cache, or made again if its entry is gone (a few kept: files of several datasets
+        end near the same documents)."""
+        ck, path, rel, _ = token
+        t = self._loaded.get(ck)
+        if t is None:
+            t = self.cache.get(ck) if self.cache is not None else None
+            if t is None:
+                from .process import document_tables
+                with open(path, "rb") as f:
+                    t = document_tables(f.read(), rel)
+            if len(self._loaded) >= 8:
+                self._loaded.pop(next(iter(self._loaded)))
+            self._loaded[ck] = t
+        return t
+
+    def load(self, name: str, token) -> pa.Table:
+        """The writer's ``load``: a known document's rows of one dataset."""
+        if name != "documents":
+            return self._tables(token)[name]
+        token, same = token
+        ck, _, rel, rel_bytes = token
+        dt = self._tables(token)["documents"]
+        for col, v, typ in (("source_path", rel, pa.string()), ("source_path_bytes", rel_bytes, pa.binary()),
+                            ("same_content_as", same, pa.string())):
+            i = dt.schema.get_field_index(col)
+            dt = dt.set_column(i, dt.schema.field(i), pa.array([v], typ))
+        return dt
+
     def finish(self) -> list[str]:
         """Write the documents rows with ``same_content_as``; the summary lines of the
         content duplicates."""
         from .duplicates import describe, group_by_content
         dup = group_by_content(self.keys, self.docs)
+        batches = iter(())
         if self.spool is not None:
             self.spool.close()
             self.sink.close()
             # read, not memory-mapped: the mapped pages of the whole spool would stay
             # resident (and counted) until the end, growing with the batch
-            with pa.OSFile(str(self.spool_path), "rb") as src:
-                reader = pa.ipc.open_stream(src)
-                for batch in reader:
-                    t = pa.Table.from_batches([batch])
-                    if dup:
-                        ids = t.column("doc_id").to_pylist()
-                        i = t.schema.get_field_index("same_content_as")
-                        t = t.set_column(i, t.schema.field(i), pa.array([dup.get(d) for d in ids], pa.string()))
-                    self.writer.add("documents", t)
+            src = pa.OSFile(str(self.spool_path), "rb")
+            batches = iter(pa.ipc.open_stream(src))
+        for d in self.docs:
+            same = dup.get(d["doc_id"])
+            key = d["dkey"] + (same or "").encode()
+            if d["token"] is not None:
+                self.writer.add_known("documents", "", d["doc_id"], key, 1, d["w"], (d["token"], same))
+                continue
+            t = pa.Table.from_batches([next(batches)])
+            if same:
+                i = t.schema.get_field_index("same_content_as")
+                t = t.set_column(i, t.schema.field(i), pa.array([same], pa.string()))
+            self.writer.add("documents", t, d["doc_id"], key)
+        if self.spool is not None:
+            src.close()
             os.unlink(self.spool_path)
         return describe({"documents": self.docs}, dup)
 
@@ -381,7 +452,7 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
     address, or ``"local"`` for a LocalCluster of ``workers`` processes) runs on Dask.
     Raises ``InputError`` (nothing written) for a missing or empty folder."""
     from .cache import Cache
-    from .writer import DatasetWriter, atomic_output
+    from .writer import MANIFEST, DatasetWriter, atomic_output
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     if not raw_dir.exists():
         raise InputError(f"input folder {raw_dir} does not exist; nothing was written")
@@ -391,12 +462,22 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
     if not entries and not allow_empty:
         raise InputError(f"input folder {raw_dir} holds no documents; nothing was written "
                          f"(use --allow-empty to write empty datasets)")
+    from . import manifest
+    from .cache import fingerprint
+    cache = Cache(cache_dir) if cache_dir else None
+    salt = manifest.settings_salt(cache.fp if cache else fingerprint(), writer_options)
+    # the previous output's manifest: documents it lists are not read, files it lists are
+    # linked (only with a cache: a file written again reads its documents from there)
+    previous = manifest.load(out_dir, salt) if cache is not None else None
     opts = Options(workers=workers, timeout=timeout, memory_limit=int(memory_limit_mb * 2**20),
-                   max_file_bytes=int(max_file_mb * 2**20),
-                   cache=Cache(cache_dir) if cache_dir else None)
+                   max_file_bytes=int(max_file_mb * 2**20), cache=cache,
+                   known=previous.docs if previous else None)
     bar = _progress(len(entries), progress)
     with atomic_output(out_dir) as tmp:
-        merger = Merger(DatasetWriter(tmp, **(writer_options or {})), tmp / ".documents.spool")
+        writer = DatasetWriter(tmp, salt=salt, n_docs=len(entries),
+                               previous=previous, **(writer_options or {}))
+        merger = Merger(writer, tmp / ".documents.spool", previous=previous, cache=cache)
+        writer._load = merger.load
         if scheduler:
             from .distributed import dask_results
             results = dask_results(entries, opts, scheduler)
@@ -406,7 +487,8 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
             merger.add(it, res)
             bar.update(1)
         same_content = merger.finish()
-        merger.writer.close()
+        files = merger.writer.close()
+        manifest.save(tmp / MANIFEST, salt, merger.entries, files)
     bar.close()
     summary = merger.summary()
     summary["failed_files"] = merger.failed

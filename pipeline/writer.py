@@ -1,20 +1,33 @@
-"""Write the datasets as Parquet: streamed, bounded, partitioned, atomic, deterministic.
+"""Write the datasets as Parquet: streamed, bounded, partitioned, atomic, deterministic,
+and incremental.
 
-``DatasetWriter.add(name, table)`` buffers a document's rows and writes a row group
-whenever ``row_group_rows`` rows or ``row_group_bytes`` bytes are buffered for one
-partition, and whenever all partitions together buffer more than ``buffer_bytes`` (then
-the partition holding the most is written out), so memory does not grow with the corpus:
-without the overall budget a run with many partitions (a fiscal year and province each)
-would keep every small partition's rows until the end.  A file is closed and the next one
-(``part-00001.parquet``…) started after ``file_rows`` rows or ``file_bytes`` bytes (sized
-for DuckDB: 100k–1M-row groups, files of hundreds of MB).  Datasets of
-``schema.PARTITION_BY`` are hive-partitioned by those columns (``fiscal_year=2023/province=…/``,
-``__HIVE_DEFAULT_PARTITION__`` when unknown); the column is also kept inside the files, so a file
-read on its own is complete.  Every dataset is readable as
-``read_parquet('<out>/<dataset>/**/*.parquet')``.
+Layout.  Datasets of ``schema.PARTITION_BY`` (sections, indicators, funds) are
+hive-partitioned by the row's own ``fiscal_year`` and ``province``
+(``fiscal_year=2023/province=…/``, ``__HIVE_DEFAULT_PARTITION__`` when unknown); the
+columns are also kept inside the files, so a file read on its own is complete.  The other
+six datasets (documents, blocks, goals, facts, mentions, checks) are not partitioned: they
+have no such column, a hive folder would add one to every query that reads them (and
+clash, as an ambiguous name, in the joins with sections and indicators that the published
+queries make), and a document's sections may name different years or provinces, so any
+one value for the whole document would be a guess.  What makes a rerun cheap is not the
+folders but the files: every (dataset, partition) is cut into content-defined files that
+end at document boundaries (``chunks.py``), ``part-00000.parquet``, ``part-00001…`` in input
+order, about 32 files per dataset for the batch, 1–64 MiB of Arrow data each (DuckDB reads
+a few dozen files of up to tens of MB per dataset well; 100k documents do not give
+thousands of small files), row groups of up to 131,072 rows or 8 MiB.  Every dataset is
+readable as ``read_parquet('<out>/<dataset>/**/*.parquet')``.
 
-Deterministic: the same rows in the same order give byte-identical files (no timestamps;
-row-group and file boundaries depend only on the rows).
+Incremental.  One added, changed or deleted document changes the file it falls into;
+every other file holds the same documents, has the same digest of its inputs, and is
+hard-linked from the previous output instead of written (``chunks.StreamWriter``).  The
+digests are listed per file in ``datapackage.json`` (``resources[].files[].inputs_digest``)
+and in the run manifest (``manifest.py``): a file with an unchanged digest is the same
+inode as before.
+
+Deterministic: a file's bytes are a function of the documents it holds (no timestamps; row
+group and file boundaries depend only on those rows; the memory budget spills to disk
+rather than cutting a row group short), so an incremental run, a full run, any worker
+count and the Dask backend give byte-identical files.
 
 ``atomic_output(out_dir)`` gives a temporary folder beside ``out_dir`` and swaps it in
 only when the block completes; on an exception the earlier output is left as it was.
@@ -31,20 +44,11 @@ from urllib.parse import quote
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .chunks import StreamWriter, part_name, weight
 from .schema import DATASETS, PARTITION_BY, PRIMARY_KEYS, arrow_schema, description
 
-ROW_GROUP_ROWS = 131_072      # DuckDB's own row groups are 122,880 rows
-ROW_GROUP_BYTES = 8 * 2**20   # per dataset and partition
-BUFFER_BYTES = 16 * 2**20     # all partitions together: the parent's memory bound
-COMPACT_TABLES = 128          # per partition
-BUFFER_TABLES = 256           # all partitions together (see DatasetWriter._within_budget)
-FILE_ROWS = 8_388_608
-FILE_BYTES = 1 * 2**30
 CONTRACT_VERSION = "1"
-
-
-def part_name(n: int) -> str:
-    return f"part-{n:05d}.parquet"
+MANIFEST = "_manifest.json"   # the run manifest (manifest.py), swapped in with the datasets
 
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"   # DuckDB's and Hive's name for a null key
@@ -69,177 +73,84 @@ def _metadata(name: str) -> dict[bytes, bytes]:
     return {k.encode(): v.encode() for k, v in meta.items()}
 
 
-class _Totals:
-    """What all partitions of a writer buffer together, kept up to date by each partition
-    (summing over every partition after each document's table cost O(partitions))."""
-    __slots__ = ("bytes", "loose")
-
-    def __init__(self):
-        self.bytes = self.loose = 0
-
-
-class _Partition:
-    def __init__(self, folder: Path, schema: pa.Schema, limits, totals: _Totals | None = None):
-        self.folder, self.schema = folder, schema
-        self.totals = totals if totals is not None else _Totals()
-        self.rg_rows, self.rg_bytes, self.file_rows, self.file_bytes = limits
-        self.buf: list[pa.Table] = []
-        self.n_done = 0            # leading tables of buf that are compacted copies
-        self.buf_rows = self.buf_bytes = 0
-        self.writer: pq.ParquetWriter | None = None
-        self.n_file = 0
-        self.f_rows = self.f_bytes = 0
-        self.files: list[Path] = []
-
-    def add(self, t: pa.Table) -> None:
-        self.buf.append(t)
-        self.buf_rows += t.num_rows
-        nb = t.nbytes
-        self.buf_bytes += nb
-        self.totals.bytes += nb
-        self.totals.loose += 1
-        if self.buf_rows >= self.rg_rows or self.buf_bytes >= self.rg_bytes:
-            self.flush(final=False)
-        elif self.loose() >= COMPACT_TABLES:
-            self.compact()
-
-    def loose(self) -> int:
-        """The per-document tables buffered since the last compaction."""
-        return len(self.buf) - self.n_done
-
-    def compact(self) -> None:
-        """Many small per-document tables cost far more than their rows (each array's C++
-        objects, the whole packet a worker's result arrived in): copy them into one, so
-        memory is the rows' bytes, not the documents'.  Earlier copies are kept as they
-        are and merged only with one at least as large (a binary counter: a row is copied
-        O(log n) times, not once per compaction; a few copies at most)."""
-        before = (self.buf_bytes, self.loose())
-        done = self.buf[:self.n_done] + [pa.concat_tables(self.buf[self.n_done:]).combine_chunks()]
-        while len(done) > 1 and done[-2].num_rows <= done[-1].num_rows:
-            done[-2:] = [pa.concat_tables(done[-2:]).combine_chunks()]
-        self.buf, self.n_done = done, len(done)
-        self.buf_bytes = sum(t.nbytes for t in done)
-        self._moved(before)
-
-    def _moved(self, before: tuple[int, int]) -> None:
-        self.totals.bytes += self.buf_bytes - before[0]
-        self.totals.loose += self.loose() - before[1]
-
-    def flush(self, final: bool = True) -> None:
-        """Write full row groups of ``rg_rows`` rows (all that is buffered when ``final``
-        or when the bytes limit was reached first); keep the rest buffered."""
-        if not self.buf:
-            return
-        before = (self.buf_bytes, self.loose())
-        t = pa.concat_tables(self.buf)
-        n = t.num_rows
-        keep = 0 if final or self.buf_bytes >= self.rg_bytes else n % self.rg_rows
-        self.buf = [t.slice(n - keep)] if keep else []
-        self.n_done = 0  # the rest may still hold per-document tables' buffers
-        self.buf_rows = keep
-        self.buf_bytes = self.buf[0].nbytes if keep else 0
-        self._moved(before)
-        t = t.slice(0, n - keep)
-        for start in range(0, t.num_rows, self.rg_rows):
-            self._write_group(t.slice(start, self.rg_rows))
-        del t
-        pa.default_memory_pool().release_unused()  # give the freed buffers back to the OS
-
-    def _write_group(self, t: pa.Table) -> None:
-        if self.writer is not None and (self.f_rows + t.num_rows > self.file_rows
-                                        or self.f_bytes + t.nbytes > self.file_bytes):
-            self._close_file()
-        if self.writer is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            path = self.folder / part_name(self.n_file)
-            self.files.append(path)
-            self.writer = pq.ParquetWriter(path, self.schema, compression="zstd",
-                                           write_statistics=True)
-        self.writer.write_table(t, row_group_size=max(t.num_rows, 1))
-        self.f_rows += t.num_rows
-        self.f_bytes += t.nbytes
-
-    def _close_file(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-            self.n_file += 1
-            self.f_rows = self.f_bytes = 0
-
-    def close(self) -> None:
-        self.flush()
-        self._close_file()
-
-
 class DatasetWriter:
-    """Streams tables of the published schemas into ``out_dir/<dataset>/``."""
+    """Streams tables of the published schemas into ``out_dir/<dataset>/`` as content-defined
+    files (``chunks.StreamWriter``): ``add(name, table, doc_id, key)`` takes one document's
+    rows of a dataset (split here into its hive partitions) and returns, per partition,
+    ``(partition folder, rows, weight)``; ``add_known`` takes a document of the previous
+    run by those numbers, its rows read by ``load(name, token)`` only if needed."""
 
-    def __init__(self, out_dir: Path, row_group_rows: int = ROW_GROUP_ROWS,
-                 row_group_bytes: int = ROW_GROUP_BYTES, file_rows: int = FILE_ROWS,
-                 file_bytes: int = FILE_BYTES, buffer_bytes: int = BUFFER_BYTES):
+    def __init__(self, out_dir: Path, *, salt: bytes = b"", n_docs: int = 0,
+                 previous=None, load=None, **options):
         self.out = Path(out_dir)
-        self.limits = (row_group_rows, row_group_bytes, file_rows, file_bytes)
-        self.buffer_bytes = buffer_bytes
+        self.prev, self._old = previous, {}        # manifest.Previous, the file read last
         self.schemas = {name: arrow_schema(name).with_metadata(_metadata(name)) for name in DATASETS}
-        self.parts: dict[tuple[str, str], _Partition] = {}
-        self.totals = _Totals()
+        self._load = load
+        self.streams = StreamWriter(self.out, self.schemas, salt, n_docs=n_docs,
+                                    previous=previous.files if previous is not None else None,
+                                    load=self._load_part, **options)
         self.rows = {name: 0 for name in DATASETS}
 
-    def _part(self, name: str, sub: str) -> _Partition:
-        key = (name, sub)
-        p = self.parts.get(key)
-        if p is None:
-            folder = self.out / name / sub if sub else self.out / name
-            p = self.parts[key] = _Partition(folder, self.schemas[name], self.limits, self.totals)
-        return p
-
-    def add(self, name: str, table: pa.Table) -> None:
-        if table.num_rows == 0:
-            return
-        table = table.replace_schema_metadata(self.schemas[name].metadata)
-        self.rows[name] += table.num_rows
+    def split(self, name: str, table: pa.Table) -> list[tuple[str, pa.Table]]:
+        """The table's rows by partition folder, in order of first appearance."""
         cols = PARTITION_BY.get(name)
         if not cols:
-            self._part(name, "").add(table)
-        else:
-            values = list(zip(*(table.column(c).to_pylist() for c in cols)))
-            if all(v == values[0] for v in values):
-                self._part(name, partition_dir(cols, values[0])).add(table)
-            else:
-                groups: dict[tuple, list[int]] = {}
-                for i, v in enumerate(values):
-                    groups.setdefault(v, []).append(i)
-                for v, idx in groups.items():
-                    self._part(name, partition_dir(cols, v)).add(table.take(pa.array(idx, pa.int64())))
-        self._within_budget()
+            return [("", table)]
+        values = list(zip(*(table.column(c).to_pylist() for c in cols)))
+        if all(v == values[0] for v in values):
+            return [(partition_dir(cols, values[0]), table)]
+        groups: dict[tuple, list[int]] = {}
+        for i, v in enumerate(values):
+            groups.setdefault(v, []).append(i)
+        return [(partition_dir(cols, v), table.take(pa.array(idx, pa.int64()))) for v, idx in groups.items()]
 
-    def _within_budget(self) -> None:
-        """Write out the partitions holding the most bytes until all of them together
-        buffer at most ``buffer_bytes``, and compact the partitions holding the most
-        tables until all together hold at most ``BUFFER_TABLES`` (a partition that gets a
-        table every few hundred documents would otherwise keep up to ``COMPACT_TABLES``
-        of them, per partition).  The first created wins a tie: depends only on the rows."""
-        parts, totals = self.parts.values(), self.totals
-        while totals.bytes > self.buffer_bytes:
-            max(parts, key=lambda p: p.buf_bytes).flush()
-        while totals.loose > BUFFER_TABLES:
-            max(parts, key=lambda p: p.loose()).compact()
+    def _load_part(self, name: str, sub: str, kh: str, token) -> pa.Table:
+        """A known document's rows of one stream: from the previous file that held them,
+        else from ``load`` (the per-document cache)."""
+        loc = self.prev.locate(name, sub, kh) if self.prev is not None else None
+        if loc is not None:
+            path, start, n = loc
+            t = self._old.get(path)
+            if t is None:
+                try:
+                    t = pq.ParquetFile(path).read()
+                except (OSError, pa.ArrowException):  # gone or damaged: read the document
+                    t = self.schemas[name].empty_table()
+                self._old = {path: t}   # files are read in order: one at a time
+            if start + n <= t.num_rows:
+                return t.slice(start, n).replace_schema_metadata(self.schemas[name].metadata)
+        t = self._load(name, token).replace_schema_metadata(self.schemas[name].metadata)
+        return next(p for s, p in self.split(name, t) if s == sub)
 
-    def close(self) -> dict[str, list[str]]:
-        """Write what is buffered, an empty file for an empty dataset, and
-        ``datapackage.json``; return each dataset's files (relative, sorted)."""
-        for p in self.parts.values():
-            p.close()
-        files: dict[str, list[str]] = {name: [] for name in DATASETS}
-        for (name, _), p in self.parts.items():
-            files[name] += [f.relative_to(self.out).as_posix() for f in p.files]
+    def add(self, name: str, table: pa.Table, doc_id: str | None = None,
+            key: bytes | None = None) -> list[tuple[str, int, int]]:
+        if table.num_rows == 0:
+            return []
+        table = table.replace_schema_metadata(self.schemas[name].metadata)
+        self.rows[name] += table.num_rows
+        if doc_id is None:
+            doc_id = table.column("doc_id")[0].as_py() or ""
+        key = key if key is not None else doc_id.encode()
+        out = []
+        for sub, t in self.split(name, table):
+            w = weight(name, t)
+            self.streams.add(name, sub, doc_id, key, t.num_rows, w, table=t)
+            out.append((sub, t.num_rows, w))
+        return out
+
+    def add_known(self, name: str, sub: str, doc_id: str, key: bytes, rows: int, w: int, token) -> None:
+        self.rows[name] += rows
+        self.streams.add(name, sub, doc_id, key, rows, w, token=token)
+
+    def close(self) -> dict[str, list[tuple]]:
+        """Close every file, an empty one for an empty dataset, and write
+        ``datapackage.json``; return each dataset's files as (path, digest, rows, documents'
+        (key hash, rows)), sorted."""
+        files = self.streams.close()
         for name in DATASETS:
-            if not files[name]:
-                d = self.out / name
-                d.mkdir(parents=True, exist_ok=True)
-                pq.write_table(self.schemas[name].empty_table(), d / part_name(0), compression="zstd")
-                files[name] = [f"{name}/{part_name(0)}"]
-            files[name].sort()
+            if not files.get(name):
+                self.streams.empty(name)
+        files = {name: sorted(files[name]) for name in DATASETS}
         (self.out / "datapackage.json").write_text(
             json.dumps(datapackage(files), ensure_ascii=False, indent=2) + "\n", "utf-8")
         return files
@@ -254,13 +165,18 @@ def to_table(name: str, rows: list[dict]) -> pa.Table:
 def write_datasets(records: dict[str, list[dict]], out_dir: Path) -> None:
     """All records at once (small batches and tests); same files as a streamed run."""
     with atomic_output(Path(out_dir)) as tmp:
-        w = DatasetWriter(tmp)
+        w = DatasetWriter(tmp, n_docs=len(records.get("documents", [])))
         for name in DATASETS:
-            w.add(name, to_table(name, records.get(name, [])))
+            t = to_table(name, records.get(name, []))
+            by_doc: dict[str, list[int]] = {}
+            for i, d in enumerate(t.column("doc_id").to_pylist()):
+                by_doc.setdefault(d or "", []).append(i)
+            for d, idx in by_doc.items():  # files end at document boundaries
+                w.add(name, t.take(pa.array(idx, pa.int64())), d, d.encode())
         w.close()
 
 
-_OURS = set(DATASETS) | {"datapackage.json"}
+_OURS = set(DATASETS) | {"datapackage.json", MANIFEST}
 
 
 @contextlib.contextmanager
@@ -323,7 +239,10 @@ def _frictionless_type(t: pa.DataType) -> dict:
     return {"type": "any"}
 
 
-def datapackage(files: dict[str, list[str]] | None = None) -> dict:
+def datapackage(files: dict[str, list[tuple]] | None = None) -> dict:
+    """The data dictionary; with the files of a run, each resource lists its files
+    (``path``) and, per file, the digest of its inputs and its rows (``files``: a file
+    whose digest is unchanged since the previous run was kept, not rewritten)."""
     resources = []
     for name, cols in DATASETS.items():
         fields = []
@@ -331,7 +250,8 @@ def datapackage(files: dict[str, list[str]] | None = None) -> dict:
             f = {"name": col, "description": description(name, col)}
             f.update(_frictionless_type(typ))
             fields.append(f)
-        paths = (files or {}).get(name) or [f"{name}/{part_name(0)}"]
+        listed = (files or {}).get(name) or [(f"{name}/{part_name(0)}", None, 0, ())]
+        paths = [f[0] for f in listed]
         res = {
             "name": name,
             "path": paths if len(paths) > 1 else paths[0],
@@ -341,6 +261,8 @@ def datapackage(files: dict[str, list[str]] | None = None) -> dict:
         }
         if PARTITION_BY.get(name):
             res["partitioned_by"] = list(PARTITION_BY[name])
+        if files:
+            res["files"] = [{"path": p, "inputs_digest": d, "rows": n} for p, d, n, _ in listed]
         resources.append(res)
     return {
         "name": "budget-performance",
