@@ -211,6 +211,7 @@ class StreamWriter:
             if not f.buf:
                 break
             if f.spill is None:
+                self.out.mkdir(parents=True, exist_ok=True)
                 path = str(self.out / f".spill-{self.n_spill}.arrows")
                 self.n_spill += 1
                 sink = pa.OSFile(path, "wb")
