@@ -180,16 +180,21 @@ def local_results(entries: list[Entry], opts: Options, progress):
             yield _ready(planned.popleft(), opts)
         return
     gen = tasks()
-    first = next(gen, None)  # the pool starts only if a document needs processing
+    # the pool starts only if a document needs processing; planned ahead (hashing only)
+    # until it is clear whether more than a few do: a rerun that finds one new document
+    # among a thousand known ones starts one worker and loads no narrative model before
+    # forking (its worker loads what that document needs)
+    few = PRELOAD_PER_WORKER * max(1, opts.workers)
+    head = list(itertools.islice(gen, few + 1))
     while planned and planned[0].kind != "pool":
         yield _ready(planned.popleft(), opts)
-    if first is None:
+    if not head:
         return
-    if len(entries) > PRELOAD_PER_WORKER * max(1, opts.workers):
+    if len(head) > few:
         preload_shared()
-    with Pool(pool_task, workers=opts.workers, timeout=opts.timeout,
+    with Pool(pool_task, workers=min(opts.workers, len(head)), timeout=opts.timeout,
               memory_limit=opts.memory_limit, init_fn=warm_up) as pool:
-        results = pool.imap(itertools.chain([first], gen))
+        results = pool.imap(itertools.chain(head, gen))
         waiting: deque = deque()
         exhausted = False
         while True:

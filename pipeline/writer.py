@@ -83,7 +83,7 @@ class DatasetWriter:
     def __init__(self, out_dir: Path, *, salt: bytes = b"", n_docs: int = 0,
                  previous=None, load=None, **options):
         self.out = Path(out_dir)
-        self.prev, self._old = previous, {}        # manifest.Previous, the file read last
+        self.prev, self._old = previous, {}        # manifest.Previous; per stream, the file read last
         self.schemas = {name: arrow_schema(name).with_metadata(_metadata(name)) for name in DATASETS}
         self._load = load
         self.streams = StreamWriter(self.out, self.schemas, salt, n_docs=n_docs,
@@ -110,13 +110,14 @@ class DatasetWriter:
         loc = self.prev.locate(name, sub, kh) if self.prev is not None else None
         if loc is not None:
             path, start, n = loc
-            t = self._old.get(path)
+            old = self._old.get((name, sub))
+            t = old[1] if old is not None and old[0] == path else None
             if t is None:
                 try:
                     t = pq.ParquetFile(path).read()
                 except (OSError, pa.ArrowException):  # gone or damaged: read the document
                     t = self.schemas[name].empty_table()
-                self._old = {path: t}   # files are read in order: one at a time
+                self._old[(name, sub)] = (path, t)   # a stream's files are read in order
             if start + n <= t.num_rows:
                 return t.slice(start, n).replace_schema_metadata(self.schemas[name].metadata)
         t = self._load(name, token).replace_schema_metadata(self.schemas[name].metadata)
