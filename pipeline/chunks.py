@@ -57,7 +57,8 @@ MAX_TARGET = 64 << 20
 ROW_GROUP_ROWS = 131_072        # DuckDB's own row groups are 122,880 rows
 ROW_GROUP_WEIGHT = 8 << 20
 BUFFER_WEIGHT = 16 << 20        # all open row groups together: the merging process's bound
-COMPACT_TABLES = 128
+COMPACT_TABLES = 128           # per open file
+BUFFER_TABLES = 256            # all open files together (see StreamWriter._within_budget)
 
 
 def part_name(n: int) -> str:
@@ -129,7 +130,8 @@ class StreamWriter:
         self.open: dict[tuple[str, str], _File] = {}
         self.n_files: dict[tuple[str, str], int] = {}
         self.files: dict[str, list[tuple]] = {}   # dataset -> (rel, digest, rows, items)
-        self.mem = 0
+        self.mem = 0                     # weight buffered in all open files
+        self.n_tables = 0                # per-document tables buffered in all open files
         self.n_spill = 0
         self.linked = self.written = 0
 
@@ -173,14 +175,22 @@ class StreamWriter:
 
     def _feed(self, name: str, f: _File, t: pa.Table, rows: int, w: int) -> None:
         f.buf.append(t)
+        self.n_tables += 1
         f.mem += w
         self.mem += w
         f.g_rows += rows
         f.g_weight += w
         if f.g_rows >= self.rg_rows or f.g_weight >= self.rg_weight:
             self._write_group(name, f)
-        elif len(f.buf) >= COMPACT_TABLES:  # many small tables cost more than their rows
-            f.buf = [pa.concat_tables(f.buf).combine_chunks()]
+        elif len(f.buf) >= COMPACT_TABLES:
+            self._compact(f)
+
+    def _compact(self, f: _File) -> None:
+        """Many small per-document tables cost far more than their rows (each array's C++
+        objects, the whole packet a worker's result arrived in): copy them into one.  The
+        bytes written do not change (a row group is combined before it is written)."""
+        self.n_tables -= len(f.buf) - 1
+        f.buf = [pa.concat_tables(f.buf).combine_chunks()]
 
     def _write_group(self, name: str, f: _File) -> None:
         parts = []
@@ -202,10 +212,20 @@ class StreamWriter:
             f.pw.write_table(t, row_group_size=max(t.num_rows, 1))
             del t
         self.mem -= f.mem
+        self.n_tables -= len(f.buf)
         f.buf, f.mem, f.g_rows, f.g_weight = [], 0, 0, 0
         pa.default_memory_pool().release_unused()
 
     def _within_budget(self) -> None:
+        """All open files together buffer at most ``budget`` of weight (the largest
+        buffer is spilled to disk) and ``BUFFER_TABLES`` per-document tables (the file
+        holding the most is compacted: a file that gets a document every few hundred
+        would otherwise keep up to ``COMPACT_TABLES`` of them, each open file)."""
+        while self.n_tables > BUFFER_TABLES:
+            f = max(self.open.values(), key=lambda f: len(f.buf))
+            if len(f.buf) <= 1:
+                break
+            self._compact(f)
         while self.mem > self.budget:
             f = max(self.open.values(), key=lambda f: f.mem)
             if not f.buf:
@@ -219,6 +239,7 @@ class StreamWriter:
             for t in f.buf:
                 f.spill[2].write_table(t)
             self.mem -= f.mem
+            self.n_tables -= len(f.buf)
             f.buf, f.mem = [], 0
 
     def _close_file(self, name: str, sub: str, f: _File) -> None:
