@@ -113,18 +113,19 @@ def save(out_dir: Path, state: dict) -> None:
 
 
 def page_digests(code: str, files: dict[str, dict], docs: set[str] | None = None) -> dict[str, str]:
-    """doc_id -> digest of its rows in every file (in dataset and path order) and of the
-    code; for ``docs`` only when given."""
+    """doc_id -> digest of the code and of its rows' digests in every file (by dataset; not
+    by file: rows that only moved to another file of the dataset make the same page); for
+    ``docs`` only when given."""
     parts: dict[str, list[str]] = {}
-    for rel in sorted(files, key=lambda r: (DATASETS.index(files[r]["dataset"]), r)):
-        e = files[rel]
+    for e in files.values():
+        ds = e["dataset"]
         for d, dig in zip(e["docs"], e["digests"]):
             if docs is None or d in docs:
-                parts.setdefault(d, []).append(f"{rel}\0{dig}")
+                parts.setdefault(d, []).append(f"{ds}\0{dig}")
     out = {}
     for d, ps in parts.items():
         h = hashlib.blake2b(code.encode(), digest_size=16)
-        h.update("\n".join(ps).encode("utf-8", "surrogateescape"))
+        h.update("\n".join(sorted(ps)).encode())
         out[d] = h.hexdigest()
     return out
 

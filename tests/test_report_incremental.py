@@ -141,6 +141,25 @@ def test_a_row_changed_in_place_renders_that_page_only(parquet_dir, tmp_path):
     assert pages(out) == fresh(pq_dir, tmp_path)
 
 
+def test_rows_moved_to_another_file_render_nothing(parquet_dir, tmp_path):
+    """The extract stage may cut a dataset into other files (content-defined chunks): the
+    blocks file split in two, seed 000's blocks in the second, changes no page."""
+    pq_dir, out = tmp_path / "pq", tmp_path / "reports"
+    shutil.copytree(parquet_dir, pq_dir)
+    update_reports(pq_dir, out)
+    [blocks] = list((pq_dir / "blocks").rglob("*.parquet"))
+    t = pq.ParquetFile(blocks).read()
+    ids = t.column("doc_id").to_pylist()
+    assert ids.count(D000) and ids.count(D004)
+    first = [i for i, d in enumerate(ids) if d != D000]
+    second = [i for i, d in enumerate(ids) if d == D000]
+    pq.write_table(t.take(pa.array(first)), blocks)
+    pq.write_table(t.take(pa.array(second)), blocks.with_name("part-00001.parquet"))
+    r = update_reports(pq_dir, out)
+    assert (r.rendered, r.removed, r.files_read) == ([], [], 2)
+    assert pages(out) == fresh(pq_dir, tmp_path)
+
+
 def test_refused_an_unusable_state_or_an_edited_page_is_not_trusted(parquet_dir, tmp_path):
     out = tmp_path / "reports"
     update_reports(parquet_dir, out)
