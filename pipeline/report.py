@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections import defaultdict, namedtuple
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def update_reports(parquet_dir: Path, out_dir: Path) -> ReportRun:
     if not (parquet_dir / "documents").is_dir():
         raise FileNotFoundError(f"no documents dataset under {parquet_dir}; run "
                                 f"`uv run python -m pipeline run data/raw --out {parquet_dir}` first")
+    scanned = time.time_ns()
     found = st.scan(parquet_dir)
     code = st.code_digest()
     old = st.load(out_dir, code)
@@ -69,6 +71,7 @@ def update_reports(parquet_dir: Path, out_dir: Path) -> ReportRun:
     old_pages = old["pages"] if old else {}
     files: dict[str, dict] = {}
     changed = []
+    resigned = False
     for rel, (ds, sig) in found.items():
         e = prev.get(rel)
         if e is not None and e["dataset"] == ds and e["sig"] == sig:
@@ -76,10 +79,14 @@ def update_reports(parquet_dir: Path, out_dir: Path) -> ReportRun:
             continue
         content = st.file_digest(parquet_dir / rel)
         if e is not None and e["dataset"] == ds and e["content"] == content:
-            files[rel] = dict(e, sig=sig)   # rewritten with the same bytes
+            files[rel] = dict(e, sig=sig)   # rewritten with the same bytes (or racy, see st.settle)
+            resigned = True
         else:
             changed.append((rel, ds, content))
     if old and not changed and found.keys() == prev.keys() and _pages_intact(out_dir, old):
+        if resigned:
+            st.settle(files, scanned)
+            st.save(out_dir, dict(old, files=files))
         n = sum(sum(e["rows"]) for e in files.values() if e["dataset"] == "documents")
         return ReportRun(n, [], [], 0)
 
@@ -120,6 +127,7 @@ def update_reports(parquet_dir: Path, out_dir: Path) -> ReportRun:
             (out_dir / name).unlink()
             removed.append(name[:-5])
     (out_dir / "index.html").write_text(render_index(docs), "utf-8")
+    st.settle(files, scanned)
     st.save(out_dir, {"version": st.VERSION, "code": code, "files": files, "pages": pages,
                       "index": st.signature(out_dir / "index.html")})
     return ReportRun(len(docs), [d for d, _ in render], removed, read)

@@ -45,6 +45,19 @@ def scan(parquet_dir: Path) -> dict[str, tuple[str, list[int]]]:
     return out
 
 
+# A file changed again within the file system's timestamp granularity, with the same size
+# and inode, would keep its signature ("racy git"): a signature taken less than this long
+# after the file's mtime is stored without its mtime, so the next run checks the bytes.
+RACY_NS = 2_000_000_000
+
+
+def settle(files: dict[str, dict], scanned_ns: int) -> None:
+    for e in files.values():
+        size, mtime, ino = e["sig"]
+        if mtime > scanned_ns - RACY_NS:
+            e["sig"] = [size, -1, ino]
+
+
 def file_digest(path: Path) -> str:
     h = hashlib.blake2b(digest_size=16)
     with open(path, "rb") as f:

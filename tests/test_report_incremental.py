@@ -141,6 +141,34 @@ def test_a_row_changed_in_place_renders_that_page_only(parquet_dir, tmp_path):
     assert pages(out) == fresh(pq_dir, tmp_path)
 
 
+def test_refused_a_file_rewritten_within_the_clock_tick_is_read(parquet_dir, tmp_path):
+    """A file rewritten in place right after the report read it, with the same size, inode
+    and (coarse clock) mtime, keeps its signature: its bytes are checked on the next run."""
+    import os
+    pq_dir, out = tmp_path / "pq", tmp_path / "reports"
+    shutil.copytree(parquet_dir, pq_dir)
+    [checks] = list((pq_dir / "checks").rglob("*.parquet"))
+    t = pq.ParquetFile(checks).read()
+    pq.write_table(t, checks)          # the same rows, written as the edit below writes them
+    update_reports(pq_dir, out)
+    st = checks.stat()
+    msgs = t.column("message").to_pylist()
+    i = t.column("doc_id").to_pylist().index(D000)
+    for new in [f"2385.{k:02d}" for k in range(40, 100)]:   # one of the same compressed size
+        m = msgs.copy()
+        m[i] = m[i].replace("2385.39", new)
+        pq.write_table(t.set_column(t.schema.get_field_index("message"), t.schema.field("message"), pa.array(m)),
+                       checks)
+        if checks.stat().st_size == st.st_size:
+            break
+    os.utime(checks, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert [checks.stat().st_size, checks.stat().st_mtime_ns, checks.stat().st_ino] == \
+        [st.st_size, st.st_mtime_ns, st.st_ino]
+    r = update_reports(pq_dir, out)
+    assert r.rendered == [D000] and new in (out / f"{D000}.html").read_text("utf-8")
+    assert pages(out) == fresh(pq_dir, tmp_path)
+
+
 def test_rows_moved_to_another_file_render_nothing(parquet_dir, tmp_path):
     """The extract stage may cut a dataset into other files (content-defined chunks): the
     blocks file split in two, seed 000's blocks in the second, changes no page."""
