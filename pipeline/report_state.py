@@ -121,7 +121,8 @@ def _sig(v) -> bool:
 
 def save(out_dir: Path, state: dict) -> None:
     tmp = out_dir / (STATE_NAME + ".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=True, separators=(",", ":"), sort_keys=True), "ascii")
+    text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    tmp.write_bytes(text.encode("utf-8", "surrogatepass"))   # (a lone surrogate: unreadable, a full run)
     os.replace(tmp, out_dir / STATE_NAME)
 
 
