@@ -4,6 +4,8 @@ lines.py, the basic-data expenditure table in expenditure.py, the shared money h
 in money.py (re-exported here)."""
 from __future__ import annotations
 
+import functools
+
 import regex as re
 
 from normalizers import parse_decimal, parse_quantity
@@ -20,7 +22,10 @@ from .money import _fund, fund_item, header_unit, money_cell  # noqa: F401
 _FIGURE = re.compile(r"^[-\d.,，%/—]+(?:万元|万|元|%|分)?$")
 
 
+@functools.cache
 def _fund_roles() -> dict[str, list[str]]:
+    """The fund table roles (one dict for the process: the header model keys its cached
+    look-ups by it)."""
     v = vocab()
     return {**v["fund_columns"], **v["fund_fact_columns"]}
 

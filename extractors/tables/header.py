@@ -108,7 +108,7 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
     body = range(end, min(len(rows), end + body_rows))
     columns: list[Column] = []
     cands: list[tuple[float, int, int, str, str]] = []
-    role_labels = tuple((role, tuple(labels)) for role, labels in vocabulary.items())
+    role_labels = _frozen(vocabulary)
     for k, (col, span, chain) in enumerate(_paths(rows, start, end, width)):
         quals: dict = {}
         texts = []
@@ -147,6 +147,34 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
         column.role, column.score, column.label = role, score, lab
         taken_roles.add(role)
     return Header(start=start, end=end, width=width, columns=columns)
+
+
+class _RoleLabels(tuple):
+    """A vocabulary as ``((role, (label, …)), …)``, hashed once: it is half of the key of
+    every cached similarity look-up (hashing the labels again on each was a tenth of the
+    header model's time)."""
+
+    def __new__(cls, items):
+        self = super().__new__(cls, items)
+        self._hash = tuple.__hash__(self)
+        return self
+
+    def __hash__(self):
+        return self._hash
+
+
+_FROZEN: dict[int, tuple[dict, _RoleLabels]] = {}
+
+
+def _frozen(vocabulary: dict[str, list[str]]) -> _RoleLabels:
+    """The vocabulary (role → labels) as a ``_RoleLabels``, made once per vocabulary object."""
+    hit = _FROZEN.get(id(vocabulary))
+    if hit is None or hit[0] is not vocabulary:
+        if len(_FROZEN) > 64:  # vocabularies built per call: do not keep them all
+            _FROZEN.clear()
+        hit = _FROZEN[id(vocabulary)] = (
+            vocabulary, _RoleLabels((role, tuple(labels)) for role, labels in vocabulary.items()))
+    return hit[1]
 
 
 @lru_cache(maxsize=1 << 15)
@@ -202,6 +230,6 @@ def _label_row(row: list[Block], vocabulary: dict[str, list[str]], threshold: fl
         core, _ = split_qualifiers(t)
         if len(core) > 16:
             return False
-        if not any(_top_similarity(core, tuple(labs)) >= threshold for labs in vocabulary.values()):
+        if not any(x >= threshold for x in _role_similarities(core, _frozen(vocabulary))):
             return False
     return True
