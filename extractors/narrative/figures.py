@@ -54,6 +54,8 @@ def get_nlp():
         pass
     _register_components()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    from .segmenter import FastJieba
+    nlp.tokenizer.jieba_seg = FastJieba(nlp.tokenizer.jieba_seg)  # the same words, faster
     nlp.tokenizer = _KeepText(nlp.tokenizer)
     nlp.add_pipe(_SPLITTER_NAME)
     nlp.add_pipe(_MATCHER_NAME)
