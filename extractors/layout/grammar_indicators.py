@@ -42,10 +42,13 @@ def _pts(s: str) -> Decimal | None:
     return v if v is not None else sv.ocr_points(s)
 
 
+_OP_OR_PERCENT = frozenset(sv.OPS + "%％")
+
+
 def _name_ok(s: str, at_start: bool) -> bool:
     if not sv.has_han(s) or len(s) > 80 or sv.is_value(s) in ("quantity", "date", "garbled"):
         return False  # a name is not a figure (5000吨)
-    if any(c in sv.OPS or c in "%％" for c in s) or sv.has_glued_figures(s) or sv.has_bare_number(s):
+    if not _OP_OR_PERCENT.isdisjoint(s) or sv.has_glued_figures(s) or sv.has_bare_number(s):
         return False
     if s[0].isdigit() and not at_start:
         return False  # a name glued to the previous row's number would be ambiguous
@@ -80,8 +83,10 @@ def _restates(t: str, a: str) -> bool:
 def _anchored(roles: tuple[str, ...], cells: list[str]) -> bool:
     """True if the row holds a figure (points, quantity, date): a row with none has no
     written boundary at all, and any Han run could be cut into such rows."""
-    return any(c.strip() and (r in POINT_ROLES or sv.is_value(c) in ("quantity", "date"))
-               for r, c in zip(roles, cells))
+    for r, c in zip(roles, cells):
+        if c.strip() and (r in POINT_ROLES or sv.is_value(c) in ("quantity", "date")):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=256)
@@ -158,7 +163,7 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
         for j in run.ends(k, 40):
             if cap is not None and (j - k > cap[0] or not cap[1](text[j - 1])):
                 break  # every longer cell holds this character too, or is longer still: none fits
-            if role in VALUE_ROLES and sv.unit_follows(text, j) or run.splits_figure(j):
+            if role in VALUE_ROLES and text[j - 1].isdigit() and sv.unit_follows(text, j) or run.splits_figure(j):
                 continue  # a value keeps the unit word written after its number
             if not _cell_ok(role, text[k:j], glued):
                 continue
@@ -187,7 +192,8 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
             if text[j - 1] in _NOT_IN_NAME:
                 break  # no name holds a comparator or a percent sign, nor does any longer one
             name = text[k:j]
-            if not _name_ok(name, at_start) or sv.unit_follows(text, j) or run.splits_figure(j):
+            if not _name_ok(name, at_start) or text[j - 1].isdigit() and sv.unit_follows(text, j) \
+                    or run.splits_figure(j):
                 continue
             if j < run.end and (text[j].isdigit() or text[j] in sv.OPS) and sv.ends_in_figure(name):
                 continue  # a run of glued figures is split only between figures, never off a name
