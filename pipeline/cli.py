@@ -85,9 +85,10 @@ def _cmd_report(args) -> int:
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    done = f"{len(r.rendered)} rendered" + (", the others unchanged" if len(r.rendered) < r.documents else "")
     removed = f", {len(r.removed)} removed" if r.removed else ""
-    print(f"{r.documents} report(s) in {args.out} ({len(r.rendered)} rendered{removed}, the others "
-          f"unchanged); open {Path(args.out) / 'index.html'} in a browser")
+    print(f"{r.documents} report(s) in {args.out} ({done}{removed}); open {Path(args.out) / 'index.html'} "
+          f"in a browser")
     return 0
 
 
