@@ -38,6 +38,23 @@ DATASETS = st.DATASETS
 HEAD = '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
 DIGEST_META = '<meta name="report-digest" content="{}">\n'
 RENDER_CHUNK = 500   # documents whose rows are turned into dicts at once (memory bound)
+TABLE_CACHE_BYTES = 256 * 2**20   # Arrow tables kept between reads of a run (memory bound)
+
+
+class _Tables(dict):
+    """rel -> the columns read of a Parquet file; past ``TABLE_CACHE_BYTES`` the least
+    recently used are dropped (a full run of a large batch reads a file again rather than
+    holding every dataset)."""
+
+    nbytes = 0
+
+    def keep(self, rel: str, table) -> None:
+        if rel in self:
+            self.nbytes -= self.pop(rel).nbytes
+        self[rel] = table
+        self.nbytes += table.nbytes
+        while self.nbytes > TABLE_CACHE_BYTES and len(self) > 1:
+            self.nbytes -= self.pop(next(iter(self))).nbytes
 
 
 def render_document(doc: dict, rows: dict[str, list[dict]]) -> str:
@@ -90,13 +107,14 @@ def update_reports(parquet_dir: Path, out_dir: Path) -> ReportRun:
         n = sum(sum(e["rows"]) for e in files.values() if e["dataset"] == "documents")
         return ReportRun(n, [], [], 0)
 
-    tables = {}
+    tables = _Tables()
     touched: set[str] = set()
     if changed:
         from . import report_digest as rd
     for rel, ds, content in changed:
-        tables[rel] = rd.read_file(parquet_dir / rel, ds)
-        e = rd.digest_file(tables[rel], ds)
+        t = rd.read_file(parquet_dir / rel, ds)
+        e = rd.digest_file(t, ds)
+        tables.keep(rel, t)
         e.update(dataset=ds, sig=found[rel][1], content=content)
         touched |= st.changed_docs(prev.get(rel), e)
         files[rel] = e
@@ -134,7 +152,7 @@ def update_reports(parquet_dir: Path, out_dir: Path) -> ReportRun:
 
 
 def _render(parquet_dir: Path, out_dir: Path, chunk: list[tuple[str, str]], files: dict[str, dict],
-            tables: dict, pages: dict[str, list]) -> int:
+            tables: _Tables, pages: dict[str, list]) -> int:
     """Render the pages of ``chunk`` ((doc_id, digest) pairs) from the rows of the files
     holding them; return how many files had to be opened for it."""
     from . import report_digest as rd
@@ -146,10 +164,12 @@ def _render(parquet_dir: Path, out_dir: Path, chunk: list[tuple[str, str]], file
         mine = want.intersection(e["docs"])
         if not mine:
             continue
-        if rel not in tables:
-            tables[rel] = rd.read_file(parquet_dir / rel, e["dataset"])
+        t = tables.get(rel)
+        if t is None:
+            t = rd.read_file(parquet_dir / rel, e["dataset"])
             opened += 1
-        for d, rs in rd.rows_of(tables[rel], mine).items():
+        tables.keep(rel, t)
+        for d, rs in rd.rows_of(t, mine).items():
             rows[e["dataset"]][d].extend(rs)
     for d, digest in chunk:
         doc = sorted(rows["documents"][d], key=lambda r: (r.get("source_path") or "", r["doc_id"]))[-1]
