@@ -266,3 +266,15 @@ def test_digest_is_of_the_values_not_of_their_place(parquet_dir):
         d = with_value(col, value)
         assert d[D004] != base[D004], (col, value)
         assert d[D000] == base[D000]
+
+
+def test_a_small_table_cache_reads_again_and_renders_the_same(parquet_dir, tmp_path, monkeypatch):
+    """With room for one table only, the full run reads files again for later chunks of
+    pages (one page a chunk here), and the pages are the same."""
+    import pipeline.report as rep
+    want = fresh(parquet_dir, tmp_path)
+    monkeypatch.setattr(rep, "TABLE_CACHE_BYTES", 1)
+    monkeypatch.setattr(rep, "RENDER_CHUNK", 1)
+    r = update_reports(parquet_dir, tmp_path / "small")
+    assert r.files_read > len(list(parquet_dir.rglob("*.parquet")))
+    assert pages(tmp_path / "small") == want
