@@ -49,6 +49,9 @@ _FW_TABLE[ord("﹪")] = ord("%")  # small percent sign
 _FW_TABLE[ord("−")] = ord("-")  # U+2212 minus sign
 
 
+_FW_ANY = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FW_TABLE)) + "]")
+
+
 def to_halfwidth(s: str) -> str:
     """Fold full-width ASCII (``１２３``, ``％``, ``（``, ``＞``) to half-width.
 
@@ -57,8 +60,8 @@ def to_halfwidth(s: str) -> str:
     CJK punctuation that has no ASCII twin with the same meaning (``、 。 《 》
     【 】 — ～`` ...) is kept as it is. Length is preserved (1 char → 1 char).
     """
-    if not s:
-        return s
+    if not s or s.isascii() or not _FW_ANY.search(s):
+        return s  # nothing to fold (most cells): no new string, no per-character look-up
     return s.translate(_FW_TABLE)
 
 

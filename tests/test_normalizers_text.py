@@ -146,3 +146,18 @@ def test_money_to_yuan_refuses_floats_and_non_money_units():
         money_to_yuan(D("1"), "人次")
     with pytest.raises(ValueError):
         money_to_yuan(D("1"), "%")
+
+
+def test_to_halfwidth_skips_only_strings_with_nothing_to_fold():
+    # the fast path (no full-width character: the string itself) must give exactly what
+    # the translation table gives, on every line of the dev corpus and the seeds
+    from normalizers.text import _FW_TABLE
+    from tests.conftest import SEED000, SEED004, corpus_files
+    lines = [ln for p in [SEED000, SEED004, *corpus_files()] for ln in p.read_text(encoding="utf-8").split("\n")]
+    assert len(lines) > 1000
+    for ln in lines:
+        assert to_halfwidth(ln) == ln.translate(_FW_TABLE)
+    # r064's header cell '项目资金（万元）' is folded; a line with nothing to fold is returned as is
+    assert to_halfwidth("项目资金（万元）") == "项目资金(万元)"
+    plain = next(ln for ln in lines if ln and ln == ln.translate(_FW_TABLE) and not ln.isascii())
+    assert to_halfwidth(plain) is plain

@@ -28,8 +28,11 @@ def vocab() -> dict:
 
 
 @functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
-    """Comparison form of a cell: markup removed, half-width, no layout whitespace."""
+    """Comparison form of a cell: markup removed, half-width, no layout whitespace.
+    Kept once computed: the parsers fold the same cells again and again (~740 calls a
+    document on ~65 texts)."""
     from ..model import markup_to_lines
     from ..segment import match_text
     return match_text(to_halfwidth(markup_to_lines(text))).replace(" ", "")
