@@ -65,8 +65,11 @@ def match_text(text: str) -> str:
 _YEAR = re.compile(r"20\d\d\s*年")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def title_form(text: str) -> str | None:
-    """The form type a title names, or None.  Titles are short lines."""
+    """The form type a title names, or None.  Titles are short lines.  (Kept once
+    computed: every line and block of a document is asked, and the same titles and
+    headings recur.)"""
     t = match_text(text)
     if len(t) > 80 or len(t) < 4:
         return None

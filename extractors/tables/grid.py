@@ -7,6 +7,8 @@ rows rebuilt from a cell stream).  A merged cell is one block at its top-left co
 """
 from __future__ import annotations
 
+import functools
+
 import regex as re
 
 from normalizers import normalize_level1, normalize_level2, parse_quantity, to_halfwidth
@@ -70,6 +72,7 @@ _POINTS = re.compile(r"^\d{1,3}(?:\.\d{1,2})?分?$")
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def cell_shape(text: str) -> str:
     """Shape of a cell for aligning rows that lost their grid: empty | category
     (a 一级/二级 label of the vocabulary) | op (≥, 定性) | points (``10``, ``3.5分``) |
