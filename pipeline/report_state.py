@@ -6,8 +6,9 @@ Per Parquet file: its signature (size, mtime_ns, inode), a digest of its bytes, 
 index page needs (``report_digest``).  Per page: the digest it was rendered for and its
 own signature after writing (a page edited or deleted by hand is rendered again).
 
-A state that is missing, unreadable, of another version or of other rendering code is
-``None``: the caller then reads and renders everything, never trusts an old page.
+A state that is missing, damaged (a checksum of its bytes heads it), of another version or
+of other rendering code is ``None``: the caller then reads and renders everything, never
+trusts an old page.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 
 STATE_NAME = ".state.json"
-VERSION = 1
+VERSION = 2
 DATASETS = ("documents", "sections", "blocks", "indicators", "funds", "goals", "facts",
             "mentions", "checks")
 # what a page is made from besides its rows: the code that renders it (and reads the rows)
@@ -88,41 +89,25 @@ def code_digest() -> str:
 
 
 def load(out_dir: Path, code: str) -> dict | None:
+    """The state, or None: missing, damaged (its checksum, the first line, differs), of
+    another version or of other rendering code."""
     try:
-        state = json.loads((out_dir / STATE_NAME).read_bytes())
+        raw = (out_dir / STATE_NAME).read_bytes()
+        check, body = raw.split(b"\n", 1)
+        if check.decode("ascii") != hashlib.blake2b(body, digest_size=16).hexdigest():
+            return None
+        state = json.loads(body)
     except (OSError, ValueError):
         return None
-    return state if _valid(state, code) else None
-
-
-def _valid(s, code: str) -> bool:
-    if not (isinstance(s, dict) and s.get("version") == VERSION and s.get("code") == code):
-        return False
-    files, pages = s.get("files"), s.get("pages")
-    if not isinstance(files, dict) or not isinstance(pages, dict) or not _sig(s.get("index")):
-        return False
-    for e in files.values():
-        if not (isinstance(e, dict) and e.get("dataset") in DATASETS and _sig(e.get("sig"))
-                and isinstance(e.get("content"), str)):
-            return False
-        docs, dig, rows, extra = e.get("docs"), e.get("digests"), e.get("rows"), e.get("extra")
-        if not (isinstance(docs, list) and isinstance(dig, list) and isinstance(rows, list)
-                and isinstance(extra, list) and len(docs) == len(dig) == len(rows) == len(extra)):
-            return False
-        if not all(isinstance(d, str) for d in docs + dig) or not all(isinstance(n, int) for n in rows):
-            return False
-    return all(isinstance(v, list) and len(v) == 4 and isinstance(v[0], str) and _sig(v[1:])
-               for v in pages.values())
-
-
-def _sig(v) -> bool:
-    return isinstance(v, list) and len(v) == 3 and all(isinstance(x, int) for x in v)
+    ok = isinstance(state, dict) and state.get("version") == VERSION and state.get("code") == code
+    return state if ok else None
 
 
 def save(out_dir: Path, state: dict) -> None:
+    body = json.dumps(state, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    body = body.encode("utf-8", "surrogatepass")   # (a lone surrogate: unreadable next time, a full run)
     tmp = out_dir / (STATE_NAME + ".tmp")
-    text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    tmp.write_bytes(text.encode("utf-8", "surrogatepass"))   # (a lone surrogate: unreadable, a full run)
+    tmp.write_bytes(hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b"\n" + body)
     os.replace(tmp, out_dir / STATE_NAME)
 
 

@@ -125,10 +125,15 @@ def test_a_row_changed_in_place_renders_that_page_only(parquet_dir, tmp_path):
     i = ids.index(D000)
     assert "2385.39" in msgs[i]
 
-    def edit(t):
-        m = msgs.copy()
-        m[i] = m[i].replace("2385.39", "2385.40")
-        return t.set_column(t.schema.get_field_index("message"), t.schema.field("message"), pa.array(m))
+    sev = pq.ParquetFile(checks).read().column("severity").to_pylist()
+    other = "info" if sev[i] != "info" else "warning"
+
+    def edit(t):      # the message, and the severity the index counts
+        m, v = msgs.copy(), sev.copy()
+        m[i], v[i] = m[i].replace("2385.39", "2385.40"), other
+        t = t.set_column(t.schema.get_field_index("message"), t.schema.field("message"), pa.array(m))
+        return t.set_column(t.schema.get_field_index("severity"), t.schema.field("severity"), pa.array(v))
+    index = (out / "index.html").read_text("utf-8")
     _rewrite(checks, edit)
     r = update_reports(pq_dir, out)
     # opened: the checks file (its bytes changed), then to render the page the files
@@ -138,6 +143,7 @@ def test_a_row_changed_in_place_renders_that_page_only(parquet_dir, tmp_path):
     assert checks in holding
     assert (r.rendered, r.files_read) == ([D000], len(holding))
     assert "2385.40" in (out / f"{D000}.html").read_text("utf-8")
+    assert (out / "index.html").read_text("utf-8") != index
     assert pages(out) == fresh(pq_dir, tmp_path)
 
 
@@ -197,11 +203,21 @@ def test_refused_an_unusable_state_or_an_edited_page_is_not_trusted(parquet_dir,
     (out / f"{D004}.html").write_text("<p>edited</p>", "utf-8")
     (out / f"{D000}.html").unlink()
     (out / "0123456789abcdef.html").write_text("<p>stale</p>", "utf-8")
+    # an index edited by hand: none of its rows is taken again
+    index = (out / "index.html").read_text("utf-8")
+    assert index.count(f'<tr><td><a href="{D004}.html">') == 1
+    (out / "index.html").write_text(index.replace("004_4aa0f758ca959e42.txt", "edited.txt"), "utf-8")
     r = update_reports(parquet_dir, out)
     assert sorted(r.rendered) == sorted([D000, D004]) and r.removed == ["0123456789abcdef"]
     assert pages(out) == want
-    # a corrupt state, or one of another version: everything read and rendered again
-    for bad in (b"{not json", json.dumps(dict(json.loads(state.read_bytes()), version=0)).encode()):
+    # a damaged state (not JSON; a byte changed under its checksum), or one of another
+    # version: everything read and rendered again
+    check, body = state.read_bytes().split(b"\n", 1)
+    old_version = json.dumps(dict(json.loads(body), version=0)).encode()
+    damaged = body.replace(f'"{D004}"'.encode(), f'"{D000}"'.encode(), 1)
+    assert damaged != body
+    for bad in (b"{not json", check + b"\n" + damaged,
+                hashlib.blake2b(old_version, digest_size=16).hexdigest().encode() + b"\n" + old_version):
         state.write_bytes(bad)
         r = update_reports(parquet_dir, out)
         assert sorted(r.rendered) == sorted([D000, D004])
