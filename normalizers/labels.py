@@ -14,6 +14,7 @@ from importlib import resources
 
 import yaml
 
+from .frozen import frozen_vocabulary
 from .text import fold_ws, to_halfwidth
 
 __all__ = [
@@ -355,8 +356,7 @@ def best_label(text: str | None, vocabulary: dict[str, list[str]], *,
     core = _split(text or "")[0]
     if not core:
         return None, 0.0
-    frozen = tuple((key, tuple(labels)) for key, labels in vocabulary.items())
-    best, best_s = _best(core, frozen)
+    best, best_s = _best(core, frozen_vocabulary(vocabulary))
     return (best, best_s) if best_s >= threshold else (None, best_s)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from normalizers.labels import frozen_vocabulary as _frozen
 from normalizers.labels import label_core, similarity, split_qualifiers
 
 from ..model import Block
@@ -147,34 +148,6 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
         column.role, column.score, column.label = role, score, lab
         taken_roles.add(role)
     return Header(start=start, end=end, width=width, columns=columns)
-
-
-class _RoleLabels(tuple):
-    """A vocabulary as ``((role, (label, …)), …)``, hashed once: it is half of the key of
-    every cached similarity look-up (hashing the labels again on each was a tenth of the
-    header model's time)."""
-
-    def __new__(cls, items):
-        self = super().__new__(cls, items)
-        self._hash = tuple.__hash__(self)
-        return self
-
-    def __hash__(self):
-        return self._hash
-
-
-_FROZEN: dict[int, tuple[dict, _RoleLabels]] = {}
-
-
-def _frozen(vocabulary: dict[str, list[str]]) -> _RoleLabels:
-    """The vocabulary (role → labels) as a ``_RoleLabels``, made once per vocabulary object."""
-    hit = _FROZEN.get(id(vocabulary))
-    if hit is None or hit[0] is not vocabulary:
-        if len(_FROZEN) > 64:  # vocabularies built per call: do not keep them all
-            _FROZEN.clear()
-        hit = _FROZEN[id(vocabulary)] = (
-            vocabulary, _RoleLabels((role, tuple(labels)) for role, labels in vocabulary.items()))
-    return hit[1]
 
 
 @lru_cache(maxsize=1 << 15)
