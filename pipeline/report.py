@@ -16,9 +16,10 @@ folder keeps ``.state.json`` with, per Parquet file, its signature (size, mtime_
 a digest of its bytes and a digest of each document's rows in it.  A file whose
 signature is unchanged is not opened; one whose bytes changed is read (the columns a page
 shows) and digested per document in Arrow; a page is rendered again only when the digest
-of its rows in every file and of the rendering code changed (it carries that digest in
+of its rows (wherever they are) and of the rendering code changed (it carries that digest in
 ``<meta name="report-digest">``), or when the page itself was edited or removed; pages of
-documents no longer present are removed; the index is made from the state.  With no
+documents no longer present are removed; the index is made from the state (rows of
+unchanged documents taken from the index the last run wrote).  With no
 usable state (missing, corrupt, another version or other code) everything is read and
 rendered.  The result is byte-identical to a report rendered from scratch.
 """
