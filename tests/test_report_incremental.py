@@ -294,3 +294,24 @@ def test_a_small_table_cache_reads_again_and_renders_the_same(parquet_dir, tmp_p
     r = update_reports(parquet_dir, tmp_path / "small")
     assert r.files_read > len(list(parquet_dir.rglob("*.parquet")))
     assert pages(tmp_path / "small") == want
+
+
+def test_digest_of_a_document_whose_rows_are_not_together(parquet_dir):
+    """Seed 000's and 004's blocks interleaved in one file: each document's digest (and row
+    count) is that of its rows together in file order."""
+    [f] = list((parquet_dir / "blocks").rglob("*.parquet"))
+    t = rd.read_file(f, "blocks")
+    ids = t.column("doc_id").to_pylist()
+    a = [i for i, d in enumerate(ids) if d == D000]
+    b = [i for i, d in enumerate(ids) if d == D004]
+    assert a and b
+    mixed = [i for pair in zip(a, b) for i in pair] + a[len(b):] + b[len(a):]
+    want = rd.digest_file(t, "blocks")
+    got = rd.digest_file(t.take(pa.array(mixed)), "blocks")
+    assert dict(zip(got["docs"], zip(got["digests"], got["rows"]))) == \
+        dict(zip(want["docs"], zip(want["digests"], want["rows"])))
+    # refused: two of seed 000's blocks swapped is another digest
+    swapped = a[:]
+    swapped[0], swapped[1] = swapped[1], swapped[0]
+    other = rd.digest_file(t.take(pa.array(swapped + b)), "blocks")
+    assert dict(zip(other["docs"], other["digests"]))[D000] != dict(zip(want["docs"], want["digests"]))[D000]
