@@ -172,11 +172,22 @@ def _render(parquet_dir: Path, out_dir: Path, chunk: list[tuple[str, str]], file
         if not mine:
             continue
         t = tables.get(rel)
-        if t is None:
+        found = None
+        if t is None and e.get("starts") is not None:   # only the row groups holding them
+            where = {d: (s, n) for d, s, n in zip(e["docs"], e["starts"], e["rows"]) if d in mine}
+            part, whole = rd.read_rows(parquet_dir / rel, e["dataset"], list(where.values()))
+            opened += 1
+            found = rd.rows_of(part, mine)
+            if whole:
+                t = part
+            elif any(len(found.get(d, ())) != n for d, (_, n) in where.items()):
+                found = None    # not where the state says: read it all
+        if t is None and found is None:
             t = rd.read_file(parquet_dir / rel, e["dataset"])
             opened += 1
-        tables.keep(rel, t)
-        for d, rs in rd.rows_of(t, mine).items():
+        if t is not None:
+            tables.keep(rel, t)
+        for d, rs in (found if found is not None else rd.rows_of(t, mine)).items():
             rows[e["dataset"]][d].extend(rs)
     for d, digest in chunk:
         doc = sorted(rows["documents"][d], key=lambda r: (r.get("source_path") or "", r["doc_id"]))[-1]

@@ -25,27 +25,45 @@ UNSHOWN = {
 INDEX_FIELDS = ("source_path", "format", "layout", "status", "error")
 
 
+def _columns(pf: pq.ParquetFile, dataset: str) -> list[str]:
+    skip = set(UNSHOWN.get(dataset, ()))
+    return [n for n in pf.schema_arrow.names if n not in skip]
+
+
 def read_file(path: Path, dataset: str) -> pa.Table:
     pf = pq.ParquetFile(path)  # (pq.read_table would import pyarrow.dataset: slow)
-    skip = set(UNSHOWN.get(dataset, ()))
-    return pf.read(columns=[n for n in pf.schema_arrow.names if n not in skip])
+    return pf.read(columns=_columns(pf, dataset))
 
 
-def _runs(table: pa.Table) -> tuple[pa.Table, list[str | None], list[int], list[int]]:
+def read_rows(path: Path, dataset: str, spans: list[tuple[int, int]]) -> tuple[pa.Table, bool]:
+    """The row groups of the file that hold the rows [start, start + n) of ``spans`` (the
+    rows of the documents to render, from the state), the columns of ``read_file``; and
+    whether that is every row group."""
+    pf = pq.ParquetFile(path)
+    groups, first = [], 0
+    for g in range(pf.metadata.num_row_groups):
+        n = pf.metadata.row_group(g).num_rows
+        if any(s < first + n and s + c > first for s, c in spans):
+            groups.append(g)
+        first += n
+    return pf.read_row_groups(groups, columns=_columns(pf, dataset)), len(groups) == pf.metadata.num_row_groups
+
+
+def _runs(table: pa.Table) -> tuple[pa.Table, list[str | None], list[int], list[int], bool]:
     """The table with each document's rows together (file order kept where they already
-    are), and per document: doc_id, first row, row count."""
+    are), per document: doc_id, first row, row count; and whether rows had to be moved."""
     enc = pc.dictionary_encode(table.column("doc_id")).combine_chunks()
     idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
     starts = np.concatenate(([0], np.flatnonzero(idx[1:] != idx[:-1]) + 1))
-    if len(set(idx[starts].tolist())) != len(starts):  # a document's rows are not contiguous
-        # (np.unique would import numpy.ma: 45 ms)
+    moved = len(set(idx[starts].tolist())) != len(starts)   # a document's rows not together
+    if moved:   # (np.unique would import numpy.ma: 45 ms)
         order = np.argsort(idx, kind="stable")
         table, idx = table.take(pa.array(order)), idx[order]
         starts = np.concatenate(([0], np.flatnonzero(idx[1:] != idx[:-1]) + 1))
     ends = np.append(starts[1:], len(idx))
     names = enc.dictionary.to_pylist()
     ids = [names[i] if i >= 0 else None for i in idx[starts].tolist()]
-    return table, ids, starts.tolist(), (ends - starts).tolist()
+    return table, ids, starts.tolist(), (ends - starts).tolist(), moved
 
 
 class _Level:
@@ -94,10 +112,12 @@ def digest_file(table: pa.Table, dataset: str) -> dict:
     (``_Level``'s bytes and the schema: equal digests, equal values), the row
     count, and for ``documents`` the index fields of its rows, for ``checks`` the findings
     per severity."""
-    entry: dict = {"docs": [], "digests": [], "rows": [], "extra": []}
+    entry: dict = {"docs": [], "digests": [], "rows": [], "extra": [], "starts": []}
     if table.num_rows == 0:
         return entry
-    table, ids, starts, counts = _runs(table.combine_chunks())
+    table, ids, starts, counts, moved = _runs(table.combine_chunks())
+    if moved:   # where each document's rows start in the file (rendering reads only their
+        entry["starts"] = None   # row groups); none when they are not together in it
     [batch] = table.combine_chunks().to_batches()
     level = _Level(batch.columns)
     schema = hashlib.blake2b(table.schema.serialize().to_pybytes(), digest_size=16).digest()
@@ -111,6 +131,8 @@ def digest_file(table: pa.Table, dataset: str) -> dict:
         entry["docs"].append(d)
         entry["digests"].append(h.hexdigest())
         entry["rows"].append(n)
+        if entry["starts"] is not None:
+            entry["starts"].append(s)
         if dataset == "documents":
             entry["extra"].append([[extra_vals[c][i] for c in INDEX_FIELDS] for i in range(s, s + n)])
         elif dataset == "checks":

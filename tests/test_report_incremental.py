@@ -315,3 +315,48 @@ def test_digest_of_a_document_whose_rows_are_not_together(parquet_dir):
     swapped[0], swapped[1] = swapped[1], swapped[0]
     other = rd.digest_file(t.take(pa.array(swapped + b)), "blocks")
     assert dict(zip(other["docs"], other["digests"]))[D000] != dict(zip(want["docs"], want["digests"]))[D000]
+
+
+def _edit_d000_finding(pq_dir: Path, old: str, text: str) -> None:
+    [checks] = list((pq_dir / "checks").rglob("*.parquet"))
+    t = pq.ParquetFile(checks).read()
+    m = t.column("message").to_pylist()
+    i = t.column("doc_id").to_pylist().index(D000)
+    assert old in m[i]
+    m[i] = m[i].replace(old, text)
+    pq.write_table(t.set_column(t.schema.get_field_index("message"), t.schema.field("message"), pa.array(m)), checks)
+
+
+def test_an_unchanged_file_is_read_only_in_the_row_groups_of_the_pages(parquet_dir, tmp_path, monkeypatch):
+    """Seed 000's finding edited: its page needs its blocks from the unchanged blocks file
+    (row groups of 100 rows here), and only the row groups holding them are read; where
+    the state's row positions do not hold, the whole file is read (refused)."""
+    pq_dir, out = tmp_path / "pq", tmp_path / "reports"
+    shutil.copytree(parquet_dir, pq_dir)
+    [blocks] = list((pq_dir / "blocks").rglob("*.parquet"))
+    t = pq.ParquetFile(blocks).read()
+    pq.write_table(t, blocks, row_group_size=100)
+    assert pq.ParquetFile(blocks).metadata.num_row_groups > 2
+    update_reports(pq_dir, out)
+    got = []
+    real = rd.read_rows
+    monkeypatch.setattr(rd, "read_rows", lambda p, ds, spans: got.append((ds, *real(p, ds, spans))) or got[-1][1:])
+    _edit_d000_finding(pq_dir, "2385.39", "2385.40")
+    r = update_reports(pq_dir, out)
+    assert r.rendered == [D000]
+    [(part, whole)] = [g[1:] for g in got if g[0] == "blocks"]
+    n000 = t.column("doc_id").to_pylist().count(D000)
+    assert not whole and n000 <= part.num_rows < t.num_rows
+    assert pages(out) == fresh(pq_dir, tmp_path)
+    # refused: the state's start of seed 000's blocks moved past them
+    state = out / ".state.json"
+    body = json.loads(state.read_bytes().split(b"\n", 1)[1])
+    e = body["files"][blocks.relative_to(pq_dir).as_posix()]
+    k = e["docs"].index(D000)
+    e["starts"][k] = t.num_rows - 1
+    raw = json.dumps(body).encode()
+    state.write_bytes(hashlib.blake2b(raw, digest_size=16).hexdigest().encode() + b"\n" + raw)
+    _edit_d000_finding(pq_dir, "2385.40", "2385.41")
+    r = update_reports(pq_dir, out)
+    assert r.rendered == [D000] and "2385.41" in (out / f"{D000}.html").read_text("utf-8")
+    assert pages(out) == fresh(pq_dir, tmp_path)
