@@ -99,7 +99,7 @@ class _File:
         self.h = hashlib.blake2b(head, digest_size=16)
         self.weight = self.rows = 0
         self.pending: list = []          # (key hash, token, rows, weight) of documents not loaded
-        self.items: list = []            # (key hash, rows) of every document, in order
+        self.items: list = []            # "key hash:rows" of every document, in order
         self.dirty = False
         self.pw: pq.ParquetWriter | None = None
         self.buf: list[pa.Table] = []
@@ -143,7 +143,7 @@ class StreamWriter:
             f = self._new_file(name, sub)
         kh = hashlib.blake2b(key, digest_size=16).hexdigest()
         f.h.update(kh.encode())
-        f.items.append((kh, rows))
+        f.items.append(f"{kh}:{rows}")
         if table is not None and not f.dirty:
             self._make_dirty(name, sub, f)
         if table is not None:
@@ -260,7 +260,7 @@ class StreamWriter:
             else:
                 f.pw.close()
             self.written += 1
-        self.files.setdefault(name, []).append((f.rel, digest, f.rows, f.items))
+        self.files.setdefault(name, []).append((f.rel, digest, f.rows, " ".join(f.items)))
 
     def empty(self, name: str) -> None:
         """An empty file for a dataset without rows (readable, with its schema)."""

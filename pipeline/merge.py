@@ -78,20 +78,19 @@ class Merger:
         self.counts = {"by_status": {}, "by_form": {}, "findings": {},
                        **{n: 0 for n in DATASET_NAMES}}
         self.failed: list[str] = []
-        self.entries: list[tuple[str, dict]] = []   # the manifest's docs, in input order
+        self.entries = None                         # manifest.Spool: the manifest's documents
         self._loaded: dict = {}                     # a few documents' tables read back
 
     def add(self, it, result) -> None:
         """``it``: the run's planned ``Item``; ``result``: its tables, a Packet, a Failure or None."""
         from .chunks import weight
-        from .manifest import digest_of, entry
         from .packets import COPIED, Packet, digest
         from .pool import Failure
         e = it.entry
         ck = cache_key(it.sha, e.rel) if it.sha else None
         token = None
         if it.kind == "known":
-            dg, parts = digest_of(self.previous.docs[ck])
+            dg, parts = self.previous.entry(ck)
             tables, token = None, (ck, e.path, e.rel, e.rel_bytes)
         elif it.kind == "failed":
             tables = failed_tables(e.rel, None, it.message, sha=it.sha, n_bytes=it.n_bytes,
@@ -151,8 +150,8 @@ class Merger:
             k = f"{rule}:{sev}"
             c["findings"][k] = c["findings"].get(k, 0) + 1
         self.keys.update(dg.keys)
-        if from_content:
-            self.entries.append((ck, entry(dg, parts)))
+        if from_content and self.entries is not None:
+            self.entries.add(ck, dg, parts)
 
     def _copy_row(self, it) -> dict[str, pa.Table]:
         from .packets import COPIED

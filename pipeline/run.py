@@ -259,6 +259,7 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
         writer = DatasetWriter(tmp, salt=salt, n_docs=len(entries),
                                previous=previous, **(writer_options or {}))
         merger = Merger(writer, tmp / ".documents.spool", previous=previous, cache=cache)
+        merger.entries = manifest.Spool(tmp / ".manifest.spool")
         writer._load = merger.load
         if scheduler:
             from .distributed import dask_results
@@ -270,7 +271,7 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
             bar.update(1)
         same_content = merger.finish()
         files = merger.writer.close()
-        manifest.save(tmp / MANIFEST, salt, merger.entries, files)
+        merger.entries.save(tmp / MANIFEST, salt, files)
     bar.close()
     summary = merger.summary()
     summary["failed_files"] = merger.failed

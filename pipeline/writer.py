@@ -48,7 +48,7 @@ from .chunks import StreamWriter, part_name, weight
 from .schema import DATASETS, PARTITION_BY, PRIMARY_KEYS, arrow_schema, description
 
 CONTRACT_VERSION = "1"
-MANIFEST = "_manifest.json"   # the run manifest (manifest.py), swapped in with the datasets
+MANIFEST = "_manifest.tsv"   # the run manifest (manifest.py), swapped in with the datasets
 
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"   # DuckDB's and Hive's name for a null key

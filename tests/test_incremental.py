@@ -1,4 +1,4 @@
-"""An incremental run (``--cache``, the previous output and its ``_manifest.json``) reads
+"""An incremental run (``--cache``, the previous output and its ``_manifest.tsv``) reads
 only new or changed documents, rewrites only the files they fall into, and gives the
 same bytes as a full run on the same inputs — after adding, changing or deleting a
 document, after a byte-identical copy or a copy of the same forms appears (which changes
