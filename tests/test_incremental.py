@@ -140,3 +140,32 @@ def test_a_new_fingerprint_or_a_missing_file_means_writing_not_linking(tmp_path,
     monkeypatch.setattr(pc, "fingerprint", lambda: "0123456789abcdef")
     processed, read, kept, n = _step(raw, out, cache, tmp_path, "fingerprint", counting)
     assert len(processed) == 14 and kept == []
+
+
+def test_a_rerun_with_one_new_document_starts_one_worker_and_loads_nothing_before(tmp_path, monkeypatch):
+    """Planned ahead: five new documents (more than PRELOAD_PER_WORKER per worker) get
+    two workers and the narrative model loaded before forking; a rerun that finds one new
+    document among them gets one worker and no preload (refused: it would cost 1.5 s of
+    CPU for one document)."""
+    import pipeline.pool as pp
+    calls, workers = [], []
+    real = pp.Pool
+
+    class Recording(real):
+        def __init__(self, *a, **kw):
+            workers.append(kw.get("workers"))
+            super().__init__(*a, **kw)
+
+    monkeypatch.setattr(pp, "Pool", Recording)
+    monkeypatch.setattr(prun, "preload_shared", lambda: calls.append(1))
+    raw, out, cache = tmp_path / "raw", tmp_path / "out", tmp_path / "interim"
+    raw.mkdir()
+    seed = SEED004.read_bytes()
+    for i in range(2 * prun.PRELOAD_PER_WORKER + 1):
+        (raw / f"d{i}.txt").write_bytes(seed + f"\ncopy {i}\n".encode())
+    run(raw, out, workers=2, timeout=60, progress=False, cache_dir=cache)
+    assert calls == [1] and workers == [2]
+    (raw / "d9.txt").write_bytes(seed + b"\none more\n")
+    s = run(raw, out, workers=2, timeout=60, progress=False, cache_dir=cache)
+    assert calls == [1] and workers == [2, 1]
+    assert s["documents_by_status"] == {"ok": 6}
