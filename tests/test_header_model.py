@@ -15,6 +15,7 @@ from extractors.tables import build_header
 from extractors.tables.align import align
 from normalizers.labels import best_label, split_qualifiers
 
+from .conftest import corpus_text
 from .formbuild import docx_form, extract_bytes, html_form, xlsx_form
 
 
@@ -172,3 +173,30 @@ def test_packed_row_fills_the_actual_column_before_the_sparse_note():
     placed, _ = align(cells + ["资金拨付滞后"], ["name", "target", "actual", "note"], v["indicator_shapes"],
                       frozenset(v["indicator_sparse"]))
     assert placed == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("rid", ["r020", "r031", "r053", "r060"])
+def test_roles_below_the_threshold_everywhere_are_not_needed(monkeypatch, rid):
+    # the header model looks only at the roles some header text of a column scores at
+    # least the threshold for (``_hot_roles``); with every role looked at, the documents'
+    # indicators, funds and sections are the same
+    from extractors.tables import header as hm
+    from pipeline.process import process_file
+    data = corpus_text(rid).encode("utf-8")
+    got = process_file(data, f"{rid}.txt")
+    assert got["indicators"] or got["funds"]
+    monkeypatch.setattr(hm, "_hot_roles", lambda core, role_labels, threshold: tuple(range(len(role_labels))))
+    again = process_file(data, f"{rid}.txt")
+    for name in ("sections", "indicators", "funds", "goals", "facts"):
+        assert again[name] == got[name], name
+
+
+def test_a_text_no_role_reaches_names_no_column():
+    # r020's '项目基本情况' heads no column of an indicator table: no role is looked at
+    from extractors.forms.common import vocab
+    from extractors.tables import header as hm
+    from normalizers.labels import frozen_vocabulary
+    assert "项目基本情况" in corpus_text("r020")
+    rl = frozen_vocabulary(vocab()["indicator_columns"])
+    assert hm._hot_roles("项目基本情况", rl, 0.8) == ()
+    assert [rl[r][0] for r in hm._hot_roles("三级指标", rl, 0.8)] == ["name"]

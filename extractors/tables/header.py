@@ -122,10 +122,14 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
         columns.append(column)
         if not chain:
             continue
-        data = _data_count(rows, body, col, span)
+        data = None
         path = [(core, 1.0 if depth == 0 else ANCESTOR_DISCOUNT, _role_similarities(core, role_labels))
                 for depth, core in enumerate(reversed(texts))]
-        for r, (role, labels) in enumerate(role_labels):
+        # only a role that some header text of the path scores at least the threshold for
+        # can reach it (the discounts are at most 1): the others are not looked at
+        hot = sorted({r for core, _, _ in path for r in _hot_roles(core, role_labels, threshold)})
+        for r in hot:
+            role = role_labels[r][0]
             best, best_lab = 0.0, None
             for core, disc, sims in path:
                 s = sims[r] * disc
@@ -135,6 +139,8 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
                 continue
             if quals.get("horizon") in LONG_TERM:
                 best *= LONG_TERM_DISCOUNT
+            if data is None:
+                data = _data_count(rows, body, col, span)
             cands.append((best, data, -col, role, best_lab))
     cands.sort(reverse=True)
     taken_roles: set[str] = set()
@@ -162,6 +168,13 @@ def _role_similarities(core: str, role_labels: tuple[tuple[str, tuple[str, ...]]
     """``_top_similarity`` of a header text to each role of a vocabulary, in its order:
     one look-up per header text instead of one per text and role."""
     return tuple(_top_similarity(core, labels) for _, labels in role_labels)
+
+
+@lru_cache(maxsize=1 << 14)
+def _hot_roles(core: str, role_labels, threshold: float) -> tuple[int, ...]:
+    """The roles (indices into ``role_labels``) whose labels ``core`` matches at least
+    ``threshold``."""
+    return tuple(r for r, x in enumerate(_role_similarities(core, role_labels)) if x >= threshold)
 
 
 def _body_blocks(rows, body, column: Column) -> list[Block]:
