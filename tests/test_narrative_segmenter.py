@@ -62,3 +62,23 @@ def test_every_dev_line_is_cut_as_jieba_cuts_it(fast):
 
 def test_the_narrative_pipeline_uses_it():
     assert isinstance(get_nlp().tokenizer.tokenizer.jieba_seg, FastJieba)
+
+
+def test_random_mixes_of_dictionary_words_and_corpus_characters_are_cut_as_jieba_cuts_them(fast):
+    """Beyond the corpus lines: strings made of dictionary words, prefixes of them, the
+    corpus's own characters, digits, Latin letters, punctuation and spaces, glued in random
+    order (a fixed seed): ties, prefix-only entries and unknown-word runs for the HMM, in
+    combinations no real line happens to hold."""
+    import random
+
+    files = corpus_files()
+    if not files:
+        pytest.skip("../shared/corpus/dev not present")
+    rng = random.Random(20261202)
+    chars = sorted({c for f in files for c in f.read_text(encoding="utf-8") if not c.isspace()})
+    words = sorted(w for w, n in jieba.dt.FREQ.items() if n and 2 <= len(w) <= 6)
+    pieces = [lambda: rng.choice(words), lambda: rng.choice(words)[:-1], lambda: rng.choice(chars),
+              lambda: str(rng.randint(0, 99999)), lambda: rng.choice(["%", "万元", "。", "，", " ", "ab", "-", "（"])]
+    for _ in range(3000):
+        s = "".join(rng.choice(pieces)() for _ in range(rng.randint(1, 12)))
+        assert fast.cut(s, cut_all=False) == list(jieba.cut(s, cut_all=False)), s
