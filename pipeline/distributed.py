@@ -11,7 +11,9 @@ Each task (``document_task``) reads its file through fsspec (a local path, or an
 fsspec knows: ``s3://``, ``gs://``, ``file://`` on shared storage), hashes it, looks it up
 in the per-document cache (``cache.py``, also an fsspec URL), and otherwise processes it
 in a sandbox child process of the Dask worker (``pool.Pool`` with one worker: the same
-time and memory limits as the local run), then stores it in the cache.  The client
+time and memory limits as the local run), then stores it in the cache.  An incremental run (a previous output
+with its manifest, and a cache) hashes the files on the client instead and sends only the
+new documents.  The client
 merges the tables in input order with the same ``Merger`` and streamed writer as the
 local run, so the datasets are byte-identical to a local run of the same inputs.
 """
@@ -104,24 +106,33 @@ def _client(scheduler: str, workers: int):
 
 
 def dask_results(entries, opts, scheduler: str):
-    """``(item, tables | Failure | None)`` per entry, in order, computed on Dask."""
-    from .run import plan
-    client, cluster = _client(scheduler, opts.workers)
+    """``(item, tables | Failure | None)`` per entry, in order, computed on Dask.
+
+    With a previous run's manifest (``opts.known``: an incremental run) the files are
+    hashed here, as in a local run, so documents the manifest lists are neither sent nor
+    read and cached ones are read from the cache; only new documents go to the cluster,
+    which is started only if one does."""
+    from .run import _ready, plan
+    local = set() if opts.known is not None else None
+    client = cluster = None
     try:
-        n_threads = max(1, sum(client.nthreads().values()))
-        window = 4 * n_threads
+        window = 4 * max(1, opts.workers)
         seen: set[str] = set()
         pending: deque = deque()
         it = iter(entries)
 
         def submit_more():
+            nonlocal client, cluster, window
             while len(pending) < window:
                 e = next(it, None)
                 if e is None:
                     return
-                item = plan(e, opts, seen=None)
+                item = plan(e, opts, seen=local)
                 fut = None
                 if item.kind == "pool":
+                    if client is None:
+                        client, cluster = _client(scheduler, opts.workers)
+                        window = 4 * max(1, sum(client.nthreads().values()))
                     fut = client.submit(document_task, e.path, e.rel, opts.cache, opts.timeout,
                                         opts.memory_limit, key=f"doc-{len(seen)}-{e.rel}", pure=False)
                 seen.add(e.rel)
@@ -132,7 +143,7 @@ def dask_results(entries, opts, scheduler: str):
         while pending:
             item, fut = pending.popleft()
             if fut is None:
-                yield item, None
+                yield _ready(item, opts)
             else:
                 sha, result = fut.result()
                 fut.release()
@@ -145,6 +156,7 @@ def dask_results(entries, opts, scheduler: str):
                 yield item, result
             submit_more()
     finally:
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()

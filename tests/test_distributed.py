@@ -39,6 +39,21 @@ def test_local_cluster_run_is_byte_identical_to_the_local_pool(tmp_path):
     # the workers filled their own cache, keyed like the local one
     names = lambda c: sorted(p.name for p in c.rglob("*.arrows"))
     assert names(tmp_path / "c1") == names(tmp_path / "c2") and len(names(tmp_path / "c1")) == a["documents"] - 1
+    # incremental on Dask: seed 000 again with a note appended (the same forms: seed 000's
+    # own row gets same_content_as); hashed here, only the new file goes to the cluster,
+    # and the bytes are those of a full local run
+    (raw / "000-again.txt").write_bytes(SEED000.read_bytes() + "\n（重新上传）\n".encode())
+    inodes = lambda d: {p.stat().st_ino for p in d.rglob("*.parquet")}
+    before = inodes(dask_out)
+    c = run(raw, dask_out, workers=2, timeout=120, progress=False, cache_dir=tmp_path / "c2",
+            scheduler="local")
+    full = tmp_path / "full"
+    assert run(raw, full, workers=1, timeout=0, progress=False) == c
+    fc, ff = _files(dask_out), _files(full)
+    assert list(fc) == list(ff) and [k for k in fc if fc[k] != ff[k]] == []
+    assert len(names(tmp_path / "c2")) == len(names(tmp_path / "c1")) + 1   # one document processed
+    assert inodes(dask_out) & before                                        # files kept
+    assert c["same_content"] == [f"000-again.txt = {SEED000.name}"]    # the first in path order counts
 
 
 def test_more_workers_than_cores_means_a_local_cluster_unless_the_pool_is_asked_for():
