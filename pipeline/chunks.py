@@ -132,6 +132,7 @@ class StreamWriter:
         self.files: dict[str, list[tuple]] = {}   # dataset -> (rel, digest, rows, items)
         self.mem = 0                     # weight buffered in all open files
         self.n_tables = 0                # per-document tables buffered in all open files
+        self.tables_limit = BUFFER_TABLES
         self.n_spill = 0
         self.linked = self.written = 0
 
@@ -221,11 +222,15 @@ class StreamWriter:
         buffer is spilled to disk) and ``BUFFER_TABLES`` per-document tables (the file
         holding the most is compacted: a file that gets a document every few hundred
         would otherwise keep up to ``COMPACT_TABLES`` of them, each open file)."""
-        while self.n_tables > BUFFER_TABLES:
-            f = max(self.open.values(), key=lambda f: len(f.buf))
-            if len(f.buf) <= 1:
-                break
-            self._compact(f)
+        if self.n_tables > self.tables_limit:
+            while self.n_tables > BUFFER_TABLES:
+                f = max(self.open.values(), key=lambda f: len(f.buf))
+                if len(f.buf) <= 1:
+                    break
+                self._compact(f)
+            # more open files than BUFFER_TABLES hold one table each: look again only after
+            # another half budget of tables (not a scan of every open file per document)
+            self.tables_limit = max(BUFFER_TABLES, self.n_tables + BUFFER_TABLES // 2)
         while self.mem > self.budget:
             f = max(self.open.values(), key=lambda f: f.mem)
             if not f.buf:
