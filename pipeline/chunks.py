@@ -14,9 +14,10 @@ weight of a file.  Inserting, changing or deleting one document therefore change
 the file it falls into (and, rarely, the next one, until the cuts resynchronise); every
 other file holds exactly the documents it held before.  ``T`` grows with the batch,
 ``clamp(2^⌈log2(N · DOC_WEIGHT / FILES_PER_DATASET)⌉, MIN_TARGET, MAX_TARGET)`` for N
-input entries: about 32 files per dataset, 1 MiB to 64 MiB of Arrow data each (about
-0.2-15 MB of Parquet: 100k documents give ~20 files of blocks, not thousands), and a
-stream is cut anew only when N crosses a power of two.  Row groups are cut by the same
+input entries: up to about 32 files per dataset (fewer for a light dataset or a small
+batch: no file is aimed under 1 MiB), 1 MiB to 64 MiB of Arrow data each (about 0.2-15 MB
+of Parquet: 100k documents give ~15-20 files of blocks, not thousands); every stream is
+cut anew (rewritten once) only when ``T`` changes, i.e. when N crosses a power of two.  Row groups are cut by the same
 kind of rule inside a file: after the document that brings a group to ``ROW_GROUP_ROWS``
 rows or ``ROW_GROUP_WEIGHT``.  A file's bytes are thus a function of the documents it
 holds and nothing else (not the worker count, the batch's other partitions, or the

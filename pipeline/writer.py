@@ -12,7 +12,7 @@ queries make), and a document's sections may name different years or provinces, 
 one value for the whole document would be a guess.  What makes a rerun cheap is not the
 folders but the files: every (dataset, partition) is cut into content-defined files that
 end at document boundaries (``chunks.py``), ``part-00000.parquet``, ``part-00001…`` in input
-order, about 32 files per dataset for the batch, 1–64 MiB of Arrow data each (DuckDB reads
+order, up to about 32 files per dataset for the batch, 1–64 MiB of Arrow data each (DuckDB reads
 a few dozen files of up to tens of MB per dataset well; 100k documents do not give
 thousands of small files), row groups of up to 131,072 rows or 2 MiB.  Every dataset is
 readable as ``read_parquet('<out>/<dataset>/**/*.parquet')``.
