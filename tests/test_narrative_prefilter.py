@@ -58,3 +58,27 @@ def test_every_dev_report_gives_the_same_mentions_as_without_the_filter(monkeypa
     slow = [[dataclasses.asdict(m) for m in analyze_report(b).mentions] for b in batches]
     assert fast == slow
     assert sum(map(len, fast)) > 150  # 201 mentions in the dev reports
+
+
+def test_matcher_windows_find_what_the_matcher_finds_on_the_whole_doc():
+    # the Matcher runs on windows from two tokens before each number to the first token
+    # after it that no pattern can hold; on every dev line with a digit the figures are
+    # those of the Matcher over the whole doc
+    from extractors.narrative import get_nlp
+    nlp = get_nlp()
+    matcher, splitter = nlp.get_pipe("narrative_quantity_matcher"), nlp.get_pipe("narrative_unit_splitter")
+    files = corpus_files()
+    if not files:
+        pytest.skip("../shared/corpus/dev not present")
+    lines = [ln for f in files for ln in f.read_text(encoding="utf-8").split("\n") if any(c.isdigit() for c in ln)]
+    assert len(lines) > 500
+    for ln in lines:
+        doc = splitter(nlp.make_doc(ln))
+        assert sorted((s, e) for _, s, e in matcher._matches(doc)) == sorted(
+            (s, e) for _, s, e in matcher.matcher(doc)), ln[:40]
+    # r005 '…年初批复预算8个项目985万元…': 985万元 is found; 年初 and 批复 end no window
+    line = corpus_text("r005").split("\n")[8]
+    doc = splitter(nlp.make_doc(line))
+    spans = [doc[s:e].text for _, s, e in matcher._matches(doc)]
+    assert "985万元" in spans and not any("批复" in x for x in spans)
+    assert not matcher._element("批复") and matcher._element("万元") and matcher._element("%")

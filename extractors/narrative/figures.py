@@ -187,6 +187,15 @@ class QuantityMatcher:
         pats.append([CMP, SP, NUMPCT])
         pats.append([CMP, SP, NUM, SP, SEP, SP, NUMPCT])
         self.matcher.add("QUANTITY", pats, greedy="LONGEST")
+        # what a token of some pattern can be (the predicates above, as the Matcher tests
+        # them: TEXT IN, IS_SPACE, REGEX searched): a match never holds any other token
+        self._in = set(lx["comparators"]) | set(lx["range_seps"]) | set(lx["per_units"]) | set(
+            lx["after_ge"]) | {"%", "％", "‰", "/", "／", "*", "×", "个"}
+        self._res = [re.compile(p) for p in (r"^\d+(?:\.\d+)?$", r"^\d+(?:\.\d+)?[%％‰]$", lx["scale_only_re"],
+                                              lx["piece_re"], MONEY["TEXT"]["REGEX"])]
+
+    def _element(self, t: str) -> bool:
+        return t in self._in or t.isspace() or any(r.search(t) for r in self._res)
 
     def __call__(self, doc):
         from spacy.util import filter_spans
@@ -220,18 +229,25 @@ class QuantityMatcher:
 
     def _matches(self, doc) -> list[tuple[int, int, int]]:
         """The Matcher run only on the tokens around a number (a pattern starts at most
-        two tokens before its first number and spans fewer than 16 tokens): the same
-        matches as on the whole doc, without evaluating the predicates on every token."""
-        from spacy.attrs import IDX
+        two tokens before its first number, spans fewer than 16 tokens and holds no token
+        that none of its predicates accepts): the same matches as on the whole doc,
+        without evaluating the predicates on every token."""
+        from spacy.attrs import IDX, LENGTH
 
         text = doc_text(doc)
-        starts = doc.to_array([IDX]).tolist()
+        arr = doc.to_array([IDX, LENGTH]).tolist()
         windows: list[list[int]] = []
-        for k, s in enumerate(starts):
+        for k, (s, _) in enumerate(arr):
             if text[s:s + 1].isdigit():
-                a, b = max(0, k - 2), min(len(starts), k + 16)
+                a, b = max(0, k - 2), min(len(arr), k + 16)
+                # nor does a match run past the first token after the number that no
+                # pattern can hold (完成 in 2023年完成…): the window ends there
+                j = k + 1
+                while j < b and self._element(text[arr[j][0]:arr[j][0] + arr[j][1]]):
+                    j += 1
+                b = j
                 if windows and a <= windows[-1][1]:
-                    windows[-1][1] = b
+                    windows[-1][1] = max(windows[-1][1], b)
                 else:
                     windows.append([a, b])
         out = []
