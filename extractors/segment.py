@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 import regex as re
-import yaml
+from normalizers.yamltext import parse_yaml
 
 from normalizers.text import fold_ws, strip_pinyin, to_simplified
 
@@ -22,7 +22,7 @@ UNKNOWN = "unknown"
 
 @functools.lru_cache(maxsize=1)
 def form_specs() -> dict:
-    raw = yaml.safe_load(resources.files(__package__).joinpath("forms/forms.yaml").read_text("utf-8"))
+    raw = parse_yaml(resources.files(__package__).joinpath("forms/forms.yaml").read_text("utf-8"))
     for f in raw["forms"]:
         f["_titles"] = [re.compile(t) for t in f["titles"]]
     raw["_attachment"] = re.compile(raw["attachment_label"])

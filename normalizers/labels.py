@@ -12,7 +12,7 @@ from functools import lru_cache
 from decimal import Decimal
 from importlib import resources
 
-import yaml
+from .yamltext import parse_yaml
 
 from .frozen import frozen_vocabulary
 from .text import fold_ws, to_halfwidth
@@ -55,7 +55,7 @@ class LabelResult:
 
 def _load() -> dict:
     with resources.files("normalizers").joinpath("vocab/indicators.yaml").open("r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return parse_yaml(fh)
 
 
 _VOCAB = _load()
@@ -63,7 +63,7 @@ _VOCAB = _load()
 
 def _load_ocr() -> dict[str, list[str]]:
     with resources.files("normalizers").joinpath("vocab/ocr.yaml").open("r", encoding="utf-8") as fh:
-        return {c: list(alts) for c, alts in (yaml.safe_load(fh) or {}).get("confusables", {}).items()}
+        return {c: list(alts) for c, alts in (parse_yaml(fh) or {}).get("confusables", {}).items()}
 
 
 OCR_CONFUSABLES: dict[str, list[str]] = _load_ocr()
@@ -71,7 +71,7 @@ OCR_CONFUSABLES: dict[str, list[str]] = _load_ocr()
 
 def _load_ocr_digits() -> dict[str, str]:
     with resources.files("normalizers").joinpath("vocab/ocr.yaml").open("r", encoding="utf-8") as fh:
-        return {k: str(v) for k, v in (yaml.safe_load(fh) or {}).get("digits", {}).items()}
+        return {k: str(v) for k, v in (parse_yaml(fh) or {}).get("digits", {}).items()}
 
 
 OCR_DIGITS: dict[str, str] = _load_ocr_digits()

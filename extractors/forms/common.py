@@ -13,7 +13,7 @@ from decimal import Decimal
 from importlib import resources
 
 import regex as re
-import yaml
+from normalizers.yamltext import parse_yaml
 
 from normalizers import parse_decimal, to_halfwidth
 from normalizers.text import fold_ws
@@ -24,7 +24,7 @@ from ..segment import Section
 
 @functools.lru_cache(maxsize=1)
 def vocab() -> dict:
-    return yaml.safe_load(resources.files("extractors.forms").joinpath("columns.yaml").read_text("utf-8"))
+    return parse_yaml(resources.files("extractors.forms").joinpath("columns.yaml").read_text("utf-8"))
 
 
 @functools.lru_cache(maxsize=1 << 16)

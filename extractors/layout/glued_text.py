@@ -6,7 +6,7 @@ import functools
 from importlib import resources
 
 import regex as re
-import yaml
+from normalizers.yamltext import parse_yaml
 
 from . import shapes as sh
 from .glued_cells import ATTACHMENT, Builder
@@ -19,7 +19,7 @@ _HEADERISH = re.compile(r"[(（]\s*(?:分|%|万元|元|A|B|B/A)\s*[)）]|\p{Han}
 
 @functools.lru_cache(maxsize=1)
 def titles() -> list[re.Pattern]:
-    raw = yaml.safe_load(resources.files("extractors").joinpath("forms/forms.yaml").read_text("utf-8"))
+    raw = parse_yaml(resources.files("extractors").joinpath("forms/forms.yaml").read_text("utf-8"))
     return [re.compile(t) for f in raw["forms"] for t in f["titles"]]
 
 

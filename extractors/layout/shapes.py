@@ -14,7 +14,7 @@ from decimal import Decimal
 from importlib import resources
 
 import regex as re
-import yaml
+from normalizers.yamltext import parse_yaml
 
 from normalizers.labels import OCR_CONFUSABLES
 
@@ -29,7 +29,7 @@ ALL = (HEADER, FUND_CORNER, FUND_COL, FUND_ITEM, LEVEL1, LEVEL2, META, GOAL, TOT
 
 
 def _yaml(pkg: str, path: str) -> dict:
-    return yaml.safe_load(resources.files(pkg).joinpath(path).read_text("utf-8"))
+    return parse_yaml(resources.files(pkg).joinpath(path).read_text("utf-8"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import functools
 from importlib import resources
 
 import regex as re
-import yaml
+from normalizers.yamltext import parse_yaml
 from rapidfuzz import fuzz
 
 from normalizers import normalize_level1, normalize_level2, parse_quantity
@@ -34,17 +34,17 @@ _OPS = {"=", "≥", "≤", ">", "<", ">=", "<=", "＝", "≧", "≦", "定量", 
 
 @functools.lru_cache(maxsize=1)
 def _columns() -> dict:
-    return yaml.safe_load(resources.files("extractors.forms").joinpath("columns.yaml").read_text("utf-8"))
+    return parse_yaml(resources.files("extractors.forms").joinpath("columns.yaml").read_text("utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
 def _forms() -> dict:
-    return yaml.safe_load(resources.files("extractors.forms").joinpath("forms.yaml").read_text("utf-8"))
+    return parse_yaml(resources.files("extractors.forms").joinpath("forms.yaml").read_text("utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
 def settings() -> dict:
-    return yaml.safe_load(resources.files("extractors.layout").joinpath("layout.yaml").read_text("utf-8"))
+    return parse_yaml(resources.files("extractors.layout").joinpath("layout.yaml").read_text("utf-8"))
 
 
 @functools.lru_cache(maxsize=1 << 16)

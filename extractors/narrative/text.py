@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
+from normalizers.yamltext import parse_yaml
 
 PATTERNS_PATH = Path(__file__).with_name("patterns.yaml")
 _CN = "一二三四五六七八九十"
@@ -16,7 +16,7 @@ _CN = "一二三四五六七八九十"
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, Any]:
     with open(PATTERNS_PATH, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return parse_yaml(fh)
 
 
 def _alt(words: Iterable[str]) -> str:

@@ -8,12 +8,12 @@ import re
 from decimal import Decimal
 from importlib import resources
 
-import yaml
+from ..yamltext import parse_yaml
 
 
 def _load(name: str) -> dict:
     with resources.files("normalizers").joinpath(f"vocab/{name}").open("r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return parse_yaml(fh)
 
 
 def _by_len(words) -> list[str]:
