@@ -82,3 +82,17 @@ def test_matcher_windows_find_what_the_matcher_finds_on_the_whole_doc():
     spans = [doc[s:e].text for _, s, e in matcher._matches(doc)]
     assert "985万元" in spans and not any("批复" in x for x in spans)
     assert not matcher._element("批复") and matcher._element("万元") and matcher._element("%")
+
+
+def test_sentence_boundaries_cut_after_each_end_mark():
+    # r005 '…年初批复预算8个项目985万元…。…': the major sentences end after each 。！？!?,
+    # the minor ones after ；; too (a scan of the end marks, not a test per character)
+    from extractors.narrative.text import _MAJOR_END, _MINOR_END, _boundaries
+    for line in corpus_text("r005").split("\n"):
+        for ends in (_MAJOR_END, _MINOR_END):
+            spans = _boundaries(line, ends)
+            assert "".join(line[a:b] for a, b in spans) == line
+            for a, b in spans[:-1]:
+                assert line[b - 1] in ends or line[b:b + 2] in ("二、", "三、") or line[b] in "（(一二三四五六七八九十"
+    line = corpus_text("r005").split("\n")[8]
+    assert any(line[b - 1] == "。" for _, b in _boundaries(line, _MAJOR_END))
