@@ -28,7 +28,6 @@ def vocab() -> dict:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-@functools.lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
     """Comparison form of a cell: markup removed, half-width, no layout whitespace.
     Kept once computed: the parsers fold the same cells again and again (~740 calls a
