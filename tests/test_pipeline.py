@@ -286,3 +286,36 @@ def test_the_narrative_pipeline_is_loaded_once_before_forking_only_for_a_batch(t
     shutil.copy(SEED004, one / SEED004.name)
     prun.run(one, tmp_path / "pq1", workers=2, timeout=60, progress=False)
     assert calls == [1]
+
+
+def test_a_batch_run_freezes_the_preloaded_models_only_while_its_pool_runs(tmp_path, monkeypatch):
+    """A batch large enough to preload spaCy + jieba before forking keeps them out of the
+    parent's collections while the workers run (their passes would un-share the pages the
+    zygote and the workers map), and gives them back to the collector afterwards: the
+    caller's process is left as it was."""
+    import gc
+
+    from pipeline import pool as pool_mod
+
+    from .conftest import corpus_files
+
+    files = corpus_files()[:6]
+    if len(files) < 6:
+        pytest.skip("../shared/corpus/dev not present")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in files:
+        shutil.copy(f, raw / f.name)
+    seen = []
+    orig_enter = pool_mod.Pool.__enter__
+
+    def enter(self):
+        seen.append(gc.get_freeze_count())
+        return orig_enter(self)
+
+    monkeypatch.setattr(pool_mod.Pool, "__enter__", enter)
+    before = gc.get_freeze_count()
+    s = run(raw, tmp_path / "out", workers=2, timeout=300, progress=False)
+    assert s["documents"] == 6
+    assert seen and seen[0] > before + 100_000     # jieba's dictionary alone is ~500,000 objects
+    assert gc.get_freeze_count() == before
