@@ -68,7 +68,8 @@ def _sandbox(timeout: float, memory_limit: int):
 
 
 def document_task(url: str, rel: str, cache, timeout: float, memory_limit: int):
-    """``(sha, tables | Failure)`` for one file, run on a Dask worker."""
+    """``(sha, Packet | tables | Failure)`` for one file, run on a Dask worker (a Packet when
+    processed here, its tables when read from the cache)."""
     import fsspec
 
     from .run import cache_key, failed_tables
@@ -86,11 +87,11 @@ def document_task(url: str, rel: str, cache, timeout: float, memory_limit: int):
     if timeout > 0 or memory_limit:
         result = next(_sandbox(timeout, memory_limit).imap([(data, rel)]))
     else:
-        from .process import document_tables
-        result = document_tables(data, rel)
-    from .pool import Failure
-    if cache is not None and not isinstance(result, Failure):
-        cache.put(key, result)
+        from .run import process_bytes_task
+        result = process_bytes_task(data, rel)
+    from .packets import Packet
+    if cache is not None and isinstance(result, (dict, Packet)):
+        cache.put(key, result.tables() if isinstance(result, Packet) else result)
     return sha, result
 
 

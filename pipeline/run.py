@@ -106,10 +106,13 @@ def pool_task(path: str, rel: str, sha: str, cache=None):
     return pack(process_path(path, rel, sha, cache))
 
 
-def process_bytes_task(data: bytes, rel: str) -> dict[str, pa.Table]:
-    """The task of a distributed run's sandbox: the bytes were read by the Dask worker."""
+def process_bytes_task(data: bytes, rel: str):
+    """The task of a distributed run's sandbox: the bytes were read by the Dask worker.
+    The tables travel as a ``packets.Packet`` (Arrow IPC messages and the merger's digest),
+    sandbox → Dask worker → client, instead of nine pickled tables on each hop."""
+    from .packets import pack
     from .process import document_tables
-    return document_tables(data, rel)
+    return pack(document_tables(data, rel))
 
 
 # ---------------------------------------------------------------- planning
