@@ -52,15 +52,31 @@ def _cmd_run(args) -> int:
     if s.get("same_content"):
         print(f"{len(s['same_content'])} group(s) of files with the same content, counted once "
               f"(documents.same_content_as):")
-        for line in s["same_content"]:
-            print(f"  {line}")
+        _listing([_capped_group(line) for line in s["same_content"]], "groups")
     if s["failed_files"]:
         print(f"{len(s['failed_files'])} file(s) failed (see documents.error):")
-        for f in s["failed_files"]:
-            print(f"  {f}")
+        _listing(s["failed_files"], "failed files")
     where = "" if Path(args.out) == DEFAULT_PARQUET else f" {args.out}"
     print(f"next: {PROG} check{where}   (the findings)\n      {PROG} report{where}   (HTML audit reports)")
     return 1 if s["failed_files"] and args.strict else 0
+
+
+LISTED = 20        # lines of a run's summary listing on the console (all are in the datasets)
+GROUP_NAMES = 6    # file names shown of one same-content group
+
+
+def _listing(lines: list[str], what: str) -> None:
+    for line in lines[:LISTED]:
+        print(f"  {line}")
+    if len(lines) > LISTED:
+        print(f"  … and {len(lines) - LISTED} more {what} (all in the documents dataset)")
+
+
+def _capped_group(line: str) -> str:
+    names = line.split(" = ")
+    if len(names) <= GROUP_NAMES:
+        return line
+    return " = ".join(names[:GROUP_NAMES]) + f" = … ({len(names) - GROUP_NAMES} more)"
 
 
 def _cmd_check(args) -> int:

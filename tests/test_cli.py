@@ -156,3 +156,27 @@ def test_dvc_stage_shows_a_progress_bar_on_a_terminal(tmp_path):
     os.close(master)
     assert "documents: 100%" in bar.decode("utf-8", "replace") and "2/2" in bar.decode("utf-8", "replace")
     assert "2 documents (2 ok)" in out and "documents:" not in out  # the bar is on stderr only
+
+
+def test_a_large_batch_summary_lists_a_bounded_number_of_names(tmp_path, capsys):
+    """Ten thousand documents must not print ten thousand names: a same-content group shows
+    its first names and a count, the failed files the first 20 and a count; every one is in
+    the documents dataset (same_content_as, status, error)."""
+    from pipeline.cli import GROUP_NAMES, LISTED
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seed004 = (ROOT / "data" / "raw" / "004_4aa0f758ca959e42.txt").read_bytes()
+    for i in range(GROUP_NAMES + 3):  # the same forms, each file with bytes of its own
+        (raw / f"copy{i:02d}.txt").write_bytes(seed004 + f"\ncopy {i}\n".encode())
+    for i in range(LISTED + 5):       # zip archives that are neither .docx nor .xlsx
+        (raw / f"bad{i:02d}.zip").write_bytes(b"PK\x03\x04" + bytes([i]) * 40)
+    assert main(["run", str(raw), "--out", str(tmp_path / "pq"), "--workers", "1", "--timeout", "0",
+                 "--memory-limit-mb", "0", "--no-cache", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "1 group(s) of files with the same content" in out
+    [group] = [ln for ln in out.splitlines() if ln.startswith("  copy00.txt = ")]
+    assert group == "  " + " = ".join(f"copy{i:02d}.txt" for i in range(GROUP_NAMES)) + " = … (3 more)"
+    assert f"{LISTED + 5} file(s) failed" in out
+    listed = [ln for ln in out.splitlines() if ln.startswith("  bad")]
+    assert listed == [f"  bad{i:02d}.zip" for i in range(LISTED)]
+    assert "  … and 5 more failed files (all in the documents dataset)" in out
