@@ -50,6 +50,9 @@ def get_nlp():
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
+        from .jieba_dict import load
+
+        load(jieba.dt)  # before spaCy's tokenizer initialises jieba: the quick cache
     except Exception:  # pragma: no cover - jieba is a dependency
         pass
     _register_components()
