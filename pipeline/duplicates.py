@@ -75,12 +75,18 @@ def group_by_content(keys: dict[str, frozenset], documents: list[dict]) -> dict[
             and d.get("status") != "failed"}
     order = sorted(docs, key=lambda i: (-len(keys[i]), STATUS_RANK.get(docs[i].get("status"), 9),
                                         docs[i].get("source_path") or "", i))
-    firsts: list[str] = []
+    # a group's first holds every key of the documents it takes: only the firsts holding
+    # one key of a document (its smallest) can take it, looked up by that key instead of
+    # tried one by one (which made a batch of distinct documents quadratic: 100,000 of them
+    # ~5e9 set comparisons)
+    holding: dict = {}                  # key -> the firsts holding it, in order of appearance
     out: dict[str, str] = {}
     for doc_id in order:
-        first = next((f for f in firsts if keys[doc_id] <= keys[f]), None)
+        ks = keys[doc_id]
+        first = next((f for f in holding.get(min(ks), ()) if ks <= keys[f]), None) if ks else None
         if first is None:
-            firsts.append(doc_id)
+            for k in ks:
+                holding.setdefault(k, []).append(doc_id)
         else:
             out[doc_id] = first
             out[first] = first

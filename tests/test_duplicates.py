@@ -106,3 +106,46 @@ def test_txt_and_docx_of_seed000_in_one_folder(tmp_path):
     assert executed[("岳阳市岳阳楼区卫生健康局综合专项（从业人员预防性体检）", "executed")] == Decimal("1200000.00")
     # 附件2 单位整体: 年度资金总额 全年执行数 1988.88 万元
     assert executed[(None, "executed")] == Decimal("19888800.00")
+
+
+def _grouped_one_by_one(keys: dict, documents: list[dict]) -> dict:
+    """The grouping rule as first written: each document tried against every group's first."""
+    from pipeline.duplicates import STATUS_RANK
+    docs = {d["doc_id"]: d for d in documents if d["doc_id"] in keys and d.get("status") != "failed"}
+    order = sorted(docs, key=lambda i: (-len(keys[i]), STATUS_RANK.get(docs[i].get("status"), 9),
+                                        docs[i].get("source_path") or "", i))
+    firsts, out = [], {}
+    for doc_id in order:
+        first = next((f for f in firsts if keys[doc_id] <= keys[f]), None)
+        if first is None:
+            firsts.append(doc_id)
+        else:
+            out[doc_id] = first
+            out[first] = first
+    return out
+
+
+def test_grouping_by_key_lookup_equals_trying_every_first(seed000_records, seed004_records):
+    """Seed 000's five form sections and seed 004's, recombined into documents holding some
+    of them (a 附件 file of one form, the whole file, a mix of both seeds): the indexed
+    grouping gives what trying every group's first gives."""
+    import random
+
+    from pipeline.duplicates import content_keys, group_by_content
+    k0 = sorted(content_keys(seed000_records)[D000])
+    k4 = sorted(content_keys(seed004_records)[D004])
+    assert len(k0) >= 3 and k4
+    pool = k0 + k4
+    rnd = random.Random(12)
+    for _ in range(200):
+        keys, docs = {}, []
+        for i in range(rnd.randint(1, 12)):
+            doc_id = f"{i:016d}"
+            keys[doc_id] = frozenset(rnd.sample(pool, rnd.randint(1, len(pool))))
+            docs.append({"doc_id": doc_id, "status": rnd.choice(["ok", "partial", "failed"]),
+                         "source_path": rnd.choice(["a.txt", "b.docx", "附件3.txt"])})
+        assert group_by_content(keys, docs) == _grouped_one_by_one(keys, docs)
+    # a form's section inside the whole file: grouped under the whole file
+    keys = {"1" * 16: frozenset(k0), "2" * 16: frozenset(k0[:1]), "3" * 16: frozenset(k4)}
+    docs = [{"doc_id": d, "status": "ok", "source_path": f"{d[0]}.txt"} for d in keys]
+    assert group_by_content(keys, docs) == {"1" * 16: "1" * 16, "2" * 16: "1" * 16}
