@@ -104,6 +104,7 @@ class _File:
         self.dirty = False
         self.pw: pq.ParquetWriter | None = None
         self.buf: list[pa.Table] = []
+        self.packed = 0                  # leading tables of buf that are compacted ones
         self.mem = 0                     # weight held in buf (the budget's measure)
         self.g_rows = self.g_weight = 0  # of the current row group (the cut rule's)
         self.spill = None                # (path, sink, ipc writer) of a spilled row group part
@@ -184,15 +185,19 @@ class StreamWriter:
         f.g_weight += w
         if f.g_rows >= self.rg_rows or f.g_weight >= self.rg_weight:
             self._write_group(name, f)
-        elif len(f.buf) >= COMPACT_TABLES:
-            self._compact(f)
+        elif len(f.buf) - f.packed >= COMPACT_TABLES:
+            self._compact(f, f.packed)
 
-    def _compact(self, f: _File) -> None:
+    def _compact(self, f: _File, start: int = 0) -> None:
         """Many small per-document tables cost far more than their rows (each array's C++
         objects, the whole packet a worker's result arrived in): copy them into one.  The
-        bytes written do not change (a row group is combined before it is written)."""
-        self.n_tables -= len(f.buf) - 1
-        f.buf = [pa.concat_tables(f.buf).combine_chunks()]
+        bytes written do not change (a row group is combined before it is written).
+        Only the tables from ``start`` are copied: those before it are compacted already
+        (copying them again made a row group's compactions quadratic in its documents)."""
+        tail = f.buf[start:]
+        self.n_tables -= len(tail) - 1
+        f.buf[start:] = [pa.concat_tables(tail).combine_chunks()]
+        f.packed = start + 1
 
     def _write_group(self, name: str, f: _File) -> None:
         parts = []
@@ -215,7 +220,7 @@ class StreamWriter:
             del t
         self.mem -= f.mem
         self.n_tables -= len(f.buf)
-        f.buf, f.mem, f.g_rows, f.g_weight = [], 0, 0, 0
+        f.buf, f.mem, f.g_rows, f.g_weight, f.packed = [], 0, 0, 0, 0
         pa.default_memory_pool().release_unused()
 
     def _within_budget(self) -> None:
@@ -246,7 +251,7 @@ class StreamWriter:
                 f.spill[2].write_table(t)
             self.mem -= f.mem
             self.n_tables -= len(f.buf)
-            f.buf, f.mem = [], 0
+            f.buf, f.mem, f.packed = [], 0, 0
 
     def _close_file(self, name: str, sub: str, f: _File) -> None:
         del self.open[(name, sub)]
