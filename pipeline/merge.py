@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
+from .packets import COPIED
 from .schema import DATASETS
 from .tables import to_tables
 
@@ -54,6 +56,7 @@ def failed_tables(rel: str, data: bytes | None, message: str, sha: str | None = 
 
 
 _INTERNED = ("format", "layout", "encoding", "status")  # short categories, interned in firsts
+_KEPT = tuple(k for k in COPIED if k != "sha256")        # firsts' values (the key gives sha256)
 
 
 def _h(*parts) -> bytes:
@@ -68,13 +71,16 @@ class Merger:
     spool_path: Path
     previous: object = None                                   # manifest.Previous
     cache: object = None
-    firsts: dict[str, tuple] = field(default_factory=dict)    # sha -> first copy's COPIED values
+    firsts: dict[bytes, tuple] = field(default_factory=dict)  # sha -> first copy's COPIED values
     keys: dict[str, frozenset] = field(default_factory=dict)  # content keys (duplicates.py)
-    docs: list[dict] = field(default_factory=list)            # doc_id, status, source_path, ...
+    named: dict[str, tuple] = field(default_factory=dict)     # doc_id -> (status, path), keyed docs
     counts: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.spool = None
+        # what finish needs of every document, in order, on disk: (doc_id, dkey, token, w)
+        self.index = open(self.spool_path.with_name(self.spool_path.name + ".index"), "w+b")
+        self.n_docs = 0
         self.counts = {"by_status": {}, "by_form": {}, "findings": {},
                        **{n: 0 for n in DATASET_NAMES}}
         self.failed: list[str] = []
@@ -84,7 +90,7 @@ class Merger:
     def add(self, it, result) -> None:
         """``it``: the run's planned ``Item``; ``result``: its tables, a Packet, a Failure or None."""
         from .chunks import weight
-        from .packets import COPIED, Packet, digest
+        from .packets import Packet, digest
         from .pool import Failure
         e = it.entry
         ck = cache_key(it.sha, e.rel) if it.sha else None
@@ -121,10 +127,11 @@ class Merger:
         if it.kind != "copy" and it.sha:  # kept for the whole run: only what a copy's row needs
             # (a tuple, the short category strings interned: ~0.3 KiB a document, not 1.2)
             row = dict(doc, source_path=e.rel)
-            self.firsts[it.sha] = tuple(sys.intern(row[k]) if k in _INTERNED and row[k] else row[k]
-                                        for k in COPIED)
-        self.docs.append({"doc_id": doc["doc_id"], "status": doc["status"], "source_path": e.rel,
-                          "dkey": dkey, "token": token, "w": parts[0][3]})
+            # (keyed by the digest's bytes, which also stand for its sha256 value)
+            self.firsts[bytes.fromhex(it.sha)] = tuple(
+                sys.intern(row[k]) if k in _INTERNED and row[k] else row[k] for k in _KEPT)
+        pickle.dump((doc["doc_id"], dkey, token, parts[0][3]), self.index, pickle.HIGHEST_PROTOCOL)
+        self.n_docs += 1
         c = self.counts
         c["by_status"][doc["status"]] = c["by_status"].get(doc["status"], 0) + 1
         if doc["status"] == "failed":
@@ -150,12 +157,13 @@ class Merger:
             k = f"{rule}:{sev}"
             c["findings"][k] = c["findings"].get(k, 0) + 1
         self.keys.update(dg.keys)
+        for d in dg.keys:  # what the grouping and the summary line need of them
+            self.named[d] = (doc["status"], e.rel)
         if from_content and self.entries is not None:
             self.entries.add(ck, dg, parts)
 
     def _copy_row(self, it) -> dict[str, pa.Table]:
-        from .packets import COPIED
-        first = dict(zip(COPIED, self.firsts[it.sha]))
+        first = dict(zip(_KEPT, self.firsts[bytes.fromhex(it.sha)]), sha256=it.sha)
         raw = it.entry.rel_bytes or it.entry.rel.encode("utf-8", "surrogateescape")
         doc_id = hashlib.sha256(it.sha.encode() + b"\0" + raw).hexdigest()[:16]
         row = dict(first, doc_id=doc_id, duplicate_of=first["doc_id"], text=None, n_sections=0,
@@ -205,7 +213,8 @@ class Merger:
         """Write the documents rows with ``same_content_as``; the summary lines of the
         content duplicates."""
         from .duplicates import describe, group_by_content
-        dup = group_by_content(self.keys, self.docs)
+        named = [{"doc_id": d, "status": st, "source_path": p} for d, (st, p) in self.named.items()]
+        dup = group_by_content(self.keys, named)
         batches = iter(())
         if self.spool is not None:
             self.spool.close()
@@ -214,21 +223,25 @@ class Merger:
             # resident (and counted) until the end, growing with the batch
             src = pa.OSFile(str(self.spool_path), "rb")
             batches = iter(pa.ipc.open_stream(src))
-        for d in self.docs:
-            same = dup.get(d["doc_id"])
-            key = d["dkey"] + (same or "").encode()
-            if d["token"] is not None:
-                self.writer.add_known("documents", "", d["doc_id"], key, 1, d["w"], (d["token"], same))
+        self.index.seek(0)
+        for _ in range(self.n_docs):
+            doc_id, dkey, token, w = pickle.load(self.index)
+            same = dup.get(doc_id)
+            key = dkey + (same or "").encode()
+            if token is not None:
+                self.writer.add_known("documents", "", doc_id, key, 1, w, (token, same))
                 continue
             t = pa.Table.from_batches([next(batches)])
             if same:
                 i = t.schema.get_field_index("same_content_as")
                 t = t.set_column(i, t.schema.field(i), pa.array([same], pa.string()))
-            self.writer.add("documents", t, d["doc_id"], key)
+            self.writer.add("documents", t, doc_id, key)
         if self.spool is not None:
             src.close()
             os.unlink(self.spool_path)
-        return describe({"documents": self.docs}, dup)
+        self.index.close()
+        os.unlink(self.index.name)
+        return describe({"documents": [d for d in named if d["doc_id"] in dup]}, dup)
 
     def summary(self) -> dict:
         c = self.counts

@@ -136,7 +136,7 @@ class Options:
     known: dict | None = None     # cache key -> manifest entry of the previous run
 
 
-def plan(entry: Entry, opts: Options, seen: set[str] | None) -> Item:
+def plan(entry: Entry, opts: Options, seen: set[bytes] | None) -> Item:
     if entry.problem:
         return Item(entry, "failed", message=entry.problem)
     if opts.max_file_bytes and entry.size is not None and entry.size > opts.max_file_bytes:
@@ -150,9 +150,10 @@ def plan(entry: Entry, opts: Options, seen: set[str] | None) -> Item:
         sha, n = sha256_file(entry.path)
     except OSError as e:
         return Item(entry, "failed", message=f"cannot be read ({e.strerror}); check the file and its permissions")
-    if sha in seen:
+    digest = bytes.fromhex(sha)  # kept for the whole run: 32 bytes, not 64 characters
+    if digest in seen:
         return Item(entry, "copy", sha=sha, n_bytes=n)
-    seen.add(sha)
+    seen.add(digest)
     if opts.known is not None and cache_key(sha, entry.rel) in opts.known:
         return Item(entry, "known", sha=sha, n_bytes=n)   # nothing read: the manifest has it
     if opts.cache is not None and opts.cache.exists(cache_key(sha, entry.rel)):
@@ -163,7 +164,7 @@ def plan(entry: Entry, opts: Options, seen: set[str] | None) -> Item:
 def local_results(entries: list[Entry], opts: Options, progress):
     """``(item, tables | Failure | None)`` per entry, in order (None for a copy)."""
     from .pool import Pool
-    seen: set[str] = set()
+    seen: set[bytes] = set()
     planned: deque[Item] = deque()
 
     def tasks():
