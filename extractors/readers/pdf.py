@@ -1,4 +1,18 @@
-"""PDF reader (pdfplumber / pdfminer.six).
+"""PDF reader: PDFium (pypdfium2) for characters and ruling lines, pdfplumber's table
+finder, pdfminer.six (through pdfplumber) for the page tree, the fonts' metrics and every
+page PDFium cannot give as pdfminer would.
+
+Which library reads a page: pdfplumber opens the file (its page tree gives each page's
+boxes; the fonts' descents come from pdfminer's font objects, no content stream
+interpreted); PDFium gives the page's characters (:mod:`.pdf_pdfium`) and painted paths
+(:mod:`.pdf_edges`) in pdfplumber's coordinates, the same values pdfminer gives (to 1e-4
+pt), at a fifth to a half of the CPU time.  A page PDFium may not give completely --
+PDFium's text page leaves out runs of spaces, blank text objects and repeated (fake
+bold) ones, which pdfminer keeps --, a rotated page, vertical or skewed text, a glyph
+without a Unicode value, and every page of a file PDFium cannot open are read by
+pdfminer, as before (logged at DEBUG level on ``extractors.readers.pdf_pdfium``); the
+Document is the one pdfminer alone gives either way, so nothing in it says which
+library read a page.
 
 What it produces (layout ``pdf_tables``, ``n_pages`` set):
 
@@ -49,6 +63,7 @@ from ._common import para_text
 from .pdf_layout import (MARGIN_ZONE, _PAGE_NO, _drop_headers_footers, _join_lines,  # noqa: F401
                          _margins, _PageData, _paragraphs)
 from .pdf_lines import WORD_GAP, Line, _dedupe, _group_lines, _make_line, fast_chars  # noqa: F401
+from .pdf_edges import find_tables
 from .pdf_tables import EDGE_TOL, Chunk, _assign_chars, _compatible, _join, _make_chunk  # noqa: F401
 
 MAX_PDF_PAGES = 2000
@@ -105,14 +120,27 @@ class _Problems(logging.Handler):
                 self.first = "?"
 
 
+def _pdfium(data: bytes, pdf):
+    """PDFium's reading of the same bytes, or None (the file is read by pdfminer)."""
+    from .pdf_pdfium import PdfiumPages
+    try:
+        pages = PdfiumPages(data, pdf)
+    except Exception as e:  # PDFium cannot open what pdfminer opened
+        logging.getLogger(__name__).debug("PDFium cannot open the file (%s): pdfminer reads it", e)
+        return None
+    return pages
+
+
 def read_pdf(data: bytes) -> Document:
     logger = logging.getLogger("pdfminer")
     problems = _Problems()
     logger.addHandler(problems)
     try:
         pdf = _open(data)
+        pdfium = None
         try:
-            doc = _read(pdf)
+            pdfium = _pdfium(data, pdf)
+            doc = _read(pdf, pdfium)
         except ReaderError as e:
             if problems.n and str(e).startswith("no text layer"):
                 raise ReaderError(f"corrupt PDF: no text could be read ({problems.n} problem(s), "
@@ -122,6 +150,8 @@ def read_pdf(data: bytes) -> Document:
         finally:
             try:
                 pdf.close()
+                if pdfium is not None:
+                    pdfium.close()
             except Exception:  # pragma: no cover
                 pass
     finally:
@@ -132,7 +162,7 @@ def read_pdf(data: bytes) -> Document:
     return doc
 
 
-def _read(pdf) -> Document:
+def _read(pdf, pdfium=None) -> Document:
     warnings: list[str] = []
     declared = _declared_pages(pdf)
     if declared is not None and declared > MAX_PDF_PAGES:
@@ -147,16 +177,27 @@ def _read(pdf) -> Document:
         raise ReaderError(f"PDF has {len(pages)} pages (over the {MAX_PDF_PAGES}-page limit): "
                           "split it into smaller files")
 
+    if pdfium is not None and len(pdfium) != len(pages):
+        pdfium = None  # the two libraries disagree on the page tree: pdfminer reads all
     pdata: list[_PageData] = []
     bad_pages: list[int] = []
     for no, page in enumerate(pages, start=1):
         pd = _PageData(no, float(page.width), float(page.height))
         pdata.append(pd)
         try:
-            fast_chars(page)
-            chars = _dedupe([c for c in page.chars if c.get("text")])
+            got = pdfium.page(no - 1, page) if pdfium is not None else None
+            if got is None:  # pdfminer reads the page
+                fast_chars(page)
+                chars = _dedupe([c for c in page.chars if c.get("text")])
+            else:
+                chars = _dedupe(got[0])
             pd.n_chars = sum(1 for c in chars if c["text"].strip())
-            tables = page.find_tables() if pd.n_chars else []
+            if not pd.n_chars:
+                tables = []
+            elif got is None:
+                tables = page.find_tables()
+            else:
+                tables = find_tables(got[1], page.bbox)
         except Exception as e:
             bad_pages.append(no)
             warnings.append(f"page {no}: could not be read ({type(e).__name__}: {e}); its "
