@@ -27,8 +27,8 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 _PIPELINE_FILES = ("process.py", "checks.py", "checks", "tables.py", "schema.py", "cache.py")
 _LIBRARIES = ("pyarrow", "pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "openpyxl",
-              "xlrd", "lxml",
-              "spacy", "jieba", "opencc", "rapidfuzz", "cn2an", "charset-normalizer", "chardet")
+              "xlrd", "lxml", "spacy", "jieba", "opencc", "rapidfuzz", "cn2an", "charset-normalizer",
+              "chardet")
 FORMAT = b"doc-tables-1"
 
 
