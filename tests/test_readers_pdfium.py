@@ -136,3 +136,14 @@ def test_refusals_keep_their_messages():
         read_pdf(make_pdf([b"q 0.5 g 50 50 495 742 re f Q"]))
     with pytest.raises(ReaderError, match=r"corrupt or truncated PDF"):
         read_pdf(b"%PDF-1.4\n" + b"\x00garbage" * 10)
+
+
+def test_actual_text_is_read_by_pdfminer(monkeypatch, debug_log):
+    """A span marked with /ActualText: PDFium's text page gives the ActualText, pdfminer
+    the glyphs; the page goes to pdfminer, which gives the glyphs as before."""
+    ops = b"/Span << /ActualText (Fifty) >> BDC BT /F1 12 Tf 72 700 Td (50) Tj ET EMC"
+    data = make_pdf([ops])
+    doc = read_pdf(data)
+    assert by_pdfminer(debug_log) == [1]
+    assert [b.text for b in doc.blocks] == ["50"]
+    assert fields(doc) == fields(pdfminer_only(data, monkeypatch))

@@ -3,16 +3,18 @@ finder, pdfminer.six (through pdfplumber) for the page tree, the fonts' metrics 
 page PDFium cannot give as pdfminer would.
 
 Which library reads a page: pdfplumber opens the file (its page tree gives each page's
-boxes; the fonts' descents come from pdfminer's font objects, no content stream
+boxes, its font dictionaries the descents pdfminer uses; no content stream is
 interpreted); PDFium gives the page's characters (:mod:`.pdf_pdfium`) and painted paths
 (:mod:`.pdf_edges`) in pdfplumber's coordinates, the same values pdfminer gives (to 1e-4
-pt), at a fifth to a half of the CPU time.  A page PDFium may not give completely --
+pt), at about half the CPU time.  A page PDFium may not give completely --
 PDFium's text page leaves out runs of spaces, blank text objects and repeated (fake
-bold) ones, which pdfminer keeps --, a rotated page, vertical or skewed text, a glyph
-without a Unicode value, and every page of a file PDFium cannot open are read by
-pdfminer, as before (logged at DEBUG level on ``extractors.readers.pdf_pdfium``); the
-Document is the one pdfminer alone gives either way, so nothing in it says which
-library read a page.
+bold) ones, which pdfminer keeps, and gives a marked span's /ActualText instead of its
+glyphs --, a rotated page, vertical or skewed text, a glyph without a Unicode value, and
+every page of a file PDFium cannot open are read by pdfminer, as before (logged at DEBUG
+level on ``extractors.readers.pdf_pdfium``); the Document is the one pdfminer alone gives
+either way, so nothing in it says which library read a page (``benchmarks/pdf_parity.py``
+compares the two).  pdfminer's problems (the warning below) are those of the pages it
+interprets.
 
 What it produces (layout ``pdf_tables``, ``n_pages`` set):
 
