@@ -1,5 +1,3 @@
-import sys
+from .cli import main, quick_exit
 
-from .cli import main
-
-sys.exit(main())
+quick_exit(main())

@@ -127,6 +127,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def quick_exit(code: int | None) -> None:
+    """End the ``python -m pipeline`` process once a command has returned: flush what it
+    printed and leave without the interpreter's teardown, which frees every object one
+    by one (after a batch, the preloaded spaCy pipeline and jieba's half-million-word
+    dictionary: ~0.3 s of CPU for nothing).  Everything the command writes is closed by
+    then (the output folder swapped in, the pool and any Dask cluster shut down); the
+    exit status is the command's."""
+    import logging
+    import os
+    code = 0 if code is None else int(code)
+    try:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `… | head`: the reader has gone
+        _quiet_stdout()
+    except Exception:  # pragma: no cover - a stream that cannot flush: the usual exit
+        sys.exit(code)
+    os._exit(code)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Budget-performance documents to traceable Parquet datasets. "
                                         "Run a command with --help for its arguments.")

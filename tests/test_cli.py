@@ -180,3 +180,30 @@ def test_a_large_batch_summary_lists_a_bounded_number_of_names(tmp_path, capsys)
     listed = [ln for ln in out.splitlines() if ln.startswith("  bad")]
     assert listed == [f"  bad{i:02d}.zip" for i in range(LISTED)]
     assert "  … and 5 more failed files (all in the documents dataset)" in out
+
+
+def test_python_m_pipeline_leaves_with_the_commands_status_and_all_it_printed(tmp_path):
+    """``python -m pipeline`` ends without the interpreter's teardown (``cli.quick_exit``):
+    what the command printed is flushed, its exit status kept, its output complete."""
+    import shutil
+
+    import duckdb
+
+    from tests.conftest import SEED004
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED004, raw / SEED004.name)
+    (raw / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    out = tmp_path / "pq"
+    res = cli("run", str(raw), "--out", str(out), "--workers", "1", "--no-cache", "--strict",
+              "--metrics", str(tmp_path / "m.json"))
+    assert res.returncode == 1, res.stderr          # --strict: a file failed
+    assert res.stdout.startswith("2 documents (1 failed, 1 ok), 1 sections, 24 indicators"), res.stdout
+    assert res.stdout.rstrip().endswith(f"uv run python -m pipeline report {out}   (HTML audit reports)")
+    assert json.loads((tmp_path / "m.json").read_text())["documents"] == {"ok": 1, "partial": 0, "failed": 1,
+                                                                     "same_content": 0}
+    # both documents rows, in the datasets the run swapped in before leaving
+    n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/documents/**/*.parquet')").fetchall()[0][0]
+    assert n == 2
+    res = cli("check", str(out), "--rule", "nosuch")
+    assert res.returncode == 2 and res.stderr.startswith("error: unknown rule 'nosuch'")
