@@ -129,11 +129,14 @@ def test_file_pdfium_cannot_open_falls_back(monkeypatch):
     assert [b.text for b in read_pdf(data).blocks] == ["Budget report"]
 
 
-def test_refusals_keep_their_messages():
+def test_refusals_keep_their_messages(debug_log):
     with pytest.raises(ReaderError, match=r"^encrypted PDF: "):
         read_pdf(make_pdf([text_ops([(72, 770, "secret")])], encrypt=True))
+    # a page without characters is pdfminer's to judge (no text layer, or its error)
+    debug_log.clear()
     with pytest.raises(ReaderError, match=r"^no text layer: OCR is not supported"):
         read_pdf(make_pdf([b"q 0.5 g 50 50 495 742 re f Q"]))
+    assert by_pdfminer(debug_log) == [1]
     with pytest.raises(ReaderError, match=r"corrupt or truncated PDF"):
         read_pdf(b"%PDF-1.4\n" + b"\x00garbage" * 10)
 

@@ -82,6 +82,16 @@ def _key(obj) -> int:
     return ctypes.cast(obj, ctypes.c_void_p).value or 0
 
 
+def _no_blank_objects(page) -> None:
+    """A text object whose glyphs have no ink (a space on its own) is left out of PDFium's
+    text page (its box is narrower than 0.01 pt), not of pdfminer's characters: seen
+    before the text page is built, the page goes to pdfminer at once."""
+    fl, fb, fr, ft = (ctypes.c_float() for _ in range(4))
+    for obj, _ in _text_objects(page):
+        if pdfium_c.FPDFPageObj_GetBounds(obj, fl, fb, fr, ft) and fr.value - fl.value < 0.01:
+            raise Unsupported("a text object of blank glyphs PDFium's text page leaves out")
+
+
 def _objects_all_used(page, tp, n: int) -> None:
     """PDFium leaves out a text object of blank glyphs (a run of spaces on its own) and one
     repeating the previous (fake bold), which pdfminer keeps: every text object of the
@@ -307,6 +317,7 @@ class PdfiumPages:
             height = float(page.height)
             pg = self.doc[index]
             try:
+                _no_blank_objects(pg.raw)
                 tp = pdfium_c.FPDFText_LoadPage(pg.raw)
                 if not tp:
                     raise Unsupported("no text page")
@@ -314,11 +325,19 @@ class PdfiumPages:
                     chars = page_chars(pg.raw, tp, height, descents(page), self.unicode_norm)
                 finally:
                     pdfium_c.FPDFText_ClosePage(tp)
+                if not chars:
+                    # a scan, or text PDFium could not load: pdfminer's reading decides
+                    # (no text layer, or its error for the page), as before
+                    raise Unsupported("no characters")
                 edges = page_edges(page_paths(pg.raw), height)
             finally:
                 pg.close()
         except Unsupported as e:
             log.debug("page %d read with pdfminer: %s", index + 1, e)
+            return None
+        except Exception as e:  # PDFium failed on this page: pdfminer reads it, as before
+            log.debug("page %d read with pdfminer: PDFium failed (%s: %s)", index + 1,
+                      type(e).__name__, e)
             return None
         return chars, edges
 
