@@ -82,6 +82,21 @@ def _key(obj) -> int:
     return ctypes.cast(obj, ctypes.c_void_p).value or 0
 
 
+def _object_address():
+    """``FPDFText_GetTextObject`` returning the object's address as an int (a ctypes
+    cast per character is a tenth of a page's time); pypdfium2's own binding otherwise."""
+    try:
+        fn = pdfium_c._libs["pdfium"]["FPDFText_GetTextObject"]
+        fn.argtypes = pdfium_c.FPDFText_GetTextObject.argtypes
+        fn.restype = ctypes.c_void_p
+        return lambda tp, i: fn(tp, i) or 0
+    except Exception:  # pragma: no cover - another pypdfium2 layout
+        return lambda tp, i: _key(pdfium_c.FPDFText_GetTextObject(tp, i))
+
+
+_address = _object_address()
+
+
 def _no_blank_objects(page) -> None:
     """A text object whose glyphs have no ink (a space on its own) is left out of PDFium's
     text page (its box is narrower than 0.01 pt), not of pdfminer's characters: seen
@@ -96,8 +111,7 @@ def _objects_all_used(page, tp, n: int) -> None:
     """PDFium leaves out a text object of blank glyphs (a run of spaces on its own) and one
     repeating the previous (fake bold), which pdfminer keeps: every text object of the
     page must own a character (checked before the characters are read)."""
-    get_object = pdfium_c.FPDFText_GetTextObject
-    used = {_key(get_object(tp, i)) for i in range(n)}
+    used = {_address(tp, i) for i in range(n)}
     for obj, nested in _text_objects(page):
         if nested:
             raise Unsupported("text in a form XObject")
@@ -135,6 +149,7 @@ def page_chars(page, textpage, height: float, descents: dict[str, float | None],
     is_generated = pdfium_c.FPDFText_IsGenerated
     map_error = pdfium_c.FPDFText_HasUnicodeMapError
     get_object = pdfium_c.FPDFText_GetTextObject
+    address = _address
     get_origin = pdfium_c.FPDFText_GetCharOrigin
     get_loose = pdfium_c.FPDFText_GetLooseCharBox
     get_box = pdfium_c.FPDFText_GetCharBox
@@ -148,18 +163,18 @@ def page_chars(page, textpage, height: float, descents: dict[str, float | None],
         text = chr(u)
         if unicode_norm is not None:
             text = normalize(unicode_norm, text)
-        obj = get_object(tp, i)
-        key = _key(obj)
+        key = address(tp, i)
         info = per_object.get(key)
         if info is None:
+            obj = get_object(tp, i)
             font = pdfium_c.FPDFTextObj_GetFont(obj)
             if not font or not pdfium_c.FPDFText_GetMatrix(tp, i, m):
                 raise Unsupported(f"character {i} has no font or matrix")
             if abs(m.b) > _EPS or abs(m.c) > _EPS or m.a <= 0 or m.d <= 0:
                 raise Unsupported(f"character {i} is rotated, skewed or mirrored")
             fs = pdfium_c.FPDFText_GetFontSize(tp, i)
-            info = per_object[key] = (font, fs, m.a, m.d, fonts.descent(font) * fs)
-        font, fs, ma, md, desc = info
+            info = per_object[key] = (obj, font, fs, m.a, m.d, fonts.descent(font) * fs)
+        obj, font, fs, ma, md, desc = info
         get_origin(tp, i, ox, oy)
         if (key, ox.value, oy.value) == last:
             # one glyph of several characters (a ligature): pdfminer keeps it as one
