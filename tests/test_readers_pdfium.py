@@ -150,3 +150,73 @@ def test_actual_text_is_read_by_pdfminer(monkeypatch, debug_log):
     assert by_pdfminer(debug_log) == [1]
     assert [b.text for b in doc.blocks] == ["50"]
     assert fields(doc) == fields(pdfminer_only(data, monkeypatch))
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_edges_are_pdfplumbers(path):
+    """The ruling lines PDFium's path objects give are pdfplumber's ``page.edges``, value
+    for value and in the same order, on every page (the table finder's only input)."""
+    import io
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from extractors.readers.pdf_edges import page_edges, page_paths
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    data = path.read_bytes()
+    keys = ("x0", "x1", "top", "bottom", "width", "height", "orientation", "object_type")
+    with pdfplumber.open(io.BytesIO(data)) as pl:
+        doc = pdfium.PdfDocument(data)
+        for i, page in enumerate(pl.pages):
+            pg = doc[i]
+            new = page_edges(page_paths(pg.raw), float(page.height))
+            assert [tuple(e[k] for k in keys) for e in new] == \
+                [tuple(e[k] for k in keys) for e in page.edges], f"page {i + 1}"
+            pg.close()
+        doc.close()
+
+
+def test_r021_chars_are_pdfminers():
+    """r021.pdf (one page, read by PDFium): every character PDFium gives is pdfminer's --
+    text, and the box to 2e-4 pt (pdfminer computes in double from the stream's decimals,
+    PDFium in single precision, rounded to 1e-4)."""
+    import io
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from extractors.readers.pdf_lines import fast_chars
+    from extractors.readers.pdf_pdfium import descents, page_chars
+    path = PDFS[2]
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    data = path.read_bytes()
+    with pdfplumber.open(io.BytesIO(data)) as pl:
+        page = pl.pages[0]
+        doc = pdfium.PdfDocument(data)
+        pg = doc[0]
+        tp = pdfium_c.FPDFText_LoadPage(pg.raw)
+        new = page_chars(pg.raw, tp, float(page.height), descents(page))
+        pdfium_c.FPDFText_ClosePage(tp)
+        pg.close()
+        doc.close()
+        fast_chars(page)
+        old = [c for c in page.chars if c["text"]]
+    assert len(new) == len(old) == 716
+
+    def key(c):
+        return (round(c["top"], 1), round(c["x0"], 1), c["text"])
+    for a, b in zip(sorted(old, key=key), sorted(new, key=key)):
+        assert a["text"] == b["text"]
+        for k in ("x0", "x1", "top", "bottom", "size"):
+            assert abs(a[k] - b[k]) <= 2e-4, (a, b)
+    # 项目名称, the first label of r021's form: four 9.606 pt characters side by side
+    text = "".join(c["text"] for c in new)
+    at = text.index("项目名称")
+    got = [(c["text"], c["x0"], c["x1"], round(c["top"], 4), round(c["bottom"], 4),
+            round(c["size"], 4))
+           for c in new[at:at + 2]]
+    assert got == [("项", 51.513, 61.119, 98.1839, 107.7899, 9.606),
+                   ("目", 61.119, 70.725, 98.1839, 107.7899, 9.606)]

@@ -172,7 +172,7 @@ def page_chars(page, textpage, height: float, descents: dict[str, float | None],
                 raise Unsupported(f"character {i} has no font or matrix")
             if abs(m.b) > _EPS or abs(m.c) > _EPS or m.a <= 0 or m.d <= 0:
                 raise Unsupported(f"character {i} is rotated, skewed or mirrored")
-            fs = pdfium_c.FPDFText_GetFontSize(tp, i)
+            fs = _q(pdfium_c.FPDFText_GetFontSize(tp, i))  # the Tf operand, in single precision
             info = per_object[key] = (obj, font, fs, m.a, m.d, fonts.descent(font) * fs)
         obj, font, fs, ma, md, desc = info
         get_origin(tp, i, ox, oy)
