@@ -45,14 +45,17 @@ def fund_header(rows: list[list[Block]], start: int) -> Header | None:
     ``rows[start]``: at least two measure columns."""
     measures = set(vocab()["fund_columns"])
 
+    def viable(roles: set[str]) -> bool:  # true for any superset too
+        return len(roles & measures) >= 2
+
     def accept(h: Header) -> bool:
-        return len(set(h.roles.values()) & measures) >= 2
+        return viable(set(h.roles.values()))
 
     row = rows[start]
     if not row or any(len(fold(c.text)) > 24 for c in row):
         return None
     h = find_header(rows, start, _fund_roles(), accept, max_rows=1, threshold=0.85, fits=_money_fits,
-                    body_rows=2)
+                    body_rows=2, viable=viable)
     if h is not None:
         # a header that writes the block's scale (年度预算数(万元), 项目资金(万元)) left of the
         # amount columns labels the line column, whatever the body rows look like

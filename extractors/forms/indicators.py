@@ -23,17 +23,21 @@ LEVEL_ROLES = ("level1", "level2")
 
 
 def _accept(h: Header) -> bool:
-    roles = set(h.roles.values())
+    return _viable(set(h.roles.values()))
+
+
+def _viable(roles: set[str]) -> bool:
+    """The roles an indicator header needs (true for any superset of them too)."""
     return len(roles) >= 3 and ("level1" in roles or "level2" in roles) and (
         "name" in roles or "target" in roles)
 
 
-def indicator_header(rows: list[list[Block]], i: int) -> Header | None:
+def indicator_header(rows: list[list[Block]], i: int, dense=None) -> Header | None:
     """The header model of an indicator table starting at ``rows[i]`` (one to three
-    header rows), or None."""
+    header rows), or None.  ``dense``: ``dense_rows(rows)`` where the caller has it."""
     if not rows[i] or not any(fold(c.text) for c in rows[i]):
         return None
-    return find_header(rows, i, vocab()["indicator_columns"], _accept)
+    return find_header(rows, i, vocab()["indicator_columns"], _accept, viable=_viable, dense=dense)
 
 
 def header_roles(row: list[Block]) -> dict[int, str]:
@@ -186,7 +190,7 @@ def _body(ctx: Ctx, rows: list[list[Block]], header: Header, with_actual: bool) 
             _totals(ctx, row, header)
             i += 1
             break
-        if indicator_header(rows, i) is not None:
+        if indicator_header(rows, i, dense) is not None:
             break
         positional = is_positional(row, dense[i], header_max, has_merges)
         missing: set[str] = set()

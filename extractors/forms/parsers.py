@@ -21,7 +21,7 @@ from .funds import (breakdown_header_lines, breakdown_headers, fund_item, header
                     parse_total_cell)
 from .goals import goal_row_kind, is_goal_header, pair_items, paragraph_goals, parse_goal_block
 from .facts import label_value_facts
-from ..tables import Header
+from ..tables import Header, dense_rows
 from .indicators import indicator_header, looks_like_indicator_row, parse_indicator_table
 from .formtype import decide, report_is_form
 from .lines import parse_column_subline
@@ -153,6 +153,7 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
     for n_table, t in enumerate(ctx.section.tables()):
         parse_allocation(ctx, t, year)
         rows = t.rows()
+        dense = dense_rows(rows)  # the header search at every row reads the merged cells from it
         unit = "万元"
         breakdown: dict[int, str] = {}
         column_lines: dict[int, dict] = {}  # col -> the line a row of pairs read there
@@ -167,7 +168,7 @@ def parse_form(ctx: Ctx, *, with_actual: bool = True, template: Header | None = 
                                                     columns=template.columns))
         while i < len(rows):
             row = rows[i]
-            if (h := indicator_header(rows, i)) is not None:
+            if (h := indicator_header(rows, i, dense)) is not None:
                 i = parse_indicator_table(ctx, rows, i, with_actual=with_actual, header=h)
                 column_lines.clear()
                 continue

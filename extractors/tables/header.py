@@ -70,8 +70,8 @@ class Header:
         return list(seen.values())
 
 
-def _paths(rows: list[list[Block]], start: int, end: int, width: int):
-    dense = dense_rows_at(rows, start, end)
+def _paths(rows: list[list[Block]], start: int, end: int, width: int, dense=None):
+    dense = dense_rows_at(rows, start, end) if dense is None else dense[start:end]
     cols: list[tuple[int, tuple[Block, ...]]] = []
     for g in range(1, width + 1):
         chain: list[Block] = []
@@ -101,16 +101,17 @@ def _data_count(rows: list[list[Block]], body: range, col: int, span: int) -> in
 
 
 def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict[str, list[str]], *,
-                 threshold: float = 0.8, body_rows: int = 8, fits=None) -> Header:
+                 threshold: float = 0.8, body_rows: int = 8, fits=None, dense=None) -> Header:
     """The header model of ``rows[start:end]`` against ``vocabulary`` (role → labels).
     ``fits(role, column_body_blocks) -> bool`` may veto a role for a column whose body
-    cannot hold it (a label column under 年度预算数(万元) is not a 预算数)."""
+    cannot hold it (a label column under 年度预算数(万元) is not a 预算数).  ``dense`` is
+    ``dense_rows(rows)`` where the caller has it (a table walked row by row)."""
     width = max((row_end(r) for r in rows[start:min(len(rows), end + body_rows)]), default=0)
     body = range(end, min(len(rows), end + body_rows))
     columns: list[Column] = []
     cands: list[tuple[float, int, int, str, str]] = []
     role_labels = _frozen(vocabulary)
-    for k, (col, span, chain) in enumerate(_paths(rows, start, end, width)):
+    for k, (col, span, chain) in enumerate(_paths(rows, start, end, width, dense)):
         quals: dict = {}
         texts = []
         for b in chain:
@@ -187,21 +188,51 @@ def _body_blocks(rows, body, column: Column) -> list[Block]:
 
 
 def find_header(rows: list[list[Block]], i: int, vocabulary: dict[str, list[str]], accept, *,
-                max_rows: int = 3, threshold: float = 0.8, fits=None, body_rows: int = 8) -> Header | None:
+                max_rows: int = 3, threshold: float = 0.8, fits=None, body_rows: int = 8,
+                viable=None, dense=None) -> Header | None:
     """The header starting at ``rows[i]``: the block of 1..``max_rows`` rows whose model
     ``accept(header)`` takes, preferring the block with more roles (a two-row header
     over its first row).  A row below joins the block only while it holds no data
-    (every non-empty cell scores as a label of some role or is covered from above)."""
+    (every non-empty cell scores as a label of some role or is covered from above).
+
+    ``viable(roles)``, where given, is a test on a set of role names that holds for every
+    superset of the roles of any header ``accept`` takes (``accept`` needs three roles:
+    ``len(roles) >= 3``).  A block of rows is then modelled only if ``viable`` holds for
+    the roles its header texts reach the threshold for (``possible_roles``): most rows
+    of a table are body rows, whose model ``accept`` would refuse.  ``dense`` is
+    ``dense_rows(rows)`` where the caller has it (a table walked row by row): the rows'
+    merged cells are then not looked for again at every row."""
     best: Header | None = None
+    possible: set[str] = set()
+    if viable is not None:
+        near = dense_rows_at(rows, i, min(len(rows), i + max_rows)) if dense is None else dense[i:i + max_rows]
     for n in range(1, max_rows + 1):
         if i + n > len(rows):
             break
         if n > 1 and not (_short_row(rows[i]) and _label_row(rows[i + n - 1], vocabulary, threshold)):
             break
-        h = build_header(rows, i, i + n, vocabulary, threshold=threshold, fits=fits, body_rows=body_rows)
+        if viable is not None:
+            possible |= possible_roles(near[n - 1], _frozen(vocabulary), threshold)
+            if not viable(possible):
+                continue  # no header of these rows has the roles accept needs
+        h = build_header(rows, i, i + n, vocabulary, threshold=threshold, fits=fits, body_rows=body_rows,
+                         dense=dense)
         if accept(h) and (best is None or len(h.roles) > len(best.roles)):
             best = h
     return best
+
+
+def possible_roles(dense_row: dict[int, Block], role_labels, threshold: float) -> set[str]:
+    """The roles that some header text of one dense row (``dense_rows_at``: its own cells
+    and the merged ones covering it) reaches ``threshold`` for: every role ``build_header``
+    can give a column of a header holding that row is among them (an ancestor's score is
+    discounted, never raised)."""
+    out: set[str] = set()
+    for b in dense_row.values():
+        if (b.text or "").strip():
+            for r in _hot_roles(split_qualifiers(b.content)[0], role_labels, threshold):
+                out.add(role_labels[r][0])
+    return out
 
 
 def _short_row(row: list[Block], limit: int = 16) -> bool:
