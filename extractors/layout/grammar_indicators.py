@@ -66,6 +66,9 @@ _CELL_CAP = {
     "unit": (6, lambda c: True), "op": (4, lambda c: True),
 }
 _NOT_IN_NAME = frozenset(sv.OPS + "%％")
+# the cell ends of a start worked out once for all point roles and once for all value
+# roles (``cell_ends``); False: once per role
+_SHARED_ENDS = True
 # rows of two different texts in the target and actual columns, dropped by the walk where
 # the row check would refuse them (``indicator_readings``); False: every row goes to the check
 _DROP_TWO_TEXTS = True
@@ -147,6 +150,31 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
         r in POINT_ROLES or r in VALUE_ROLES for k, r in enumerate(roles) if k not in (rt, rt + 1))
 
     @functools.lru_cache(maxsize=None)
+    def _ends_of(k: int, role: str) -> tuple[int, ...]:
+        cap = _CELL_CAP.get(role)
+        out = []
+        for j in run.ends(k, 40):
+            if cap is not None and (j - k > cap[0] or not cap[1](text[j - 1])):
+                break  # every longer cell holds this character too, or is longer still: none fits
+            if role in VALUE_ROLES and text[j - 1].isdigit() and sv.unit_follows(text, j) or run.splits_figure(j):
+                continue  # a value keeps the unit word written after its number
+            if not _cell_ok(role, text[k:j], glued):
+                continue
+            if role in POINT_ROLES and j < run.end and text[j].isascii() and text[j].isalnum() \
+                    and sv.ocr_points(text[k:j]) is not None:
+                continue  # letters read as digits only as a whole token
+            out.append(j)
+        return tuple(out)
+
+    def cell_ends(k: int, role: str) -> tuple[int, ...]:
+        """Where a cell of ``role`` starting at ``k`` may end, by its own shape: worked out
+        once per start for every column of the role's kind (the point roles are tested
+        alike, and so are the value roles: 指标值 and 实际完成值 share them)."""
+        if _SHARED_ENDS:
+            role = POINT_ROLES[0] if role in POINT_ROLES else VALUE_ROLES[0] if role in VALUE_ROLES else role
+        return _ends_of(k, role)
+
+    @functools.lru_cache(maxsize=None)
     def cells_from(i: int, r: int) -> tuple[tuple[tuple[Span, ...], int], ...]:
         if r == len(roles):
             return (((), i),)
@@ -159,17 +187,7 @@ def indicator_readings(run: Text, roles: tuple[str, ...], glued: bool,
         k = run.skip(i)
         if k > run.start and sv.unit_follows(text, k):
             return ()  # a cell does not begin with the unit word of the figure before it
-        cap = _CELL_CAP.get(role)
-        for j in run.ends(k, 40):
-            if cap is not None and (j - k > cap[0] or not cap[1](text[j - 1])):
-                break  # every longer cell holds this character too, or is longer still: none fits
-            if role in VALUE_ROLES and text[j - 1].isdigit() and sv.unit_follows(text, j) or run.splits_figure(j):
-                continue  # a value keeps the unit word written after its number
-            if not _cell_ok(role, text[k:j], glued):
-                continue
-            if role in POINT_ROLES and j < run.end and text[j].isascii() and text[j].isalnum() \
-                    and sv.ocr_points(text[k:j]) is not None:
-                continue  # letters read as digits only as a whole token
+        for j in cell_ends(k, role):
             nxt = cells_from(j, r + 1)
             if r == rt and two_texts_refused and sv.is_value(text[k:j]) == "text":
                 t = text[k:j].strip()
