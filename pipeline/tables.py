@@ -98,6 +98,16 @@ def _plain(name: str) -> pa.StructType:
     return pa.struct([f for f in arrow_schema(name) if not _needs_coerce(f.type)])
 
 
+@functools.cache
+def _direct(name: str) -> pa.StructType:
+    """The columns of a dataset but its dates (ISO text), decimals included, as one struct
+    type.  Arrow converts a ``Decimal`` (or an int) to ``decimal(p, s)`` only where that is
+    exact and fits the precision, which is then what ``_coerce`` gives; anything else (a
+    value to round, too many digits, NaN, a float or a text) raises, and the columns are
+    made as before: the plain ones in one conversion, the others by ``_coerce``."""
+    return pa.struct([f for f in arrow_schema(name) if not pa.types.is_date32(f.type)])
+
+
 _ERRORS = (ValueError, TypeError, InvalidOperation, ArithmeticError, OverflowError,
            pa.ArrowInvalid, pa.ArrowTypeError)
 
@@ -107,11 +117,12 @@ def _build(name: str, rows: list[dict], problems: list) -> pa.Table:
         return _empty(name)
     schema = arrow_schema(name)
     done: dict[str, pa.Array] = {}
-    try:  # the plain columns in one conversion (the rows' dicts read by Arrow, in C++)
-        plain = _plain(name)
-        done = dict(zip(plain.names, pa.array(rows, type=plain).flatten()))
-    except _ERRORS:
-        done = {}  # a value that does not fit: column by column, to name it
+    for struct in (_direct(name), _plain(name)):
+        try:  # the columns in one conversion (the rows' dicts read by Arrow, in C++)
+            done = dict(zip(struct.names, pa.array(rows, type=struct).flatten()))
+            break
+        except _ERRORS:
+            done = {}  # a value that does not fit: column by column, to name it
     arrays = []
     for field in schema:
         arr = done.get(field.name)

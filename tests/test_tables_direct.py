@@ -1,0 +1,65 @@
+"""``pipeline.tables._build`` converts the decimal columns with the others in one Arrow
+conversion (``_direct``) where Arrow can do it exactly: the tables are those of the
+column-by-column path (``_coerce``: quantized, digits checked), and a value Arrow cannot
+take exactly (one to round, one with too many digits) still goes that path, rounded or
+flagged as before."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+
+import pipeline.tables as tables
+from pipeline.process import process_file
+from pipeline.schema import DATASETS
+
+from .conftest import CORPUS, corpus_text
+
+
+def _old_build(monkeypatch, name, rows):
+    with monkeypatch.context() as m:
+        m.setattr(tables, "_direct", tables._plain)  # the plain columns at once, the others by _coerce
+        problems = []
+        return tables._build(name, rows, problems), problems
+
+
+@pytest.mark.parametrize("rid", ["r001", "r003", "r021", "r060", "r063", "r067"])
+def test_dev_records_give_the_tables_of_the_column_path(monkeypatch, rid):
+    corpus_text(rid)
+    records = process_file((CORPUS / f"{rid}.txt").read_bytes(), f"{rid}.txt")
+    n_money = 0
+    for name in DATASETS:
+        rows = records.get(name, [])
+        problems = []
+        got = tables._build(name, rows, problems)
+        old, old_problems = _old_build(monkeypatch, name, rows)
+        assert got.equals(old) and got.schema == old.schema, name
+        assert problems == old_problems == []
+        if any(isinstance(v, Decimal) for r in rows for v in r.values()):
+            pa.array(rows, type=tables._direct(name))  # the one-conversion path was taken
+            n_money += 1
+    assert n_money > 0
+
+
+def test_r063_funds_amounts(monkeypatch):
+    # r063 line 11 '年度资金总额: 2300.67 2300.67 100%' (项目资金(万元)): 23006700.00 元
+    corpus_text("r063")
+    records = process_file((CORPUS / "r063.txt").read_bytes(), "r063.txt")
+    t = tables._build("funds", records["funds"], [])
+    assert Decimal("23006700.00") in t.column("amount_yuan").to_pylist()
+
+
+def test_a_value_to_round_or_too_long_takes_the_column_path(monkeypatch):
+    # the same r063 funds rows, one amount given a third decimal place, one beyond decimal(18,2)
+    corpus_text("r063")
+    rows = [dict(r) for r in process_file((CORPUS / "r063.txt").read_bytes(), "r063.txt")["funds"]]
+    rows[0]["amount_yuan"] = Decimal("23006700.005")    # quantized (half even), not refused
+    rows[1]["amount_yuan"] = Decimal("1E+17")             # 20 digits at 2 places: refused, flagged
+    problems = []
+    got = tables._build("funds", rows, problems)
+    old, old_problems = _old_build(monkeypatch, "funds", rows)
+    assert got.equals(old)
+    amounts = got.column("amount_yuan").to_pylist()
+    assert amounts[0] == Decimal("23006700.00") and amounts[1] is None
+    assert [(p[2], p[3]) for p in problems] == [(p[2], p[3]) for p in old_problems] == [("amount_yuan", Decimal("1E+17"))]
