@@ -230,9 +230,14 @@ def possible_roles(dense_row: dict[int, Block], role_labels, threshold: float) -
     out: set[str] = set()
     for b in dense_row.values():
         if (b.text or "").strip():
-            for r in _hot_roles(split_qualifiers(b.content)[0], role_labels, threshold):
-                out.add(role_labels[r][0])
+            out |= _text_roles(b.content, role_labels, threshold)
     return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _text_roles(text: str, role_labels, threshold: float) -> frozenset[str]:
+    """The roles a header cell's text reaches ``threshold`` for (its core: ``split_qualifiers``)."""
+    return frozenset(role_labels[r][0] for r in _hot_roles(split_qualifiers(text)[0], role_labels, threshold))
 
 
 def _short_row(row: list[Block], limit: int = 16) -> bool:
