@@ -21,6 +21,7 @@ _ITEM = re.compile(
 # text starts after the label
 _WORD_ITEM = re.compile(r"(?:(?<=^)|(?<=\s)|(?<=[。；;！!]))目标\s*(?P<n>\d{1,2})\s*[:：]\s*")
 _TAG = re.compile(r"</?p[^>]*>", re.I)
+_TAG_AT_END = re.compile(r"</?p[^>]*>\s*$")
 
 
 def split_items(text: str) -> list[tuple[int | None, int, int]]:
@@ -61,7 +62,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
             s = m.end()
             continue
         tail = text[s:e]
-        m2 = re.search(r"</?p[^>]*>\s*$", tail)
+        m2 = _TAG_AT_END.search(tail)
         if m2:
             e = s + m2.start()
             continue
@@ -115,7 +116,12 @@ def is_goal_header(row: list[Block]) -> bool:
 def is_placeholder(text: str) -> bool:
     """A cell that still holds the template's instruction (``…(100字以内)``)."""
     t = fold(text)
-    return any(re.search(p, t) for p in vocab().get("template_instructions", []))
+    return any(p.search(t) for p in _instructions())
+
+
+@functools.lru_cache(maxsize=1)
+def _instructions() -> tuple:
+    return tuple(re.compile(p) for p in vocab().get("template_instructions", []))
 
 
 def parse_goal_block(ctx: Ctx, rows: list[list[Block]], start: int) -> int:

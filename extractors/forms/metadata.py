@@ -62,6 +62,7 @@ def meta_key(text: str, threshold: float = LABEL_THRESHOLD) -> str | None:
 
 _GLUED_CODE = re.compile(r"^\s*(?P<d>\d{3,})(?=\p{Han})(?![年月日号])")
 _CODE_LABEL = re.compile(r"编码|代码")
+_FIGURE = re.compile(r"[-\d.,，%％万元]+")
 
 
 def split_code(value: str, coded: bool = False) -> tuple[str | None, str]:
@@ -88,7 +89,7 @@ def _store(ctx: Ctx, key: str, value: str, block: Block | None, label: str = "")
         return False
     if fold(value) in _not_values():
         return False  # a column header or total line, not a name (r048 '单位 | 合计')
-    if meta_key(value) or (key in CODED and re.fullmatch(r"[-\d.,，%％万元]+", fold(value))):
+    if meta_key(value) or (key in CODED and _FIGURE.fullmatch(fold(value))):
         return False  # the next cell is a label (the field is empty) or a figure
     if key in CODED:
         code, value = split_code(value, coded=bool(_CODE_LABEL.search(label)))

@@ -29,6 +29,7 @@ from .metadata import read_metadata
 from .moneytable import parse_money_table
 
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
+_YEAR_DIGITS = re.compile(r"20\d\d")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _YEAR_NOT_DATE = re.compile(r"(?<!\d)(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
 _TITLE_PROJECT = re.compile(r"报告[(（](.+)[)）]$")
@@ -51,12 +52,12 @@ def section_meta(ctx: Ctx) -> None:
     for b in sec.blocks[:12]:  # '(2020年度)': the title's second line
         if _YEAR_LINE.fullmatch(b.text.strip()):
             ctx.claim(b)
-            meta.setdefault("fiscal_year", int(re.search(r"20\d\d", b.text).group(0)))
+            meta.setdefault("fiscal_year", int(_YEAR_DIGITS.search(b.text).group(0)))
     title = sec.title or ""
     m = _YEAR_IN_TITLE.search(title.replace(" ", ""))
     if m:
         meta["fiscal_year"] = int(m.group(1))  # the title's year wins
-    years = set(re.findall(r"(20\d\d)\s*年", meta.get("project_period") or ""))
+    years = set(_YEAR_IN_TITLE.findall(meta.get("project_period") or ""))
     if "fiscal_year" not in meta and len(years) == 1:
         meta["fiscal_year"] = int(years.pop())  # 项目起止时间 2020年元月起至2020年12月止
     if "fiscal_year" not in meta and sec.form_type != "self_eval_report":

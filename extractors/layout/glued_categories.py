@@ -23,7 +23,7 @@ def across_markers(bd: Builder, labs: list[sh.Label], a: int, b: int) -> list[sh
     (社会效益\n3、指标): the label spans the marker."""
     text = bd.text
     out = list(labs)
-    for m in re.finditer(sh.vocab()["page_marker"], text[:b], pos=a):
+    for m in sh.vocab_re("page_marker").finditer(text, a, b):
         left_at = max(a, m.start() - 12)
         left, right = text[left_at:m.start()], text[m.end():min(b, m.end() + 12)]
         joined = left + right
@@ -80,8 +80,8 @@ def scrambled_level1(text: str, a: int, b: int) -> sh.Label | None:
 
 def holes(bd: Builder, a: int, b: int) -> list[tuple[int, int]]:
     v = sh.vocab()
-    out = [(m.start(), m.end()) for m in re.finditer(v["page_marker"], bd.text[:b], pos=a)]
-    out += [(m.start(), m.end()) for m in re.finditer(v["placeholder_row"], bd.text[:b], pos=a)
+    out = [(m.start(), m.end()) for m in sh.vocab_re("page_marker").finditer(bd.text, a, b)]
+    out += [(m.start(), m.end()) for m in sh.vocab_re("placeholder_row").finditer(bd.text, a, b)
             if not any(x < m.end() and m.start() < y for x, y in out)]
     for f in sorted(v["filler"], key=len, reverse=True):
         i = bd.text.find(f, a, b)

@@ -38,7 +38,7 @@ class Builder:
     def para(self, a: int, b: int) -> None:
         """Paragraph blocks of ``text[a:b]``: cut at attachment labels; page markers of
         document-sharing sites (a line starting ``2、``) are left out."""
-        marks = [(m.start(), m.end()) for m in re.finditer(sh.vocab()["page_marker"], self.text[:b], pos=max(a - 1, 0))
+        marks = [(m.start(), m.end()) for m in sh.vocab_re("page_marker").finditer(self.text, max(a - 1, 0), b)
                  if m.start() >= a - 1]
         if marks:
             x = a

@@ -213,8 +213,8 @@ def read_leading(text: str, lines: list[Line]) -> list[tuple[str, object]]:
             if table is None:
                 table = PipeTable()
             row, cell_start = [], ln.start
-        for m in re.finditer(r"\|", text[pos:ln.end]):
-            p = pos + m.start()
+        for m in _PIPE.finditer(text, pos, ln.end):
+            p = m.start()
             row.append(_span(text, cell_start, p))
             cell_start = p + 1
         last_end = ln.end

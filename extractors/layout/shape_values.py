@@ -89,7 +89,7 @@ def is_value(s: str) -> str | None:
 
 
 def number(s: str) -> Decimal | None:
-    m = re.search(NUM, s)
+    m = _NUM.search(s)
     if not m:
         return None
     try:
@@ -108,6 +108,7 @@ def points(s: str) -> Decimal | None:
     return v if v is not None and v <= vocab()["max_points"] else None
 
 
+_NUM = re.compile(NUM)
 _OCR_DIGIT_TOKEN = re.compile("[0-9%s]{2,3}" % re.escape("".join(OCR_DIGITS)))
 
 

@@ -93,6 +93,12 @@ def vocab() -> dict:
     }
 
 
+@functools.lru_cache(maxsize=None)
+def vocab_re(key: str) -> re.Pattern:
+    """A pattern of the glued vocabulary (``page_marker``, ``placeholder_row``), compiled once."""
+    return re.compile(vocab()[key])
+
+
 _FOLD = str.maketrans("（）：，；％＜＞＝", "():,;%<>=")
 
 
