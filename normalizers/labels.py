@@ -362,14 +362,41 @@ def best_label(text: str | None, vocabulary: dict[str, list[str]], *,
 
 @lru_cache(maxsize=1 << 15)
 def _best(core: str, vocabulary: tuple) -> tuple[str | None, float]:
-    """(key, score) of the best entry of a frozen vocabulary for a qualifier-free text."""
+    """(key, score) of the best entry of a frozen vocabulary for a qualifier-free text
+    (only the labels sharing a character with it can score above 0: ``sharing``)."""
     best, best_s = None, 0.0
-    for key, labels in vocabulary:
-        for lab in labels:
-            s = similarity(core, label_core(lab))
-            if s > best_s:
-                best, best_s = key, s
+    for i, j in sharing(core, vocabulary):
+        key, labels = vocabulary[i]
+        s = similarity(core, label_core(labels[j]))
+        if s > best_s:
+            best, best_s = key, s
     return best, best_s
+
+
+def sharing(core: str, vocabulary: tuple) -> list[tuple[int, int]]:
+    """The labels of a frozen vocabulary whose core (``label_core``) shares a character
+    with ``core``, as (entry, label) positions in vocabulary order.  Every other label's
+    ``similarity`` to ``core`` is 0 (no ratio, partial ratio or anagram without a common
+    character), so a best or top score looked for among these is the one among all
+    labels, at a tenth of the comparisons for a text seen for the first time."""
+    index = _char_index(vocabulary)
+    out: set[tuple[int, int]] = set()
+    for c in set(core):
+        hits = index.get(c)
+        if hits:
+            out.update(hits)
+    return sorted(out)
+
+
+@lru_cache(maxsize=256)
+def _char_index(vocabulary: tuple) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Character -> the (entry, label) positions of the labels whose core holds it."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    for i, (_, labels) in enumerate(vocabulary):
+        for j, lab in enumerate(labels):
+            for c in set(label_core(lab)):
+                index.setdefault(c, []).append((i, j))
+    return {c: tuple(v) for c, v in index.items()}
 
 
 _CORES: dict[str, str] = {}

@@ -51,8 +51,16 @@ def ends_in_figure(s: str) -> bool:
     s = s.rstrip()
     if s and s[-1].isdigit():
         return True
-    m = re.search(r"\d\s*[万亿千]?(?:%s)$" % "|".join(re.escape(u) for u in vocab()["units"] if u), s)
-    return bool(m) or bool(re.search(r"\d\s*[%％‰]$", s))
+    return bool(_units_at_end().search(s)) or bool(_PERCENT_AT_END.search(s))
+
+
+_PERCENT_AT_END = re.compile(r"\d\s*[%％‰]$")
+
+
+@functools.lru_cache(maxsize=1)
+def _units_at_end() -> re.Pattern:
+    """A figure and its unit word at the end of a text."""
+    return re.compile(r"\d\s*[万亿千]?(?:%s)$" % "|".join(re.escape(u) for u in vocab()["units"] if u))
 
 
 @functools.lru_cache(maxsize=1 << 16)

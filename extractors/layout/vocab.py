@@ -110,11 +110,25 @@ def header_kind(text: str) -> str | None:
         return None  # a numbered or bulleted line titles a part, a sentence heads no column
     thr = settings()["threshold"]
     best, best_s = None, 0.0
-    for lab, kind in _header_vocab():
+    labels = _header_vocab()
+    index = _header_index()
+    # only a label sharing a character with the cell scores above 0 (no ratio, nor is it held)
+    for k in sorted({k for ch in set(c) for k in index.get(ch, ())}):
+        lab, kind = labels[k]
         s = _similar(c, lab)
         if s > best_s:
             best, best_s = kind, s
     return best if best_s >= thr else None
+
+
+@functools.lru_cache(maxsize=1)
+def _header_index() -> dict[str, tuple[int, ...]]:
+    """Character -> the positions in ``_header_vocab`` of the labels that hold it."""
+    index: dict[str, list[int]] = {}
+    for k, (lab, _) in enumerate(_header_vocab()):
+        for ch in set(lab):
+            index.setdefault(ch, []).append(k)
+    return {ch: tuple(v) for ch, v in index.items()}
 
 
 def has_points(text: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from normalizers.labels import frozen_vocabulary as _frozen
-from normalizers.labels import label_core, similarity, split_qualifiers
+from normalizers.labels import label_core, sharing, similarity, split_qualifiers
 
 from ..model import Block
 from .grid import dense_rows_at, row_end
@@ -157,18 +157,17 @@ def build_header(rows: list[list[Block]], start: int, end: int, vocabulary: dict
     return Header(start=start, end=end, width=width, columns=columns)
 
 
-@lru_cache(maxsize=1 << 15)
-def _top_similarity(core: str, labels: tuple[str, ...]) -> float:
-    """The best ``similarity`` of a header text to any of a role's labels (0 for none):
-    the same header texts meet the same roles in every table."""
-    return max((similarity(core, label_core(lab)) for lab in labels), default=0.0)
-
-
 @lru_cache(maxsize=1 << 14)
 def _role_similarities(core: str, role_labels: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[float, ...]:
-    """``_top_similarity`` of a header text to each role of a vocabulary, in its order:
-    one look-up per header text instead of one per text and role."""
-    return tuple(_top_similarity(core, labels) for _, labels in role_labels)
+    """The best ``similarity`` of a header text to any of each role's labels (0 for
+    none), in the vocabulary's order: one look-up per header text (the same header texts
+    meet the same roles in every table).  Only the labels sharing a character with the
+    text are scored (``sharing``): the others score 0."""
+    near: dict[int, list[int]] = {}
+    for i, j in sharing(core, role_labels):
+        near.setdefault(i, []).append(j)
+    return tuple(max((similarity(core, label_core(labels[j])) for j in near.get(i, ())), default=0.0)
+                 for i, (_, labels) in enumerate(role_labels))
 
 
 @lru_cache(maxsize=1 << 14)
