@@ -220,3 +220,41 @@ def test_r021_chars_are_pdfminers():
            for c in new[at:at + 2]]
     assert got == [("项", 51.513, 61.119, 98.1839, 107.7899, 9.606),
                    ("目", 61.119, 70.725, 98.1839, 107.7899, 9.606)]
+
+
+def test_a_page_with_a_damaged_font_stream_is_read_by_pdfminer_with_its_warning(monkeypatch, debug_log):
+    """r021.pdf's embedded Type1 font (its largest stream) with 16 bytes zeroed: pdfminer
+    warns of data loss; PDFium would map the page's glyphs without a sign.  The page goes to
+    pdfminer, so the Document and its warning are the ones the reader gave before PDFium."""
+    import io
+    import re
+
+    import pdfplumber
+
+    from extractors.readers.pdf_streams import decodes_cleanly
+    path = PDFS[2]
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    data = path.read_bytes()
+    spans = []
+    for m in re.finditer(rb"stream\r?\n", data):
+        end = data.find(b"endstream", m.end())
+        if end > 0 and not data[:m.start()].endswith(b"end"):
+            spans.append((m.end(), end))
+    start, end = max(spans, key=lambda s: s[1] - s[0])
+    assert b"/Length1" in data[start - 120:start]        # the embedded font file
+    mid = (start + end) // 2
+    damaged = data[:mid] + b"\0" * 16 + data[mid + 16:]
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert decodes_cleanly(pdf.pages[0])
+    with pdfplumber.open(io.BytesIO(damaged)) as pdf:
+        assert not decodes_cleanly(pdf.pages[0])
+    intact = read_pdf(data)
+    assert by_pdfminer(debug_log) == []                  # the intact page is PDFium's
+    debug_log.clear()
+    doc = read_pdf(damaged)
+    assert by_pdfminer(debug_log) == [1]
+    before = pdfminer_only(damaged, monkeypatch)
+    assert fields(doc) == fields(before) and doc.warnings == before.warnings
+    assert any(w.startswith("pdfminer reported") and "missing or garbled" in w for w in doc.warnings)
+    assert not any("pdfminer reported" in w for w in intact.warnings)

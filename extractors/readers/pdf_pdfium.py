@@ -32,6 +32,8 @@ from unicodedata import normalize
 
 import pypdfium2.raw as pdfium_c
 
+from .pdf_streams import decodes_cleanly
+
 log = logging.getLogger(__name__)
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -329,6 +331,8 @@ class PdfiumPages:
         try:
             if page.rotation:
                 raise Unsupported("rotated page")
+            if not decodes_cleanly(page):
+                raise Unsupported("a content stream does not decode cleanly (damaged)")
             height = float(page.height)
             pg = self.doc[index]
             try:
