@@ -112,9 +112,31 @@ _ERRORS = (ValueError, TypeError, InvalidOperation, ArithmeticError, OverflowErr
            pa.ArrowInvalid, pa.ArrowTypeError)
 
 
+@functools.cache
+def _dates(name: str) -> tuple[tuple[int, pa.Field], ...]:
+    """The date columns of a dataset: (position in its schema, field)."""
+    return tuple((i, f) for i, f in enumerate(arrow_schema(name)) if pa.types.is_date32(f.type))
+
+
+def _whole(name: str, rows: list[dict]) -> pa.Table | None:
+    """The table in one conversion where every value fits as it is (the ``_direct``
+    struct as a record batch, the dates read from their ISO text), else None: then
+    ``_build`` goes column by column, to null and name what does not fit."""
+    try:
+        batch = pa.RecordBatch.from_struct_array(pa.array(rows, type=_direct(name)))
+        for i, field in _dates(name):
+            batch = batch.add_column(i, field, pa.array([_coerce(r.get(field.name), field.type) for r in rows],
+                                                        type=field.type))
+    except _ERRORS:
+        return None
+    return pa.Table.from_batches([batch]).replace_schema_metadata(arrow_schema(name).metadata)
+
+
 def _build(name: str, rows: list[dict], problems: list) -> pa.Table:
     if not rows:
         return _empty(name)
+    if (whole := _whole(name, rows)) is not None:
+        return whole
     schema = arrow_schema(name)
     done: dict[str, pa.Array] = {}
     for struct in (_direct(name), _plain(name)):

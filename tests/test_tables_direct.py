@@ -1,8 +1,9 @@
-"""``pipeline.tables._build`` converts the decimal columns with the others in one Arrow
-conversion (``_direct``) where Arrow can do it exactly: the tables are those of the
-column-by-column path (``_coerce``: quantized, digits checked), and a value Arrow cannot
-take exactly (one to round, one with too many digits) still goes that path, rounded or
-flagged as before."""
+"""``pipeline.tables._build`` converts a dataset's rows in one Arrow conversion, decimals
+included, into one record batch (``_whole``: the dates added from their ISO text) where
+Arrow can do it exactly: the tables are those of the column-by-column path (``_coerce``:
+quantized, digits checked), schema, metadata and serialized bytes included, and a value
+Arrow cannot take exactly (one to round, one with too many digits) still goes that path,
+rounded or flagged as before."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -19,27 +20,31 @@ from .conftest import CORPUS, corpus_text
 
 def _old_build(monkeypatch, name, rows):
     with monkeypatch.context() as m:
+        m.setattr(tables, "_whole", lambda name, rows: None)  # column by column
         m.setattr(tables, "_direct", tables._plain)  # the plain columns at once, the others by _coerce
         problems = []
         return tables._build(name, rows, problems), problems
 
 
-@pytest.mark.parametrize("rid", ["r001", "r003", "r021", "r060", "r063", "r067"])
+@pytest.mark.parametrize("rid", ["r001", "r003", "r021", "r031", "r053", "r060", "r063", "r067"])
 def test_dev_records_give_the_tables_of_the_column_path(monkeypatch, rid):
     corpus_text(rid)
     records = process_file((CORPUS / f"{rid}.txt").read_bytes(), f"{rid}.txt")
-    n_money = 0
+    n_money = n_dates = 0
     for name in DATASETS:
         rows = records.get(name, [])
         problems = []
         got = tables._build(name, rows, problems)
         old, old_problems = _old_build(monkeypatch, name, rows)
-        assert got.equals(old) and got.schema == old.schema, name
+        assert got.equals(old) and got.schema.equals(old.schema, check_metadata=True), name
+        assert [b.serialize() for b in got.to_batches()] == [b.serialize() for b in old.to_batches()], name
         assert problems == old_problems == []
         if any(isinstance(v, Decimal) for r in rows for v in r.values()):
-            pa.array(rows, type=tables._direct(name))  # the one-conversion path was taken
+            assert tables._whole(name, rows) is not None  # the one-conversion path was taken
             n_money += 1
+        n_dates += sum(1 for r in rows for _, f in tables._dates(name) if r.get(f.name))
     assert n_money > 0
+    assert n_dates > 0 or rid not in ("r031", "r053")  # their dates (fiscal years, targets) go the batch path too
 
 
 def test_r063_funds_amounts(monkeypatch):
