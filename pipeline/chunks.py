@@ -200,6 +200,16 @@ class StreamWriter:
         f.packed = start + 1
 
     def _write_group(self, name: str, f: _File) -> None:
+        self._write_table(name, f, self._group_table(f))
+        self.mem -= f.mem
+        self.n_tables -= len(f.buf)
+        f.buf, f.mem, f.g_rows, f.g_weight, f.packed = [], 0, 0, 0, 0
+        pa.default_memory_pool().release_unused()
+
+    @staticmethod
+    def _group_table(f: _File) -> pa.Table | None:
+        """The row group a file's buffer (and its spilled part) makes: Arrow work on the
+        file's own tables only (the final groups of a run are made in threads)."""
         parts = []
         if f.spill is not None:
             path, sink, w = f.spill
@@ -210,18 +220,17 @@ class StreamWriter:
             os.unlink(path)
             f.spill = None
         parts += f.buf
-        if parts:
-            t = pa.concat_tables(parts).combine_chunks()  # page cuts must not depend on chunks
+        if not parts:
+            return None
+        return pa.concat_tables(parts).combine_chunks()  # page cuts must not depend on chunks
+
+    def _write_table(self, name: str, f: _File, t: pa.Table | None) -> None:
+        if t is not None:
             if f.pw is None:
                 f.path.parent.mkdir(parents=True, exist_ok=True)
                 f.pw = pq.ParquetWriter(f.path, self.schemas[name], compression="zstd",
                                         write_statistics=True)
             f.pw.write_table(t, row_group_size=max(t.num_rows, 1))
-            del t
-        self.mem -= f.mem
-        self.n_tables -= len(f.buf)
-        f.buf, f.mem, f.g_rows, f.g_weight, f.packed = [], 0, 0, 0, 0
-        pa.default_memory_pool().release_unused()
 
     def _within_budget(self) -> None:
         """All open files together buffer at most ``budget`` of weight (the largest
@@ -253,7 +262,9 @@ class StreamWriter:
             self.n_tables -= len(f.buf)
             f.buf, f.mem, f.packed = [], 0, 0
 
-    def _close_file(self, name: str, sub: str, f: _File) -> None:
+    def _close_file(self, name: str, sub: str, f: _File, jobs: list | None = None) -> None:
+        """Close ``f``: linked from the previous output, or its last row group written and
+        the file finished -- at once, or, with ``jobs``, by a function appended there."""
         del self.open[(name, sub)]
         digest = f.h.hexdigest()
         old = None if f.dirty else self.previous.get(digest)
@@ -264,12 +275,22 @@ class StreamWriter:
         else:
             if not f.dirty:
                 self._make_dirty(name, sub, f)
-            self._write_group(name, f)
-            if f.pw is None:  # a stream with no rows: an empty file of the schema
-                f.path.parent.mkdir(parents=True, exist_ok=True)
-                pq.write_table(self.schemas[name].empty_table(), f.path, compression="zstd")
+            self.mem -= f.mem
+            self.n_tables -= len(f.buf)
+
+            def finish(name=name, f=f) -> None:
+                self._write_table(name, f, self._group_table(f))
+                f.buf = []
+                if f.pw is None:  # a stream with no rows: an empty file of the schema
+                    f.path.parent.mkdir(parents=True, exist_ok=True)
+                    pq.write_table(self.schemas[name].empty_table(), f.path, compression="zstd")
+                else:
+                    f.pw.close()
+            if jobs is None:
+                finish()
+                pa.default_memory_pool().release_unused()
             else:
-                f.pw.close()
+                jobs.append(finish)
             self.written += 1
         self.files.setdefault(name, []).append((f.rel, digest, f.rows, " ".join(f.items)))
 
@@ -278,6 +299,16 @@ class StreamWriter:
         self._close_file(name, "", self._new_file(name, ""))
 
     def close(self) -> dict[str, list[tuple]]:
+        """Close every open file.  Their last row groups are built, compressed and written
+        in threads (Arrow releases the GIL): the run's tail, when the workers are done
+        and the cores idle; each file is its own writer, so the bytes are the same."""
+        jobs: list = []
         for (name, sub), f in sorted(self.open.items()):
-            self._close_file(name, sub, f)
+            self._close_file(name, sub, f, jobs)
+        if jobs:
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1, 4)) as ex:
+                for fut in [ex.submit(j) for j in jobs]:
+                    fut.result()  # the first failure is raised
+            pa.default_memory_pool().release_unused()
         return self.files

@@ -47,3 +47,26 @@ def test_buffers_stay_within_the_budget_and_the_rows_are_those_of_an_unbounded_r
     same = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*.parquet"))}
     assert same(tmp_path / "big") == same(tmp_path / "small")
     assert not list((tmp_path / "small").glob(".spill-*"))   # spill files removed
+
+
+def test_the_last_row_groups_written_in_threads_are_the_bytes_written_one_by_one(tmp_path, monkeypatch):
+    """``StreamWriter.close`` builds, compresses and writes every open file's last row group
+    in threads: seeds 000 and 004, 20 times each (a spilled group among them), give the
+    same files, byte for byte, as closing the files one after another."""
+    from pipeline import chunks
+
+    seeds = [document_tables(SEED000.read_bytes(), SEED000.name), document_tables(SEED004.read_bytes(), SEED004.name)]
+    docs = seeds * 20
+    _write(tmp_path / "threads", 128 * 1024, docs)
+
+    def one_by_one(self):
+        for (name, sub), f in sorted(self.open.items()):
+            self._close_file(name, sub, f)
+        return self.files
+    monkeypatch.setattr(chunks.StreamWriter, "close", one_by_one)
+    _write(tmp_path / "serial", 128 * 1024, docs)
+    same = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*.parquet"))}
+    a, b = same(tmp_path / "threads"), same(tmp_path / "serial")
+    assert len(a) >= 9 and a == b
+    ind, _ = _read(tmp_path / "threads", "indicators")
+    assert "国家免疫规划类疫苗接种" in ind.column("name").to_pylist()
