@@ -71,7 +71,7 @@ class Merger:
     spool_path: Path
     previous: object = None                                   # manifest.Previous
     cache: object = None
-    firsts: dict[bytes, tuple] = field(default_factory=dict)  # sha -> first copy's COPIED values
+    firsts: dict[bytes, tuple] = field(default_factory=dict)  # sha256 digest -> the first's _KEPT values
     keys: dict[str, frozenset] = field(default_factory=dict)  # content keys (duplicates.py)
     named: dict[str, tuple] = field(default_factory=dict)     # doc_id -> (status, path), keyed docs
     counts: dict = field(default_factory=dict)

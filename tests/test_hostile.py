@@ -264,6 +264,16 @@ def test_copies_and_names(hostile):
     assert first[1] is None
     for rel in ("copies/copy-of-004.txt", "good/" + SEED004.name, "links/to-seed004.txt"):
         assert docs[rel][1] == first[0] and docs[rel][0] != first[0]
+    # a copy's row carries the first's file facts (kept for the run as the first's values,
+    # keyed by its digest): seed 004's sha256, format, layout, size and status
+    import hashlib
+    facts = {p: r for p, *r in rows(base / "out", """SELECT source_path, sha256, format, layout, n_bytes,
+                                                     status FROM {documents}""")}
+    want = (hashlib.sha256(SEED004.read_bytes()).hexdigest(), "txt", facts["copies/another-copy-of-004.txt"][2],
+            SEED004.stat().st_size, "ok")
+    assert want[0].startswith("9d5c765ef9c400f7") and want[2]
+    for rel in ("copies/another-copy-of-004.txt", "copies/copy-of-004.txt", "good/" + SEED004.name):
+        assert tuple(facts[rel]) == want, rel
     # four empty files, four rows: the first in path order holds the records
     empties = [docs[f"empty/empty.{e}"] for e in ("docx", "pdf", "txt", "xlsx")]
     assert empties[0][1] is None and {e[1] for e in empties[1:]} == {empties[0][0]}
