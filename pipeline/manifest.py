@@ -29,6 +29,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .chunks import items_text
 from .packets import Digest
 
 FORMAT = "run-manifest-1"
@@ -127,7 +128,7 @@ class Spool:
             out.write("H\t" + json.dumps({"format": FORMAT, "salt": salt.hex()}) + "\n")
             for name in sorted(files):
                 for p, d, _, items in files[name]:
-                    out.write(f"F\t{p}\t{d}\t{items}\n")
+                    out.write(f"F\t{p}\t{d}\t{items_text(items)}\n")
             with open(self.path, encoding="utf-8") as src:
                 for line in src:
                     out.write(line)

@@ -44,6 +44,16 @@ def list_inputs(raw_dir: Path) -> list[Path]:
 
 # ---------------------------------------------------------------- per-document work
 
+def use_system_allocator() -> None:
+    """Arrow's buffers from the C library's allocator, not the mimalloc bundled with pyarrow
+    (unless ``ARROW_DEFAULT_MEMORY_POOL`` names one).  mimalloc keeps the pages that the
+    writer's row groups and the workers' tables free: the merging process grew by 30 MiB
+    from 1,000 to 10,000 documents with it, 15 with malloc, and every process was 8-10 MiB
+    larger; malloc was no slower here.  Which allocator serves a buffer never changes a byte."""
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
 def warm_up() -> None:
     """What every document needs, loaded once per worker before ``gc.freeze()``: the
     extractors, form specs and vocabularies (0.3 s).  spaCy + jieba (1.5 s of CPU) are
@@ -56,6 +66,7 @@ def warm_up() -> None:
     from extractors.segment import form_specs
     vocab()
     form_specs()
+    use_system_allocator()
 
 
 PRELOAD_PER_WORKER = 2
@@ -262,6 +273,7 @@ def run(raw_dir: Path, out_dir: Path, workers: int = 1, timeout: float = 300,
     from .cache import Cache
     from .writer import MANIFEST, DatasetWriter, atomic_output
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    use_system_allocator()
     if not raw_dir.exists():
         raise InputError(f"input folder {raw_dir} does not exist; nothing was written")
     if not raw_dir.is_dir():

@@ -169,3 +169,39 @@ def test_a_rerun_with_one_new_document_starts_one_worker_and_loads_nothing_befor
     s = run(raw, out, workers=2, timeout=60, progress=False, cache_dir=cache)
     assert calls == [1] and workers == [2, 1]
     assert s["documents_by_status"] == {"ok": 6}
+
+
+def test_the_manifest_lists_every_file_with_each_documents_rows(tmp_path):
+    """The F records (kept as packed bytes while the run lasts) name, per file, each of its
+    documents' key hash and rows, in order: the rows add up to the file's, one item per
+    document in it."""
+    import pyarrow.parquet as pq
+    out = tmp_path / "out"
+    run(_raw(tmp_path), out, workers=1, timeout=0, progress=False, writer_options=OPTS)
+    records = [line.rstrip("\n").split("\t") for line in open(out / "_manifest.tsv", encoding="utf-8")
+               if line.startswith("F\t")]
+    assert len(records) == len(list(out.rglob("*.parquet"))) > 20
+    for _, path, digest, items in records:
+        t = pq.read_table(out / path, columns=["doc_id"])
+        pairs = [item.split(":") for item in items.split()] if items else []
+        assert all(len(k) == 32 and int(k, 16) >= 0 for k, _ in pairs), path
+        assert sum(int(n) for _, n in pairs) == t.num_rows, path
+        assert len(pairs) == len(set(t.column("doc_id").to_pylist())), path
+
+
+def test_arrow_buffers_come_from_the_c_allocator_unless_the_environment_names_one(tmp_path):
+    import subprocess
+    import sys
+    code = ("import pyarrow as pa, pipeline.run as r; from pathlib import Path; "
+            "r.run(Path(%r), Path(%r), progress=False, timeout=0); print(pa.default_memory_pool().backend_name)")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED004, raw / SEED004.name)
+    env = {k: v for k, v in __import__("os").environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    got = subprocess.run([sys.executable, "-c", code % (str(raw), str(tmp_path / "o1"))], env=env,
+                         capture_output=True, text=True, check=True).stdout.split()[-1]
+    assert got == "system"
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "mimalloc"
+    got = subprocess.run([sys.executable, "-c", code % (str(raw), str(tmp_path / "o2"))], env=env,
+                         capture_output=True, text=True, check=True).stdout.split()[-1]
+    assert got == "mimalloc"
