@@ -4,7 +4,8 @@ are in ``shape_values``).
 Labels come from the form vocabularies (``extractors/forms/columns.yaml``,
 ``normalizers/vocab/indicators.yaml``) and ``glued.yaml``; each is matched with whitespace
 allowed between its characters and full/half width folded, so ``数量 指标`` and
-``全年预算数（A）`` are found in the glued text.  Pure functions over strings.
+``全年预算数（A）`` are found in the glued text.  Pure functions over strings (the large
+lexer patterns are compiled through ``regex_store``, which keeps them compiled on disk).
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import regex as re
 from normalizers.yamltext import parse_yaml
 
 from normalizers.labels import OCR_CONFUSABLES
+
+from .. import regex_store
 
 # roles of a label: header cells of indicator / fund tables, categories, rows
 HEADER, FUND_CORNER, FUND_COL, FUND_ITEM, LEVEL1, LEVEL2, META, GOAL, TOTAL, ROW_LABEL, END = (
@@ -169,7 +172,8 @@ def _lexer(kinds: tuple[str, ...]) -> tuple[re.Pattern, dict[str, tuple[str, str
         colon = r"(?:\s*[:：])?" if kind in (FUND_ITEM, META, GOAL, TOTAL) else ""
         # a label followed by 表 is part of a title (绩效目标表), not a cell
         alts.append(f"(?P<{g}>{prefix}{label_re(lab)}(?!\\s*表){suf}{colon})")
-    return re.compile("|".join(alts)), names
+    # compiled once per machine, not per process (0.2 s for the lexers of a run's start)
+    return regex_store.compile("|".join(alts)), names
 
 
 def find_labels(text: str, start: int, end: int, kinds: tuple[str, ...]) -> list[Label]:
