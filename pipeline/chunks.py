@@ -148,6 +148,7 @@ class StreamWriter:
         self.tables_limit = BUFFER_TABLES
         self.n_spill = 0
         self.linked = self.written = 0
+        self._closing = None             # (thread pool, futures) of files being finished
 
     # ------------------------------------------------------------ streams
     def add(self, name: str, sub: str, doc_id: str, key: bytes, rows: int, w: int,
@@ -310,17 +311,35 @@ class StreamWriter:
         """An empty file for a dataset without rows (readable, with its schema)."""
         self._close_file(name, "", self._new_file(name, ""))
 
+    def close_others(self, keep: str) -> None:
+        """Close every open file but those of dataset ``keep``, their last row groups
+        written in threads while this thread goes on (the merge's end writes the documents
+        rows meanwhile); ``close`` waits for them."""
+        self._close_open(lambda name: name != keep)
+
+    def _close_open(self, which) -> None:
+        jobs: list = []
+        for (name, sub), f in sorted(self.open.items()):
+            if which(name):
+                self._close_file(name, sub, f, jobs)
+        if jobs:
+            if self._closing is None:
+                from concurrent.futures import ThreadPoolExecutor
+                self._closing = (ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)), [])
+            self._closing[1].extend(self._closing[0].submit(j) for j in jobs)
+
     def close(self) -> dict[str, list[tuple]]:
         """Close every open file.  Their last row groups are built, compressed and written
         in threads (Arrow releases the GIL): the run's tail, when the workers are done
         and the cores idle; each file is its own writer, so the bytes are the same."""
-        jobs: list = []
-        for (name, sub), f in sorted(self.open.items()):
-            self._close_file(name, sub, f, jobs)
-        if jobs:
-            from concurrent.futures import ThreadPoolExecutor
-            with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1, 4)) as ex:
-                for fut in [ex.submit(j) for j in jobs]:
+        self._close_open(lambda name: True)
+        if self._closing is not None:
+            ex, futures = self._closing
+            self._closing = None
+            try:
+                for fut in futures:
                     fut.result()  # the first failure is raised
+            finally:
+                ex.shutdown(wait=True)
             pa.default_memory_pool().release_unused()
         return self.files

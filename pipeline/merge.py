@@ -214,6 +214,8 @@ class Merger:
         """Write the documents rows with ``same_content_as``; the summary lines of the
         content duplicates."""
         from .duplicates import describe, group_by_content
+        # every other dataset is complete: its last row groups are written in threads meanwhile
+        self.writer.close_others("documents")
         named = [{"doc_id": d, "status": st, "source_path": p} for d, (st, p) in self.named.items()]
         keys = {d: frozenset(b[i:i + 16] for i in range(0, len(b), 16)) for d, b in self.keys.items()}
         self.keys = {}

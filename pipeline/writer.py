@@ -143,6 +143,10 @@ class DatasetWriter:
         self.rows[name] += rows
         self.streams.add(name, sub, doc_id, key, rows, w, token=token)
 
+    def close_others(self, keep: str) -> None:
+        """Start closing every dataset's files but ``keep``'s (``StreamWriter.close_others``)."""
+        self.streams.close_others(keep)
+
     def close(self) -> dict[str, list[tuple]]:
         """Close every file, an empty one for an empty dataset, and write
         ``datapackage.json``; return each dataset's files as (path, digest, rows, documents'
