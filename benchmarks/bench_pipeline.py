@@ -300,6 +300,7 @@ def cmd_dvc(a, tmp: Path) -> None:
     dvc = [str(Path(PY).with_name("dvc"))]
     env = dict(ENV, PYTHONPATH=str(proj))
     subprocess.run(dvc + ["init", "--no-scm", "-q"], cwd=proj, check=True)
+    shutil.copy(ROOT / ".dvcignore", proj / ".dvcignore")  # as in the repository (after init, which writes one)
 
     def timed(*args) -> tuple[float, float]:
         """(wall s, CPU s user+sys of the process tree)"""
