@@ -108,6 +108,21 @@ def test_header_needs_known_labels():
     assert header_at(["1.项目年度目标完成情况", "项目年度目标", "年度目标完成情况"], 1).kinds == ["goal", "goal"]
 
 
+def test_a_label_before_de_names_no_column():
+    """r011's report: '基于项目预期目标的实现程' (度 on the next page) holds the goal label 预期目标,
+    but as the modifier of 实现程度 (X的Y names a Y): prose, no header; a cell that ends in a
+    label, or names it before a coordinated one, still heads its column."""
+    from extractors.layout.vocab import header_kind
+    assert header_kind(" 基于项目预期目标的实现程") is None
+    assert header_kind("基于项目预期目标的实现程度") is None
+    parts = regroup([" 基于项目预期目标的实现程", "    年度总体目标:", "关心下一代专项资金项目自评报告"])
+    assert not any(isinstance(p, Grid) for p in parts)
+    assert header_kind("预期目标") == "goal"
+    assert header_kind("年度总体目标") == "goal"
+    assert header_kind("偏差原因分析及改进措施") is not None   # r001's indicator header
+    assert header_kind("未完成原因和改进措施") is not None
+
+
 def test_regroup_leaves_label_value_pairs_alone():
     # r021 metadata cells: '项目名称 |' '51000021R000000019951-工资性支出 |' '主管部门 |' …
     parts = regroup(["项目名称", "51000021R000000019951-工资性支出", "主管部门", "青神县发展和改革局本级"])
