@@ -13,7 +13,7 @@ import pytest
 from extractors.model import Block
 from extractors.tables import build_header
 from extractors.tables.align import align
-from normalizers.labels import best_label, split_qualifiers
+from normalizers.label_match import best_label, split_qualifiers
 
 from .conftest import corpus_text
 from .formbuild import docx_form, extract_bytes, html_form, xlsx_form
@@ -195,7 +195,7 @@ def test_a_text_no_role_reaches_names_no_column():
     # r020's '项目基本情况' heads no column of an indicator table: no role is looked at
     from extractors.forms.common import vocab
     from extractors.tables import header as hm
-    from normalizers.labels import frozen_vocabulary
+    from normalizers.frozen import frozen_vocabulary
     assert "项目基本情况" in corpus_text("r020")
     rl = frozen_vocabulary(vocab()["indicator_columns"])
     assert hm._hot_roles("项目基本情况", rl, 0.8) == ()

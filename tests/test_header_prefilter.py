@@ -12,7 +12,7 @@ from extractors.forms.indicators import _accept, _viable, indicator_header
 from extractors.readers import read_document
 from extractors.tables import dense_rows, find_header
 from extractors.tables.header import possible_roles
-from normalizers.labels import frozen_vocabulary
+from normalizers.frozen import frozen_vocabulary
 
 from .conftest import CORPUS, SAMPLES, corpus_text
 

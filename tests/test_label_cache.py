@@ -1,9 +1,9 @@
-"""The label matchers keep results once computed (normalizers.labels caches): a caller
+"""The label matchers keep results once computed (normalizers.label_match caches): a caller
 that changes what it got back must not change what the next caller gets."""
 
 from decimal import Decimal
 
-from normalizers.labels import best_label, split_qualifiers
+from normalizers.label_match import best_label, split_qualifiers
 
 
 def test_split_qualifiers_returns_a_fresh_dict_each_call():

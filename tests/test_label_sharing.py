@@ -1,5 +1,5 @@
 """The label look-ups score only the vocabulary labels that share a character with the
-text (``normalizers.labels.sharing``, ``layout.vocab._header_index``): a label with none
+text (``normalizers.label_match.sharing``, ``layout.vocab._header_index``): a label with none
 scores 0, so the best entry, each role's top score and a header cell's kind are those of
 a comparison with every label.  Checked on the header and label cells of real dev tables."""
 from __future__ import annotations
@@ -10,8 +10,9 @@ from extractors.forms.common import vocab
 from extractors.layout import vocab as lv
 from extractors.readers import read_document
 from extractors.tables import header as hd
-from normalizers import labels as nl
-from normalizers.labels import frozen_vocabulary, label_core, similarity, split_qualifiers
+from normalizers import label_match as nl
+from normalizers.frozen import frozen_vocabulary
+from normalizers.label_match import label_core, similarity, split_qualifiers
 
 from .conftest import CORPUS, corpus_text
 

@@ -11,7 +11,8 @@ from extractors.layout import grammar_indicators as gri
 from extractors.layout import shape_values as sv
 from extractors.layout import shapes as sh
 from extractors.model import PARAGRAPH
-from normalizers.labels import fold_label, normalize_level1, normalize_level2, similarity
+from normalizers.label_match import fold_label, similarity
+from normalizers.labels import normalize_level1, normalize_level2
 
 from .conftest import corpus_text
 from .test_layout_glued import _grid, _rows  # the glued grid with its spans checked, and its rows

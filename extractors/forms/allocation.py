@@ -14,7 +14,7 @@ import functools
 
 import regex as re
 
-from normalizers.labels import best_label
+from normalizers.label_match import best_label
 
 from ..model import Block, Table
 from .common import Ctx, fold, read, vocab

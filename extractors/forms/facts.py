@@ -2,7 +2,7 @@
 or in a stream of one-cell rows (dev r002: a 基本概况 table pasted as one cell per
 paragraph, ``人员编制`` / ``21`` / ``实有人数`` / ``21``).
 
-The label is matched by meaning (``normalizers.labels.best_label`` over the fact columns of
+The label is matched by meaning (``normalizers.label_match.best_label`` over the fact columns of
 ``columns.yaml``, ``header_value_facts``); the value must be a number with nothing else in
 the cell (a count or a percentage), else nothing is read.  A key already read by another
 recogniser (a header row over a value row) is not read twice.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 
 from normalizers import parse_quantity
-from normalizers.labels import best_label, split_qualifiers
+from normalizers.label_match import best_label, split_qualifiers
 
 from .common import Ctx, fold, read, vocab
 

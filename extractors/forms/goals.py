@@ -80,7 +80,7 @@ def goal_columns(row: list[Block]) -> dict[str, Block]:
     """expected / actual header cells of a goal block header (预期目标 | 实际完成情况,
     项目年度目标 | 年度目标完成情况, 总体目标 | 全年实际完成情况), each role to the cell
     that matches it best; {} unless every cell of the row is a short label."""
-    from normalizers.labels import split_qualifiers
+    from normalizers.label_match import split_qualifiers
     cells = [c for c in row if fold(c.text)]
     if not cells or any(len(split_qualifiers(c.content)[0]) > 16 for c in cells):
         return {}
@@ -104,7 +104,7 @@ def goal_columns(row: list[Block]) -> dict[str, Block]:
 def _goal_role_scores(core: str) -> tuple[tuple[str, float], ...]:
     """(role, best similarity to its labels) per goal header role, in vocabulary order
     (kept once computed: every row of every table is asked whether it is a goal header)."""
-    from normalizers.labels import similarity, split_qualifiers
+    from normalizers.label_match import similarity, split_qualifiers
     return tuple((role, max(similarity(core, split_qualifiers(lab)[0]) for lab in labels))
                  for role, labels in vocab()["goal_headers"].items())
 

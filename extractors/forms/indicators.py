@@ -317,7 +317,7 @@ def _value(text: str):
 
 def _name_weight(name_raw: str | None):
     """A scoring sheet's weight written after the name (``目标 内容 (4分)``, r007)."""
-    from normalizers.labels import split_qualifiers
+    from normalizers.label_match import split_qualifiers
     return split_qualifiers(name_raw)[1].get("weight") if name_raw else None
 
 

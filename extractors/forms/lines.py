@@ -124,7 +124,7 @@ def is_fund_line_label(text: str) -> bool:
     """A label cell that names a money line: a line the vocabulary knows (年度资金总额,
     当年财政拨款, …, fund_line_labels: 项目预算金额, 资金额度, 中央补助, …) or any label
     whose note gives a money scale (``计划安排资金(万元)``)."""
-    from normalizers.labels import best_label, split_qualifiers
+    from normalizers.label_match import best_label, split_qualifiers
     core, quals = split_qualifiers(text)
     cleaned = clean_label(core)[0]
     if not cleaned or len(cleaned) > 20 or cleaned.endswith(("率", "数", "分")):
@@ -139,7 +139,7 @@ def is_fund_line_label(text: str) -> bool:
 
 def parse_amount_pair(ctx: Ctx, label: Block, value: Block, fiscal_year: int | None) -> bool:
     """A ``项目预算金额(万元) | 193.8`` pair: a money line label and an amount."""
-    from normalizers.labels import split_qualifiers
+    from normalizers.label_match import split_qualifiers
     t = fold(label.text)
     if not t or not is_fund_line_label(label.content):
         return False

@@ -15,7 +15,7 @@ import functools
 import regex as re
 
 from normalizers import parse_date
-from normalizers.labels import best_label, split_qualifiers
+from normalizers.label_match import best_label, split_qualifiers
 
 from ..model import Block
 from .common import Ctx, fold, read

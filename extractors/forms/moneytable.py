@@ -7,7 +7,7 @@ parent of the lines under it.  Vocabulary: ``money_table`` in columns.yaml.
 """
 from __future__ import annotations
 
-from normalizers.labels import best_label, split_qualifiers
+from normalizers.label_match import best_label, split_qualifiers
 
 from ..model import Block
 from ..tables import dense_rows

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import regex as re
 
-from normalizers.labels import OCR_DIGITS
+from normalizers.ocr import OCR_DIGITS
 
 from . import shape_values as sv
 from .grammar import CAP, MAX_RUN, Row, Span, Text, consistent_readings

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 import regex as re
 
-from normalizers.labels import OCR_DIGITS
+from normalizers.ocr import OCR_DIGITS
 
 from .shapes import vocab
 

@@ -17,7 +17,7 @@ from importlib import resources
 import regex as re
 from normalizers.yamltext import parse_yaml
 
-from normalizers.labels import OCR_CONFUSABLES
+from normalizers.ocr import OCR_CONFUSABLES
 
 from .. import regex_store
 
@@ -222,7 +222,7 @@ _NOT_HAN = re.compile(r"[^\p{Han}]+")
 
 
 def _han(s: str) -> str:
-    from normalizers.labels import ocr_fold
+    from normalizers.ocr import ocr_fold
     return _NOT_HAN.sub("", ocr_fold(fold(s)))
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from normalizers.labels import frozen_vocabulary as _frozen
-from normalizers.labels import label_core, sharing, similarity, split_qualifiers
+from normalizers.frozen import frozen_vocabulary as _frozen
+from normalizers.label_match import label_core, sharing, similarity, split_qualifiers
 
 from ..model import Block
 from .grid import dense_rows_at, row_end
