@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +54,6 @@ def failed_tables(rel: str, data: bytes | None, message: str, sha: str | None = 
                                              n_bytes=n_bytes, error=message)]})
 
 
-_INTERNED = ("format", "layout", "encoding", "status")  # short categories, interned in firsts
 _KEPT = tuple(k for k in COPIED if k != "sha256")        # firsts' values (the key gives sha256)
 
 
@@ -71,7 +69,7 @@ class Merger:
     spool_path: Path
     previous: object = None                                   # manifest.Previous
     cache: object = None
-    firsts: dict[bytes, tuple] = field(default_factory=dict)  # sha256 digest -> the first's _KEPT values
+    firsts: dict[bytes, int] = field(default_factory=dict)    # sha256 digest -> its _KEPT values' offset in .firsts
     keys: dict[str, bytes] = field(default_factory=dict)      # content keys (duplicates.py), packed
     named: dict[str, tuple] = field(default_factory=dict)     # doc_id -> (status, path), keyed docs
     counts: dict = field(default_factory=dict)
@@ -80,6 +78,9 @@ class Merger:
         self.spool = None
         # what finish needs of every document, in order, on disk: (doc_id, dkey, token, w)
         self.index = open(self.spool_path.with_name(self.spool_path.name + ".index"), "w+b")
+        # the _KEPT values of every document a later byte-identical copy may need, on disk (a
+        # copy is rare; ~0.3 KiB a document in memory otherwise): pickled tuples, by offset
+        self.kept = open(self.spool_path.with_name(self.spool_path.name + ".firsts"), "w+b")
         self.n_docs = 0
         self.counts = {"by_status": {}, "by_form": {}, "findings": {},
                        **{n: 0 for n in DATASET_NAMES}}
@@ -124,12 +125,11 @@ class Merger:
             self._spool(dt)
             parts = [("documents", "", 1, weight("documents", dt))]
         dkey = _h("doc", ck, e.rel, e.rel_bytes) if from_content else _h("row", dt.to_pylist())
-        if it.kind != "copy" and it.sha:  # kept for the whole run: only what a copy's row needs
-            # (a tuple, the short category strings interned: ~0.3 KiB a document, not 1.2)
+        if it.kind != "copy" and it.sha:  # only what a copy's row needs, for the whole run
             row = dict(doc, source_path=e.rel)
             # (keyed by the digest's bytes, which also stand for its sha256 value)
-            self.firsts[bytes.fromhex(it.sha)] = tuple(
-                sys.intern(row[k]) if k in _INTERNED and row[k] else row[k] for k in _KEPT)
+            self.firsts[bytes.fromhex(it.sha)] = self.kept.tell()
+            pickle.dump(tuple(row[k] for k in _KEPT), self.kept, pickle.HIGHEST_PROTOCOL)
         pickle.dump((doc["doc_id"], dkey, token, parts[0][3]), self.index, pickle.HIGHEST_PROTOCOL)
         self.n_docs += 1
         c = self.counts
@@ -164,7 +164,9 @@ class Merger:
             self.entries.add(ck, dg, parts)
 
     def _copy_row(self, it) -> dict[str, pa.Table]:
-        first = dict(zip(_KEPT, self.firsts[bytes.fromhex(it.sha)]), sha256=it.sha)
+        self.kept.seek(self.firsts[bytes.fromhex(it.sha)])
+        first = dict(zip(_KEPT, pickle.load(self.kept)), sha256=it.sha)
+        self.kept.seek(0, os.SEEK_END)
         raw = it.entry.rel_bytes or it.entry.rel.encode("utf-8", "surrogateescape")
         doc_id = hashlib.sha256(it.sha.encode() + b"\0" + raw).hexdigest()[:16]
         row = dict(first, doc_id=doc_id, duplicate_of=first["doc_id"], text=None, n_sections=0,
@@ -247,6 +249,9 @@ class Merger:
             os.unlink(self.spool_path)
         self.index.close()
         os.unlink(self.index.name)
+        self.kept.close()
+        os.unlink(self.kept.name)
+        self.firsts = {}
         return describe({"documents": [d for d in named if d["doc_id"] in dup]}, dup)
 
     def summary(self) -> dict:
