@@ -10,7 +10,8 @@ pattern, flags, a list of opcodes, the group tables).  :func:`compile` keeps tho
 arguments in a file named after the pattern and the ``regex`` and Python versions, and
 rebuilds the pattern from them in ~1 ms.
 
-Safety: a file is used only when its checksum and recorded pattern match; a missing,
+Safety: a file is read only from a folder of this user's that no one else may write to,
+and used only when its checksum and recorded pattern match; a missing,
 damaged or foreign file, or a ``regex`` whose internals differ from what is expected,
 falls back to ``regex.compile`` (the same pattern object, just slower), and the store is
 written again when it can be.  Nothing here changes what a pattern matches.
@@ -34,7 +35,21 @@ def _version() -> str:
 
 
 def store_dir() -> str:
-    return os.environ.get("PIPELINE_REGEX_STORE") or os.path.join(tempfile.gettempdir(), "budget-regex")
+    """The store: ``PIPELINE_REGEX_STORE``, else a folder of this user's in the temp folder."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return os.environ.get("PIPELINE_REGEX_STORE") or os.path.join(tempfile.gettempdir(), f"budget-regex-{uid}")
+
+
+def _trusted(folder: str) -> bool:
+    """Only a folder of this user's that nobody else may write to is read: another user's
+    file could hold any program for regex's matcher."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not st.st_mode & 0o022
 
 
 def _path(pattern: str, flags: int) -> str:
@@ -76,6 +91,8 @@ def _plain(args: tuple) -> tuple | None:
 
 
 def _read(path: str, pattern: str):
+    if not _trusted(os.path.dirname(path)):
+        return None
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -103,7 +120,7 @@ def _write(path: str, args: tuple) -> None:
     body = marshal.dumps(args)
     tmp = None
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".rx-", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(_MAGIC + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body)

@@ -67,6 +67,10 @@ def test_a_damaged_or_foreign_entry_is_not_used(store, monkeypatch):
     regex_store.compile(other)
     os.replace(regex_store._path(other, 0), path)
     assert regex_store._read(path, pattern) is None
+    # a store others may write to is not read (its files could hold any matcher program)
+    os.chmod(store, 0o777)
+    assert regex_store._read(path, pattern) is None
+    os.chmod(store, 0o700)
     # an unwritable store: compiled every time, never an error
     monkeypatch.setenv("PIPELINE_REGEX_STORE", "/proc/no-such-store")
     assert regex_store.compile(pattern).pattern == pattern
