@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no __dict__: ~100 bytes less an input, held for the whole run
 class Entry:
     rel: str                   # path relative to the raw folder, POSIX, undecodable bytes escaped
     rel_bytes: bytes | None    # the raw bytes of ``rel`` when it is not valid UTF-8, else None
