@@ -13,7 +13,8 @@ from .frozen import frozen_vocabulary
 from .ocr import ocr_fold
 from .text import to_halfwidth
 
-__all__ = ["fold_label", "label_core", "split_qualifiers", "similarity", "best_label", "sharing", "ANAGRAM"]
+__all__ = ["fold_label", "label_core", "split_qualifiers", "similarity", "best_label", "sharing", "heads",
+           "ANAGRAM"]
 
 
 _PAREN = re.compile(r"[(（\[【]([^()（）\[\]【】]*)(?:[)）\]】]|$)")
@@ -115,10 +116,22 @@ def _similarity(text: str, label: str) -> float:
     r = fuzz.ratio(text, label) / 100
     if len(text) == len(label) >= 4 and sorted(text) == sorted(label):
         r = max(r, ANAGRAM)  # vertical header text OCR read out of order (考值参分 = 参考分值)
-    if len(label) >= 3 and len(text) > len(label):
+    if len(label) >= 3 and len(text) > len(label) and (label not in text or heads(text, label)):
         p = fuzz.partial_ratio(text, label) / 100
         r = max(r, p * (0.75 + 0.25 * len(label) / len(text)))
     return r
+
+
+def heads(text: str, label: str) -> bool:
+    """Whether ``label``, held in ``text``, can be what the text names: not where every
+    occurrence is followed by 的, which makes it the modifier of another noun (a Chinese
+    noun phrase ends in its head: 预期目标的实现程度 names a 程度, not a 预期目标)."""
+    i = text.find(label)
+    while i >= 0:
+        if text[i + len(label):i + len(label) + 1] != "的":
+            return True
+        i = text.find(label, i + 1)
+    return False
 
 
 def best_label(text: str | None, vocabulary: dict[str, list[str]], *,

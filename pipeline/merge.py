@@ -156,9 +156,8 @@ class Merger:
         for rule, sev in dg.findings:
             k = f"{rule}:{sev}"
             c["findings"][k] = c["findings"].get(k, 0) + 1
-        for d, ks in dg.keys.items():  # one bytes object, not a frozenset of them (~0.3 KiB less a document)
-            self.keys[d] = b"".join(sorted(ks))
-        for d in dg.keys:  # what the grouping and the summary line need of them
+        for d, ks in dg.keys.items():  # what the grouping and the summary line need of them
+            self.keys[d] = b"".join(sorted(ks))  # one bytes object, not a frozenset (~0.3 KiB less a document)
             self.named[d] = (doc["status"], e.rel)
         if from_content and self.entries is not None:
             self.entries.add(ck, dg, parts)

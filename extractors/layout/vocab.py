@@ -16,6 +16,7 @@ from normalizers.yamltext import parse_yaml
 from rapidfuzz import fuzz
 
 from normalizers import normalize_level1, normalize_level2, parse_quantity
+from normalizers.label_match import heads
 from normalizers.text import strip_pinyin, to_halfwidth, to_simplified
 
 # column kinds of a header label
@@ -94,22 +95,11 @@ def _similar(a: str, b: str) -> float:
     if a == b:
         return 1.0
     r = fuzz.ratio(a, b) / 100
-    if len(b) >= 3 and len(a) > len(b) and b in a and _heads(a, b):
+    if len(b) >= 3 and len(a) > len(b) and b in a and heads(a, b):
         # 未完成原因和改进措施 holds 改进措施; 年度指标值 holds 指标值
         r = max(r, 0.8 + 0.2 * len(b) / len(a))
     return r
 
-
-def _heads(a: str, b: str) -> bool:
-    """Whether label ``b`` held in cell ``a`` can be what the cell names: not where every
-    occurrence is followed by 的, which makes it the modifier of another noun (a Chinese
-    noun phrase ends in its head: 预期目标的实现程度 names a 程度, not a 预期目标)."""
-    i = a.find(b)
-    while i >= 0:
-        if a[i + len(b):i + len(b) + 1] != "的":
-            return True
-        i = a.find(b, i + 1)
-    return False
 
 
 @functools.lru_cache(maxsize=1 << 14)
